@@ -1,0 +1,53 @@
+# Zuofeng: `make run` starts everything on an embedded default; `make test` runs the tests.
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test check lint format messages migrations-check clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## Web server, Celery worker and beat together, with the demo county loaded.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  作风建设管理平台 / Zuofeng: http://$(HOST):$(PORT)/   (Ctrl-C stops web, worker and beat)"
+	@echo
+	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) PORT=$(PORT) \
+		$(BIN)/honcho -f config/Procfile.dev -d . start
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy units/services.py units/selectors.py units/workdays.py units/permissions.py
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+check: lint migrations-check test
+
+## Needs GNU gettext; the compiled .mo is committed so a fresh machine does not.
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore .venv --ignore var --no-obsolete
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore .venv
+
+clean:
+	rm -rf var db.sqlite3* test-results

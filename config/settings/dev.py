@@ -1,0 +1,5 @@
+"""Local trial and development: DEBUG on, everything else from base."""
+
+from .base import *
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from units.urls import auth_urlpatterns
+
+admin.site.site_header = settings.ZUOFENG_SITE_NAME
+admin.site.site_title = settings.ZUOFENG_SITE_NAME
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    *auth_urlpatterns,
+    path("", include("units.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,82 @@
+"""Role groups with their global permissions, and the daily responsibility sync."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+INSPECTION_STAFF = "纪检监察人员"
+LEADERSHIP = "领导"
+UNIT_HEAD = "单位负责人"
+LEADER_IN_CHARGE = "分管领导"
+EVALUATOR = "考评人员"
+
+MANAGED = ["unit", "person", "responsibility", "assessmentgroup", "leadinggroup",
+           "leadinggroupmember", "calendaroverride"]
+
+GROUP_PERMISSIONS = {
+    INSPECTION_STAFF: [
+        ("units", "view_all_units"),
+        ("units", "oversee_all_units"),
+        *[("units", f"{verb}_{model}") for model in MANAGED for verb in ("add", "change", "view")],
+        ("units", "view_notification"),
+        ("units", "view_unittransition"),
+        ("django_celery_beat", "view_periodictask"),
+        ("django_celery_beat", "change_periodictask"),
+        ("django_celery_beat", "view_crontabschedule"),
+        ("django_celery_beat", "view_intervalschedule"),
+    ],
+    LEADERSHIP: [
+        ("units", "view_all_units"),
+        *[("units", f"view_{model}") for model in MANAGED],
+    ],
+    UNIT_HEAD: [],
+    LEADER_IN_CHARGE: [],
+    EVALUATOR: [],
+}
+
+
+def forwards(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, perms in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for app_label, codename in perms:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    schedule, _ = CrontabSchedule.objects.get_or_create(
+        minute="10", hour="0", day_of_week="*", day_of_month="*", month_of_year="*",
+        timezone="Asia/Shanghai",
+    )
+    PeriodicTask.objects.update_or_create(
+        name="每日同步责任分工权限",
+        defaults={
+            "task": "units.tasks.sync_responsibilities",
+            "crontab": schedule,
+            "description": "按开始、结束日期授予或收回责任人的单位权限。",
+        },
+    )
+
+
+def backwards(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
+        name="每日同步责任分工权限"
+    ).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=list(GROUP_PERMISSIONS)).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("units", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,42 @@
+"""Who may do what to a unit, and the fetch helper every unit view uses."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from units.models import Unit
+from units.selectors import ACT, OVERSEE, unit_scope_q
+from units.types import AnyUser
+
+
+def can_view_unit(user: AnyUser, unit: Unit) -> bool:
+    return Unit.objects.visible_to(user).filter(pk=unit.pk).exists()
+
+
+def can_act_for_unit(user: AnyUser, unit: Unit) -> bool:
+    return Unit.objects.filter(unit_scope_q(user=user, codename=ACT), pk=unit.pk).exists()
+
+
+def can_oversee_unit(user: AnyUser, unit: Unit) -> bool:
+    return Unit.objects.filter(unit_scope_q(user=user, codename=OVERSEE), pk=unit.pk).exists()
+
+
+def can_manage_units(user: AnyUser) -> bool:
+    """Set up units, people and responsibilities (inspection staff, in the admin)."""
+    return bool(user.is_authenticated and user.has_perm("units.change_unit"))  # type: ignore[union-attr]
+
+
+def get_unit_for_user_or_404(user: AnyUser, pk: int) -> Unit:
+    """Outsiders get 404: a unit they may not see does not exist for them."""
+    try:
+        return Unit.objects.visible_to(user).select_related("group").get(pk=pk)
+    except Unit.DoesNotExist:
+        raise Http404(_("没有找到该单位。")) from None
+
+
+def require_act_for_unit(user: AnyUser, unit: Unit) -> None:
+    """Read-only users (leaders, leaders in charge) get 403 on writes."""
+    if not can_act_for_unit(user, unit):
+        raise PermissionDenied(_("您没有以该单位名义办理的权限。"))

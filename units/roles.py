@@ -1,0 +1,52 @@
+"""The cast: role groups (created by a data migration) and how to tell who is who.
+
+Abilities come from the group's global permissions; *which units* a person may act on
+comes from object permissions on Unit (see units.selectors).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from units.types import AnyUser
+
+# Group names are what administrators see in the admin, so they are Chinese.
+INSPECTION_STAFF = "纪检监察人员"
+LEADERSHIP = "领导"
+UNIT_HEAD = "单位负责人"
+LEADER_IN_CHARGE = "分管领导"
+EVALUATOR = "考评人员"
+
+ROLE_LABELS = {
+    INSPECTION_STAFF: _("纪检监察人员"),
+    LEADERSHIP: _("领导"),
+    UNIT_HEAD: _("单位负责人"),
+    LEADER_IN_CHARGE: _("分管领导"),
+    EVALUATOR: _("考评人员"),
+}
+
+# When one account holds several roles, the workspace shows the first in this order.
+ROLE_PRIORITY = [INSPECTION_STAFF, LEADERSHIP, UNIT_HEAD, LEADER_IN_CHARGE, EVALUATOR]
+
+
+def user_roles(user: AnyUser) -> list[str]:
+    """The user's role groups in priority order (cached on the user for the request)."""
+    if not user.is_authenticated:
+        return []
+    cached: list[str] | None = getattr(user, "_zf_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        cached = [role for role in ROLE_PRIORITY if role in names]
+        user._zf_roles = cached  # type: ignore[union-attr,attr-defined]
+    return cached
+
+
+def primary_role(user: AnyUser) -> str | None:
+    if getattr(user, "is_superuser", False):
+        return INSPECTION_STAFF
+    roles = user_roles(user)
+    return roles[0] if roles else None
+
+
+def has_role(user: AnyUser, role: str) -> bool:
+    return role in user_roles(user)

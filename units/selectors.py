@@ -1,0 +1,191 @@
+"""Reads for the organisation, above all the one scoping rule every app reuses.
+
+A permission on a unit covers the unit's whole subtree. Global permissions
+(`units.view_all_units`, `units.oversee_all_units`) cover everything.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from units.models import (
+    Notification,
+    Person,
+    Responsibility,
+    Unit,
+    UnitGroupObjectPermission,
+    UnitUserObjectPermission,
+)
+from units.types import AnyUser
+
+VIEW = "view_unit"
+ACT = "act_for_unit"
+OVERSEE = "oversee_unit"
+_GLOBAL = {VIEW: "units.view_all_units", OVERSEE: "units.oversee_all_units"}
+_NOTHING = Q(pk__in=[])
+
+
+def granted_unit_paths(*, user: AnyUser, codenames: tuple[str, ...]) -> list[str]:
+    """Paths of units on which the user holds one of `codenames`, directly or via a group."""
+    user_paths = UnitUserObjectPermission.objects.filter(
+        user_id=user.pk,  # type: ignore[misc]
+        permission__codename__in=codenames,
+        permission__content_type__app_label="units",
+    ).values_list("content_object__path", flat=True)
+    group_paths = UnitGroupObjectPermission.objects.filter(
+        group__user=user.pk,
+        permission__codename__in=codenames,
+        permission__content_type__app_label="units",
+    ).values_list("content_object__path", flat=True)
+    paths = sorted(set(user_paths.union(group_paths)))
+    # Drop paths already covered by an ancestor's grant to keep the OR short.
+    roots: list[str] = []
+    for path in paths:
+        if not roots or not path.startswith(roots[-1]):
+            roots.append(path)
+    return roots
+
+
+def unit_scope_q(*, user: AnyUser, codename: str = VIEW, prefix: str = "") -> Q:
+    """A Q on Unit (or on a model reaching Unit through `prefix`, e.g. "unit__")."""
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    global_perm = _GLOBAL.get(codename)
+    if user.is_superuser or (global_perm and user.has_perm(global_perm)):  # type: ignore[union-attr]
+        return Q()
+    if codename == VIEW:
+        if user.has_perm(_GLOBAL[OVERSEE]):  # type: ignore[union-attr]
+            return Q()
+        # Whoever may act for or oversee a unit may also read it.
+        paths = granted_unit_paths(user=user, codenames=(VIEW, ACT, OVERSEE))
+    else:
+        paths = granted_unit_paths(user=user, codenames=(codename,))
+    if not paths:
+        return _NOTHING
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{prefix}path__startswith": path})
+    return q
+
+
+def units_visible_to(*, user: AnyUser) -> QuerySet[Unit]:
+    return Unit.objects.visible_to(user)
+
+
+def units_actable_by(*, user: AnyUser) -> QuerySet[Unit]:
+    """Units the user may act for (file lists, answer complaints, submit deliverables)."""
+    return Unit.objects.filter(unit_scope_q(user=user, codename=ACT))
+
+
+def units_overseen_by(*, user: AnyUser) -> QuerySet[Unit]:
+    """Units in the user's inspection jurisdiction."""
+    return Unit.objects.filter(unit_scope_q(user=user, codename=OVERSEE))
+
+
+def unit_list(*, user: AnyUser, search: str = "", group_id: int | None = None) -> QuerySet[Unit]:
+    """The unit list page: visible units with group and child counts in one query."""
+    qs = (
+        Unit.objects.visible_to(user)
+        .select_related("group")
+        .annotate(
+            responsibility_count=Count(
+                "responsibilities",
+                filter=Q(responsibilities__end_date__isnull=True),
+                distinct=True,
+            )
+        )
+    )
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    if group_id:
+        qs = qs.filter(group_id=group_id)
+    return qs
+
+
+def unit_detail(*, unit: Unit) -> dict[str, object]:
+    """What the unit page shows: its chain of parents, direct children and who is responsible."""
+    today_responsibilities = (
+        Responsibility.objects.current()
+        .filter(unit=unit)
+        .select_related("person")
+        .order_by("role", "person__name")
+    )
+    return {
+        "ancestors": list(unit.get_ancestors()),
+        "children": list(unit.get_children().select_related("group")),
+        "responsibilities": list(today_responsibilities),
+    }
+
+
+def current_responsibilities_of(*, user: AnyUser) -> QuerySet[Responsibility]:
+    return (
+        Responsibility.objects.current()
+        .filter(person__user_id=user.pk)  # type: ignore[misc]
+        .select_related("unit", "unit__group")
+        .order_by("unit__path", "role")
+    )
+
+
+def people_visible_to(*, user: AnyUser) -> QuerySet[Person]:
+    return Person.objects.filter(unit_scope_q(user=user, prefix="unit__")).prefetch_related(
+        Prefetch(
+            "responsibilities",
+            queryset=Responsibility.objects.current().select_related("unit"),
+            to_attr="current_responsibilities",
+        )
+    )
+
+
+def notifications_for(*, user: AnyUser) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient_id=user.pk)
+
+
+def unread_notification_count(*, user: AnyUser) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient_id=user.pk).unread().count()
+
+
+def units_without_first_responsible(*, user: AnyUser) -> QuerySet[Unit]:
+    """Active visible units nobody currently answers for as 第一责任人."""
+    current_first = Responsibility.objects.current().filter(
+        unit=OuterRef("pk"), role=Responsibility.Role.FIRST_RESPONSIBLE
+    )
+    return Unit.objects.visible_to(user).active().exclude(Exists(current_first))
+
+
+def units_by_group(*, user: AnyUser) -> list[dict[str, object]]:
+    """Active visible units counted per assessment group (one GROUP BY)."""
+    return list(
+        Unit.objects.visible_to(user)
+        .active()
+        .order_by()
+        .values("group__id", "group__name", "group__sort_order")
+        .annotate(count=Count("pk"))
+        .order_by("group__sort_order", "group__name")
+    )
+
+
+def workspace_summary(*, user: AnyUser, role: str | None) -> dict[str, object]:
+    """The figures and lists on a role's workspace; a constant number of queries."""
+    from units import roles
+
+    summary: dict[str, object] = {
+        "responsibilities": list(current_responsibilities_of(user=user)),
+        "recent_notifications": list(notifications_for(user=user)[:8]),
+    }
+    if role in (roles.INSPECTION_STAFF, roles.LEADERSHIP):
+        visible = Unit.objects.visible_to(user)
+        summary["unit_count"] = visible.active().count()
+        summary["groups"] = units_by_group(user=user)
+        summary["archived_count"] = visible.filter(status=Unit.Status.ARCHIVED).count()
+        summary["people_count"] = people_visible_to(user=user).filter(is_active=True).count()
+    if role == roles.INSPECTION_STAFF:
+        missing = units_without_first_responsible(user=user).select_related("group")
+        summary["missing_first_count"] = missing.count()
+        summary["missing_first"] = list(missing[:10])
+    if role in (roles.UNIT_HEAD, roles.LEADER_IN_CHARGE, roles.EVALUATOR):
+        summary["my_units"] = list(
+            Unit.objects.visible_to(user).select_related("group").order_by("path")[:200]
+        )
+    return summary

@@ -1,0 +1,489 @@
+"""Every write to the organisation, and the shared notification service."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units import roles
+from units.models import (
+    AssessmentGroup,
+    Notification,
+    Person,
+    Responsibility,
+    Unit,
+    UnitTransition,
+    UnitUserObjectPermission,
+)
+from units.selectors import ACT, VIEW
+from units.transitions import check_transition, record_transition
+from units.types import AnyUser
+
+logger = logging.getLogger(__name__)
+User = get_user_model()  # the concrete model, for queries
+
+# What each responsibility grants on its unit (and so on the unit's subtree).
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Responsibility.Role.FIRST_RESPONSIBLE: (VIEW, ACT),
+    Responsibility.Role.PRINCIPAL: (VIEW, ACT),
+    Responsibility.Role.LIAISON: (VIEW, ACT),
+    # 分管领导 follow the units they supervise, read-only.
+    Responsibility.Role.LEADER_IN_CHARGE: (VIEW,),
+}
+ROLE_GROUPS: dict[str, str] = {
+    Responsibility.Role.FIRST_RESPONSIBLE: roles.UNIT_HEAD,
+    Responsibility.Role.PRINCIPAL: roles.UNIT_HEAD,
+    Responsibility.Role.LIAISON: roles.UNIT_HEAD,
+    Responsibility.Role.LEADER_IN_CHARGE: roles.LEADER_IN_CHARGE,
+}
+# Only these groups are given and taken by responsibilities; others are set by hand.
+MANAGED_GROUPS = frozenset(ROLE_GROUPS.values())
+# Roles a unit can hold only once at a time.
+SINGLE_HOLDER_ROLES = frozenset({Responsibility.Role.FIRST_RESPONSIBLE})
+
+
+# --- Units -------------------------------------------------------------------------------
+
+
+def unit_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    short_name: str = "",
+    group: AssessmentGroup | None = None,
+    sort_order: int = 0,
+    actor: AnyUser | None = None,
+) -> Unit:
+    """Add a unit under `parent` (or as a root)."""
+    code = code.strip()
+    if not code:
+        raise ValidationError({"code": _("单位编码不能为空。")})
+    if Unit.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("单位编码“%(code)s”已存在。") % {"code": code}})
+    fields: dict[str, Any] = {
+        "code": code,
+        "name": name.strip(),
+        "kind": kind,
+        "short_name": short_name.strip(),
+        "group": group,
+        "sort_order": sort_order,
+    }
+    with transaction.atomic():
+        if parent is None:
+            return Unit.objects.add_root(create_kwargs=fields)
+        # treebeard computes the child's path from the parent's child count: lock and
+        # re-read the parent so that concurrent inserts cannot collide.
+        locked_parent = Unit.objects.select_for_update().get(pk=parent.pk)
+        if not locked_parent.is_active:
+            raise ValidationError(_("不能在已撤销的单位下新增单位。"))
+        return Unit.objects.add_child(locked_parent, create_kwargs=fields)
+
+
+_UNIT_EDITABLE = frozenset({"name", "short_name", "kind", "group", "sort_order"})
+
+
+def unit_update(*, unit: Unit, actor: AnyUser | None = None, **changes: Any) -> Unit:
+    """Change a unit's descriptive fields (not its place in the tree: see unit_move)."""
+    unknown = set(changes) - _UNIT_EDITABLE
+    if unknown:
+        raise ValueError(f"unit_update cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=[*changes, "updated_at"])
+    return locked
+
+
+def unit_move(*, unit: Unit, new_parent: Unit, actor: AnyUser | None = None) -> Unit:
+    """Move a unit and its subtree under another parent; grants follow the subtree."""
+    with transaction.atomic():
+        node = Unit.objects.select_for_update().get(pk=unit.pk)
+        target = Unit.objects.select_for_update().get(pk=new_parent.pk)
+        if target.path.startswith(node.path):
+            raise ValidationError(_("不能把单位移到它自己或其下级单位之下。"))
+        Unit.objects.move(node, target, pos="last-child")
+    return Unit.objects.get(pk=unit.pk)
+
+
+def _unit_set_status(*, unit: Unit, target: str, actor: AnyUser | None, comment: str) -> Unit:
+    with transaction.atomic():
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)
+        check_transition(
+            transitions=Unit.TRANSITIONS,
+            current=locked.status,
+            target=target,
+            labels=Unit.Status.choices,
+        )
+        if target == Unit.Status.ARCHIVED and locked.get_children().active().exists():
+            raise ValidationError(_("该单位还有正常状态的下级单位，请先撤销或移走下级单位。"))
+        if target == Unit.Status.ACTIVE:
+            parent = locked.get_parent()
+            if parent is not None and not parent.is_active:
+                raise ValidationError(_("上级单位已撤销，不能单独恢复。"))
+        from_status = locked.status
+        locked.status = target
+        locked.save(update_fields=["status", "updated_at"])
+        record_transition(
+            record_model=UnitTransition,
+            subject_field="unit",
+            subject=locked,
+            from_status=from_status,
+            to_status=target,
+            actor=actor,
+            comment=comment,
+        )
+    return locked
+
+
+def unit_archive(*, unit: Unit, actor: AnyUser | None, comment: str = "") -> Unit:
+    """撤销: the unit stays on the books (audit) but takes no new work."""
+    return _unit_set_status(unit=unit, target=Unit.Status.ARCHIVED, actor=actor, comment=comment)
+
+
+def unit_restore(*, unit: Unit, actor: AnyUser | None, comment: str = "") -> Unit:
+    return _unit_set_status(unit=unit, target=Unit.Status.ACTIVE, actor=actor, comment=comment)
+
+
+# --- People and responsibilities --------------------------------------------------------
+
+
+def person_create(
+    *,
+    name: str,
+    title: str = "",
+    phone: str = "",
+    email: str = "",
+    unit: Unit | None = None,
+    user: Any = None,
+    actor: AnyUser | None = None,
+) -> Person:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("姓名不能为空。")})
+    phone = phone.strip()
+    if phone and Person.objects.filter(name=name, phone=phone).exists():
+        raise ValidationError(_("已有同名同手机号的干部“%(name)s”。") % {"name": name})
+    return Person.objects.create(
+        name=name, title=title.strip(), phone=phone, email=email.strip(), unit=unit, user=user
+    )
+
+
+_PERSON_EDITABLE = frozenset({"name", "title", "phone", "email", "unit", "user", "is_active"})
+
+
+def person_update(*, person: Person, actor: AnyUser | None = None, **changes: Any) -> Person:
+    """Change a person; a new or removed login account gets its grants moved."""
+    unknown = set(changes) - _PERSON_EDITABLE
+    if unknown:
+        raise ValueError(f"person_update cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        old_user_id = locked.user_id
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=list(changes))
+        if old_user_id != locked.user_id:
+            # The old account no longer reaches these responsibilities: revoke there too.
+            units = set(locked.responsibilities.values_list("unit_id", flat=True))
+            for user in User.objects.filter(pk__in={old_user_id, locked.user_id} - {None}):
+                responsibility_grants_sync(user=user, also_units=units)
+    return locked
+
+
+def _check_overlap(
+    *,
+    person: Person,
+    unit: Unit,
+    role: str,
+    start: datetime.date,
+    end: datetime.date | None,
+    exclude_pk: int | None = None,
+) -> None:
+    # Periods are [start, end): they overlap when each starts before the other ends.
+    overlapping = Responsibility.objects.filter(unit=unit, role=role).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=start)
+    )
+    if end is not None:
+        overlapping = overlapping.filter(start_date__lt=end)
+    if exclude_pk:
+        overlapping = overlapping.exclude(pk=exclude_pk)
+    if overlapping.filter(person=person).exists():
+        raise ValidationError(_("该干部在这段时间已是本单位的同类责任人。"))
+    if role in SINGLE_HOLDER_ROLES:
+        other = overlapping.exclude(person=person).select_related("person").first()
+        if other is not None:
+            raise ValidationError(
+                _("%(unit)s在这段时间已有第一责任人%(name)s，请先结束其责任。")
+                % {"unit": unit.name, "name": other.person.name}
+            )
+
+
+def responsibility_assign(
+    *,
+    person: Person,
+    unit: Unit,
+    role: str,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    note: str = "",
+    actor: AnyUser | None = None,
+) -> Responsibility:
+    """Give a person a responsibility for a unit; while current it grants permissions."""
+    start = start_date or timezone.localdate()
+    if role not in ROLE_PERMISSIONS:
+        raise ValidationError({"role": _("未知的责任类型。")})
+    if end_date is not None and end_date < start:
+        raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+    with transaction.atomic():
+        # Serialise assignments to one unit so overlap checks cannot race.
+        locked_unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        if not locked_unit.is_active:
+            raise ValidationError(_("单位已撤销，不能再指定责任人。"))
+        _check_overlap(person=person, unit=locked_unit, role=role, start=start, end=end_date)
+        responsibility = Responsibility.objects.create(
+            person=person,
+            unit=locked_unit,
+            role=role,
+            start_date=start,
+            end_date=end_date,
+            note=note,
+        )
+        if person.user_id:
+            responsibility_grants_sync(user=person.user)
+            _notify_responsibility(responsibility, ended=False)
+    return responsibility
+
+
+def responsibility_end(
+    *,
+    responsibility: Responsibility,
+    end_date: datetime.date | None = None,
+    actor: AnyUser | None = None,
+) -> Responsibility:
+    """End a responsibility on `end_date` (default: today); from that day its grants are gone."""
+    end = end_date or timezone.localdate()
+    with transaction.atomic():
+        locked = Responsibility.objects.select_for_update().get(pk=responsibility.pk)
+        if end < locked.start_date:
+            raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+        if locked.end_date is not None and locked.end_date <= timezone.localdate():
+            raise ValidationError(_("该责任已于%(date)s结束。") % {"date": locked.end_date})
+        locked.end_date = end
+        locked.save(update_fields=["end_date"])
+        user = locked.person.user
+        if user is not None:
+            responsibility_grants_sync(user=user)
+            _notify_responsibility(locked, ended=True)
+    return locked
+
+
+def responsibility_grants_sync(
+    *, user: Any, on: datetime.date | None = None, also_units: set[int] | None = None
+) -> None:
+    """Make the user's unit permissions and role groups match their current responsibilities.
+
+    Idempotent: it computes the wanted grants and adds or removes the difference. It only
+    touches units where the user has (or had) a responsibility, so grants given by hand
+    elsewhere stay.
+    """
+    day = on or timezone.localdate()
+    responsibilities = Responsibility.objects.filter(person__user=user)
+    managed_units = set(responsibilities.values_list("unit_id", flat=True)) | (also_units or set())
+    current = list(
+        responsibilities.active_on(day)
+        .filter(unit__status=Unit.Status.ACTIVE)
+        .values_list("role", "unit_id")
+    )
+    wanted = {
+        (codename, unit_id) for role, unit_id in current for codename in ROLE_PERMISSIONS[role]
+    }
+    permissions = {
+        p.codename: p
+        for p in Permission.objects.filter(
+            content_type__app_label="units", codename__in=(VIEW, ACT)
+        )
+    }
+    existing = set(
+        UnitUserObjectPermission.objects.filter(
+            user=user,
+            permission__in=permissions.values(),
+            content_object_id__in=managed_units,
+        ).values_list("permission__codename", "content_object_id")
+    )
+    UnitUserObjectPermission.objects.bulk_create(
+        [
+            UnitUserObjectPermission(
+                user=user, permission=permissions[codename], content_object_id=unit_id
+            )
+            for codename, unit_id in wanted - existing
+        ],
+        ignore_conflicts=True,
+    )
+    for codename, unit_id in existing - wanted:
+        UnitUserObjectPermission.objects.filter(
+            user=user, permission=permissions[codename], content_object_id=unit_id
+        ).delete()
+
+    wanted_groups = {ROLE_GROUPS[role] for role, _unit in current}
+    groups = {g.name: g for g in Group.objects.filter(name__in=MANAGED_GROUPS)}
+    held = set(user.groups.filter(name__in=MANAGED_GROUPS).values_list("name", flat=True))
+    to_add = [groups[name] for name in wanted_groups - held if name in groups]
+    to_remove = [groups[name] for name in held - wanted_groups]
+    if to_add:
+        user.groups.add(*to_add)
+    if to_remove:
+        user.groups.remove(*to_remove)
+    # Django caches permissions on the user object; drop them so checks see the change.
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_zf_roles"):
+        user.__dict__.pop(attr, None)
+
+
+def responsibilities_sync_due(*, today: datetime.date | None = None) -> int:
+    """Daily: apply responsibilities that start or end around now. Returns users synced."""
+    day = today or timezone.localdate()
+    recent = day - datetime.timedelta(days=7)
+    user_ids = (
+        Responsibility.objects.filter(person__user__isnull=False)
+        .filter(Q(start_date__range=(recent, day)) | Q(end_date__range=(recent, day)))
+        .values_list("person__user_id", flat=True)
+        .distinct()
+    )
+    count = 0
+    for user in User.objects.filter(pk__in=user_ids).iterator():
+        responsibility_grants_sync(user=user, on=day)
+        count += 1
+    return count
+
+
+def _notify_responsibility(responsibility: Responsibility, *, ended: bool) -> None:
+    user = responsibility.person.user
+    if user is None:
+        return
+    values = {"unit": responsibility.unit.name, "role": responsibility.get_role_display()}
+    if ended:
+        title = _("您在%(unit)s的%(role)s责任已结束") % values
+        kind_key = f"responsibility-end:{responsibility.pk}"
+    else:
+        title = _("您已被确定为%(unit)s的%(role)s") % values
+        kind_key = f"responsibility:{responsibility.pk}"
+    notification_send(
+        recipients=[user],
+        kind=Notification.Kind.RESPONSIBILITY,
+        title=title,
+        url=reverse("units:unit_detail", args=[responsibility.unit_id]),
+        object_key=kind_key,
+    )
+
+
+def staff_jurisdiction_grant(*, user: Any, unit: Unit, actor: AnyUser | None = None) -> None:
+    """Give an inspection officer a jurisdiction: the unit and its subtree."""
+    from guardian.shortcuts import assign_perm
+
+    assign_perm("units.oversee_unit", user, unit)
+
+
+# --- Notifications ------------------------------------------------------------------------
+
+
+def notification_send(
+    *,
+    recipients: Iterable[Any],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    object_key: str = "",
+    deadline: datetime.date | None = None,
+    email: bool = True,
+) -> list[str]:
+    """Send an in-app notice (and an e-mail after commit), at most once per dedupe key.
+
+    The key is (object, deadline, kind, recipient): a retried task or a schedule that fires
+    twice inserts nothing new. Returns the dedupe keys of the notices addressed.
+    """
+    rows = [
+        Notification(
+            recipient=recipient,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            url=url,
+            object_key=object_key,
+            deadline=deadline,
+            email_requested=email,
+            dedupe_key=Notification.make_dedupe_key(
+                kind=kind, object_key=object_key, deadline=deadline, recipient_id=recipient.pk
+            ),
+        )
+        for recipient in recipients
+        if recipient is not None and recipient.is_active
+    ]
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = [row.dedupe_key for row in rows]
+    if email:
+        from units.tasks import deliver_notification_emails
+
+        transaction.on_commit(lambda: deliver_notification_emails.delay(keys))
+    return keys
+
+
+def notification_emails_deliver(*, dedupe_keys: list[str]) -> int:
+    """E-mail the notices not yet e-mailed; a row lock makes concurrent runs send once."""
+    sent = 0
+    pending = Notification.objects.filter(
+        dedupe_key__in=dedupe_keys, email_requested=True, emailed_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in list(pending):
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(pk=pk, emailed_at__isnull=True)
+                .first()
+            )
+            if notification is None:
+                continue
+            address = notification.recipient.email
+            if address:
+                link = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
+                message = "\n\n".join(part for part in (notification.body, link) if part)
+                send_mail(
+                    subject=notification.title,
+                    message=message or notification.title,
+                    from_email=None,
+                    recipient_list=[address],
+                )
+                sent += 1
+            notification.emailed_at = timezone.now()
+            notification.save(update_fields=["emailed_at"])
+    return sent
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_mark_all_read(*, user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

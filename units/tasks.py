@@ -1,0 +1,16 @@
+"""Thin Celery tasks: take ids or keys, call one service, safe to run twice."""
+
+from celery import shared_task
+
+from units import services
+
+
+@shared_task(acks_late=True)
+def deliver_notification_emails(dedupe_keys: list[str]) -> int:
+    return services.notification_emails_deliver(dedupe_keys=dedupe_keys)
+
+
+@shared_task(acks_late=True)
+def sync_responsibilities() -> int:
+    """Daily: responsibilities that start or end by date get their grants applied."""
+    return services.responsibilities_sync_due()

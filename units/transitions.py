@@ -1,0 +1,44 @@
+"""The transition pattern every stateful model follows (see STYLE.md, rule 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+
+class InvalidTransition(Exception):
+    """The requested move is not in the model's transition map."""
+
+
+def check_transition(
+    *, transitions: Mapping[str, set[str]], current: str, target: str, labels: Any = None
+) -> None:
+    if target not in transitions.get(current, set()):
+        label = dict(labels) if labels is not None else {}
+        raise InvalidTransition(
+            _("不能从“%(from)s”变为“%(to)s”。")
+            % {"from": label.get(current, current), "to": label.get(target, target)}
+        )
+
+
+def record_transition(
+    *,
+    record_model: type[models.Model],
+    subject_field: str,
+    subject: models.Model,
+    from_status: str,
+    to_status: str,
+    actor: Any,
+    comment: str = "",
+) -> models.Model:
+    """Write the transition record (actor may be None for the system)."""
+    return record_model.objects.create(  # type: ignore[attr-defined]
+        **{subject_field: subject},
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+    )

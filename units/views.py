@@ -1,0 +1,88 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from units import roles, selectors, services
+from units.forms import UnitFilterForm
+from units.permissions import can_act_for_unit, get_unit_for_user_or_404
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Everyone lands on their own workspace; the public on the login page."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return redirect("units:workspace")
+
+
+@login_required
+@require_GET
+def workspace(request: HttpRequest) -> HttpResponse:
+    role = roles.primary_role(request.user)
+    summary = selectors.workspace_summary(user=request.user, role=role)
+    return render(request, "units/workspace.html", {"role": role, "roles": roles, **summary})
+
+
+@login_required
+@require_GET
+def unit_list(request: HttpRequest) -> HttpResponse:
+    form = UnitFilterForm(request.GET or None)
+    search, group_id = "", None
+    if form.is_valid():
+        search = form.cleaned_data["q"]
+        group_id = form.cleaned_data["group"].pk if form.cleaned_data["group"] else None
+    units = selectors.unit_list(user=request.user, search=search, group_id=group_id)
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    return render(request, "units/unit_list.html", {"form": form, "page": page})
+
+
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user_or_404(request.user, pk)
+    context = selectors.unit_detail(unit=unit)
+    visible_children = set(
+        selectors.units_visible_to(user=request.user)
+        .filter(pk__in=[c.pk for c in context["children"]])  # type: ignore[attr-defined]
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "units/unit_detail.html",
+        {
+            "unit": unit,
+            "can_act": can_act_for_unit(request.user, unit),
+            "visible_children": visible_children,
+            **context,
+        },
+    )
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = selectors.notifications_for(user=request.user)
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return render(request, "units/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a notice read and follow its link."""
+    notification = get_object_or_404(selectors.notifications_for(user=request.user), pk=pk)
+    services.notification_mark_read(notification=notification)
+    target = notification.url or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
+    return redirect("units:notification_list")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_all_read(user=request.user)
+    return redirect("units:notification_list")

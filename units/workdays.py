@@ -1,0 +1,111 @@
+"""The one working-day calendar: statutory holidays, adjusted work days, local overrides.
+
+Order of precedence for a date: the admin-editable CalendarOverride table, then the
+`chinesecalendar` package, then (for years the package does not cover) Monday–Friday,
+logged once per year so that nobody mistakes the fallback for the official calendar.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from enum import StrEnum
+
+import chinese_calendar
+
+logger = logging.getLogger(__name__)
+
+DUE_SOON_WORKING_DAYS = 3
+_fallback_years_logged: set[int] = set()
+
+
+class Light(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+def _overrides(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+    from units.models import CalendarOverride
+
+    return dict(
+        CalendarOverride.objects.filter(date__range=(start, end)).values_list(
+            "date", "is_working_day"
+        )
+    )
+
+
+def _statutory_working_day(day: datetime.date) -> bool:
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        if day.year not in _fallback_years_logged:
+            _fallback_years_logged.add(day.year)
+            logger.warning(
+                "chinesecalendar has no data for %s: counting Monday-Friday as working days; "
+                "add that year's holidays and adjusted work days as calendar overrides.",
+                day.year,
+            )
+        return day.weekday() < 5
+
+
+def is_working_day(day: datetime.date) -> bool:
+    override = _overrides(day, day).get(day)
+    return override if override is not None else _statutory_working_day(day)
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days after `start` (start itself not counted)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    if days == 0:
+        return start
+    # Long holidays (Spring Festival, National Day) fit comfortably in this window.
+    window_end = start + datetime.timedelta(days=days * 2 + 21)
+    overrides = _overrides(start, window_end)
+    day, counted = start, 0
+    while counted < days:
+        day += datetime.timedelta(days=1)
+        if day > window_end:
+            window_end = day + datetime.timedelta(days=days * 2 + 21)
+            overrides |= _overrides(day, window_end)
+        working = overrides.get(day)
+        if working is None:
+            working = _statutory_working_day(day)
+        if working:
+            counted += 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days in (start, end]; negative when end is before start."""
+    if end < start:
+        return -working_days_between(end, start)
+    overrides = _overrides(start, end)
+    count = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        working = overrides.get(day)
+        if working is None:
+            working = _statutory_working_day(day)
+        count += working
+    return count
+
+
+def due_soon_cutoff(today: datetime.date, days: int = DUE_SOON_WORKING_DAYS) -> datetime.date:
+    """Deadlines on or before this date (and not past) show yellow: for filters in SQL."""
+    return add_working_days(today, days)
+
+
+def traffic_light(
+    deadline: datetime.date | None, today: datetime.date, *, closed: bool = False
+) -> Light | None:
+    """黄灯 within 3 working days of the deadline, 红灯 once past it; nothing when closed."""
+    if closed or deadline is None:
+        return None
+    if today > deadline:
+        return Light.RED
+    if deadline <= due_soon_cutoff(today):
+        return Light.YELLOW
+    return Light.GREEN
