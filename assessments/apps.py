@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
-    verbose_name = _("年度考核")
+    verbose_name = _("Annual assessment")

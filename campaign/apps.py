@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CampaignConfig(AppConfig):
     name = "campaign"
-    verbose_name = _("专项活动与整改")
+    verbose_name = _("Campaigns and rectification")

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class UnitsConfig(AppConfig):
     name = "units"
-    verbose_name = _("单位与责任")
+    verbose_name = _("Units and responsibilities")

@@ -5,10 +5,10 @@ from units.models import AssessmentGroup
 
 
 class UnitFilterForm(forms.Form):
-    q = forms.CharField(label=_("单位名称或编码"), required=False, max_length=64)
+    q = forms.CharField(label=_("Unit name or code"), required=False, max_length=64)
     group = forms.ModelChoiceField(
-        label=_("考核组别"),
+        label=_("Assessment group"),
         queryset=AssessmentGroup.objects.all(),
         required=False,
-        empty_label=_("全部组别"),
+        empty_label=_("All groups"),
     )

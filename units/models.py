@@ -25,14 +25,14 @@ if TYPE_CHECKING:
 class AssessmentGroup(models.Model):
     """考核组别: units are ranked within their group and overall."""
 
-    name = models.CharField(_("名称"), max_length=64, unique=True)
-    description = models.TextField(_("说明"), blank=True)
-    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    name = models.CharField(_("Designation"), max_length=64, unique=True)
+    description = models.TextField(_("Description"), blank=True)
+    sort_order = models.PositiveIntegerField(_("Sort order"), default=0)
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = _("考核组别")
-        verbose_name_plural = _("考核组别")
+        verbose_name = _("Assessment group")
+        verbose_name_plural = _("Assessment group")
 
     def __str__(self) -> str:
         return self.name
@@ -64,16 +64,16 @@ class Unit(MP_Node):
     """单位: a node in the organisation tree (materialised path, so subtrees are one LIKE)."""
 
     class Kind(models.TextChoices):
-        COUNTY = "county", _("区县")
-        DEPARTMENT = "department", _("部门")
-        DIVISION = "division", _("机关处室")
-        SUBORDINATE = "subordinate", _("直属单位")
-        TOWNSHIP = "township", _("乡镇")
-        SERVICE_WINDOW = "window", _("窗口单位")
+        COUNTY = "county", _("County/district")
+        DEPARTMENT = "department", _("Department")
+        DIVISION = "division", _("Internal division")
+        SUBORDINATE = "subordinate", _("Subordinate unit")
+        TOWNSHIP = "township", _("Township")
+        SERVICE_WINDOW = "window", _("Service window")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("正常")
-        ARCHIVED = "archived", _("已撤销")
+        ACTIVE = "active", _("Active")
+        ARCHIVED = "archived", _("Archived")
 
     # The only legal moves; unit_archive/unit_restore check against this map.
     TRANSITIONS: dict[str, set[str]] = {
@@ -84,40 +84,43 @@ class Unit(MP_Node):
     steplen = 4
 
     code = models.CharField(
-        _("单位编码"),
+        _("Unit code"),
         max_length=32,
         unique=True,
-        help_text=_("稳定不变的编码，导入导出时用来识别单位。"),
+        help_text=_("A stable code that identifies the unit in imports and exports."),
     )
-    name = models.CharField(_("单位名称"), max_length=128)
-    short_name = models.CharField(_("简称"), max_length=64, blank=True)
-    kind = models.CharField(_("单位类型"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("Unit name"), max_length=128)
+    short_name = models.CharField(_("Short name"), max_length=64, blank=True)
+    kind = models.CharField(_("Unit type"), max_length=16, choices=Kind.choices)
     group = models.ForeignKey(
         AssessmentGroup,
-        verbose_name=_("考核组别"),
+        verbose_name=_("Assessment group"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="units",
     )
     status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
+        _("Status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
-    sort_order = models.PositiveIntegerField(_("排序"), default=0)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    sort_order = models.PositiveIntegerField(_("Sort order"), default=0)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["path", "depth", "numchild"])
     objects = UnitManager()
 
     class Meta:
-        verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name = _("Units")
+        verbose_name_plural = _("Units")
         permissions = [
-            ("act_for_unit", _("以本单位名义办理（填报清单、办理投诉、报送材料）")),
-            ("oversee_unit", _("监督检查本单位（纪检监察）")),
-            ("view_all_units", _("查看全部单位")),
-            ("oversee_all_units", _("监督检查全部单位")),
+            (
+                "act_for_unit",
+                _("Act for the unit (file lists, answer complaints, submit deliverables)"),
+            ),
+            ("oversee_unit", _("Oversee the unit (inspection staff)")),
+            ("view_all_units", _("View all units")),
+            ("oversee_all_units", _("Oversee all units")),
         ]
         indexes = [models.Index(fields=["group", "status"], name="unit_group_status")]
 
@@ -143,28 +146,28 @@ class UnitUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
 
     class Meta(UserObjectPermissionBase.Meta):
-        verbose_name = _("单位用户权限")
-        verbose_name_plural = _("单位用户权限")
+        verbose_name = _("Unit user permission")
+        verbose_name_plural = _("Unit user permission")
 
 
 class UnitGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
 
     class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = _("单位用户组权限")
-        verbose_name_plural = _("单位用户组权限")
+        verbose_name = _("Unit group permission")
+        verbose_name_plural = _("Unit group permission")
 
 
 class Person(models.Model):
     """干部: a person who can hold responsibilities, with an optional login account."""
 
-    name = models.CharField(_("姓名"), max_length=64)
-    title = models.CharField(_("职务"), max_length=128, blank=True)
-    phone = models.CharField(_("手机号"), max_length=32, blank=True)
-    email = models.EmailField(_("邮箱"), blank=True)
+    name = models.CharField(_("Name"), max_length=64)
+    title = models.CharField(_("Position"), max_length=128, blank=True)
+    phone = models.CharField(_("Mobile phone"), max_length=32, blank=True)
+    email = models.EmailField(_("E-mail"), blank=True)
     unit = models.ForeignKey(
         Unit,
-        verbose_name=_("所在单位"),
+        verbose_name=_("Home unit"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -172,20 +175,20 @@ class Person(models.Model):
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("登录账号"),
+        verbose_name=_("Login account"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="person",
     )
-    is_active = models.BooleanField(_("在职"), default=True)
+    is_active = models.BooleanField(_("Serving"), default=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "pk"]
-        verbose_name = _("干部")
-        verbose_name_plural = _("干部")
+        verbose_name = _("Cadre")
+        verbose_name_plural = _("Cadre")
         constraints = [
             models.UniqueConstraint(
                 fields=["name", "phone"],
@@ -211,32 +214,35 @@ class Responsibility(models.Model):
     """责任: person × unit × role, dated; while current it grants object permissions."""
 
     class Role(models.TextChoices):
-        FIRST_RESPONSIBLE = "first", _("第一责任人")
-        PRINCIPAL = "principal", _("主要负责人")
-        LEADER_IN_CHARGE = "in_charge", _("分管领导")
-        LIAISON = "liaison", _("联络员")
+        FIRST_RESPONSIBLE = "first", _("First responsible person")
+        PRINCIPAL = "principal", _("Principal")
+        LEADER_IN_CHARGE = "in_charge", _("Leader in charge")
+        LIAISON = "liaison", _("Liaison")
 
     person = models.ForeignKey(
-        Person, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="responsibilities"
+        Person, verbose_name=_("Cadre"), on_delete=models.PROTECT, related_name="responsibilities"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="responsibilities"
+        Unit, verbose_name=_("Units"), on_delete=models.PROTECT, related_name="responsibilities"
     )
-    role = models.CharField(_("责任类型"), max_length=16, choices=Role.choices)
-    start_date = models.DateField(_("开始日期"), default=timezone.localdate)
+    role = models.CharField(_("Responsibility"), max_length=16, choices=Role.choices)
+    start_date = models.DateField(_("Start date"), default=timezone.localdate)
     end_date = models.DateField(
-        _("结束日期"), null=True, blank=True, help_text=_("自该日起不再担任；为空表示仍在任。")
+        _("End date"),
+        null=True,
+        blank=True,
+        help_text=_("From this day the post is no longer held; empty means still in post."),
     )
-    note = models.CharField(_("备注"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    note = models.CharField(_("Note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
 
     history = HistoricalRecords()
     objects = ResponsibilityQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit__path", "role", "start_date"]
-        verbose_name = _("责任")
-        verbose_name_plural = _("责任")
+        verbose_name = _("Responsibility record")
+        verbose_name_plural = _("Responsibility record")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -260,27 +266,27 @@ class LeadingGroup(models.Model):
     """领导小组, its office (办公室) and working groups (综合组, 明察暗访组, 追责问责组)."""
 
     class Kind(models.TextChoices):
-        LEADING_GROUP = "leading", _("领导小组")
-        OFFICE = "office", _("领导小组办公室")
-        WORKING_GROUP = "working", _("工作组")
+        LEADING_GROUP = "leading", _("Leading group")
+        OFFICE = "office", _("Leading group office")
+        WORKING_GROUP = "working", _("Working group")
 
-    name = models.CharField(_("名称"), max_length=128)
-    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("Designation"), max_length=128)
+    kind = models.CharField(_("Type"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("上级"),
+        verbose_name=_("Parent"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
-    duties = models.TextField(_("职责"), blank=True)
-    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    duties = models.TextField(_("Duties"), blank=True)
+    sort_order = models.PositiveIntegerField(_("Sort order"), default=0)
 
     class Meta:
         ordering = ["sort_order", "pk"]
-        verbose_name = _("领导小组及工作组")
-        verbose_name_plural = _("领导小组及工作组")
+        verbose_name = _("Leading groups and working groups")
+        verbose_name_plural = _("Leading groups and working groups")
 
     def __str__(self) -> str:
         return self.name
@@ -288,27 +294,27 @@ class LeadingGroup(models.Model):
 
 class LeadingGroupMember(models.Model):
     class Position(models.TextChoices):
-        LEADER = "leader", _("组长")
-        DEPUTY = "deputy", _("副组长")
-        DIRECTOR = "director", _("主任")
-        MEMBER = "member", _("成员")
+        LEADER = "leader", _("Head")
+        DEPUTY = "deputy", _("Deputy head")
+        DIRECTOR = "director", _("Director")
+        MEMBER = "member", _("Member")
 
     leading_group = models.ForeignKey(
-        LeadingGroup, verbose_name=_("所属小组"), on_delete=models.CASCADE, related_name="members"
+        LeadingGroup, verbose_name=_("Group"), on_delete=models.CASCADE, related_name="members"
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="memberships"
+        Person, verbose_name=_("Cadre"), on_delete=models.PROTECT, related_name="memberships"
     )
-    position = models.CharField(_("职务"), max_length=16, choices=Position.choices)
-    start_date = models.DateField(_("开始日期"), default=timezone.localdate)
-    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    position = models.CharField(_("Position"), max_length=16, choices=Position.choices)
+    start_date = models.DateField(_("Start date"), default=timezone.localdate)
+    end_date = models.DateField(_("End date"), null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["leading_group", "position", "pk"]
-        verbose_name = _("小组成员")
-        verbose_name_plural = _("小组成员")
+        verbose_name = _("Group member")
+        verbose_name_plural = _("Group member")
 
     def __str__(self) -> str:
         return f"{self.leading_group} · {self.get_position_display()} · {self.person.name}"
@@ -322,17 +328,17 @@ class TransitionRecord(models.Model):
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
+        verbose_name=_("Actor"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("为空表示系统自动操作。"),
+        help_text=_("Empty means the system acted automatically."),
     )
-    from_status = models.CharField(_("原状态"), max_length=32)
-    to_status = models.CharField(_("新状态"), max_length=32)
-    comment = models.TextField(_("说明"), blank=True)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    from_status = models.CharField(_("From status"), max_length=32)
+    to_status = models.CharField(_("To status"), max_length=32)
+    comment = models.TextField(_("Description"), blank=True)
+    created_at = models.DateTimeField(_("Time"), default=timezone.now)
 
     class Meta:
         abstract = True
@@ -343,8 +349,8 @@ class UnitTransition(TransitionRecord):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="transitions")
 
     class Meta(TransitionRecord.Meta):
-        verbose_name = _("单位状态变更")
-        verbose_name_plural = _("单位状态变更")
+        verbose_name = _("Unit status change")
+        verbose_name_plural = _("Unit status change")
 
     def __str__(self) -> str:
         return f"{self.unit} {self.from_status} → {self.to_status}"
@@ -353,16 +359,17 @@ class UnitTransition(TransitionRecord):
 class CalendarOverride(models.Model):
     """An adjustment to the statutory calendar: an extra holiday or an adjusted work day."""
 
-    date = models.DateField(_("日期"), unique=True)
+    date = models.DateField(_("Date"), unique=True)
     is_working_day = models.BooleanField(
-        _("是否工作日"), help_text=_("勾选表示当天上班（调休），不勾选表示当天放假。")
+        _("Working day"),
+        help_text=_("Ticked: a working day (adjusted work day); unticked: a day off."),
     )
-    note = models.CharField(_("说明"), max_length=128, blank=True)
+    note = models.CharField(_("Description"), max_length=128, blank=True)
 
     class Meta:
         ordering = ["date"]
-        verbose_name = _("节假日调整")
-        verbose_name_plural = _("节假日调整")
+        verbose_name = _("Calendar override")
+        verbose_name_plural = _("Calendar override")
 
     def __str__(self) -> str:
         return f"{self.date} {_('上班') if self.is_working_day else _('放假')}"
@@ -377,40 +384,40 @@ class Notification(models.Model):
     """An in-app notice (with optional e-mail), sent at most once per dedupe key."""
 
     class Kind(models.TextChoices):
-        INFO = "info", _("通知")
-        RESPONSIBILITY = "responsibility", _("责任变更")
-        DUE_SOON = "due_soon", _("到期提醒")
-        OVERDUE = "overdue", _("逾期提醒")
-        REMINDER = "reminder", _("催办通知")
-        ASSIGNED = "assigned", _("交办")
-        RETURNED = "returned", _("退回")
-        DIGEST = "digest", _("工作简报")
+        INFO = "info", _("Notifications")
+        RESPONSIBILITY = "responsibility", _("Responsibility change")
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+        REMINDER = "reminder", _("Reminder notice")
+        ASSIGNED = "assigned", _("Assigned")
+        RETURNED = "returned", _("Returned")
+        DIGEST = "digest", _("Digest")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("接收人"),
+        verbose_name=_("Recipient"),
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
-    url = models.CharField(_("链接"), max_length=500, blank=True)
-    object_key = models.CharField(_("关联对象"), max_length=100, blank=True)
-    deadline = models.DateField(_("期限"), null=True, blank=True)
+    kind = models.CharField(_("Type"), max_length=32, choices=Kind.choices)
+    title = models.CharField(_("Title"), max_length=200)
+    body = models.TextField(_("Content"), blank=True)
+    url = models.CharField(_("Link"), max_length=500, blank=True)
+    object_key = models.CharField(_("Related object"), max_length=100, blank=True)
+    deadline = models.DateField(_("Deadline"), null=True, blank=True)
     # (object, deadline, kind, recipient) in one unique column: NULLs would not collide.
     dedupe_key = models.CharField(max_length=255, unique=True)
-    created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
-    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
-    email_requested = models.BooleanField(_("需发邮件"), default=True)
-    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Sent at"), default=timezone.now)
+    read_at = models.DateTimeField(_("Read at"), null=True, blank=True)
+    email_requested = models.BooleanField(_("Send e-mail"), default=True)
+    emailed_at = models.DateTimeField(_("E-mailed at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
+        verbose_name = _("Notifications")
+        verbose_name_plural = _("Notifications")
         indexes = [
             models.Index(
                 fields=["recipient", "created_at"],

@@ -33,10 +33,10 @@ def get_unit_for_user_or_404(user: AnyUser, pk: int) -> Unit:
     try:
         return Unit.objects.visible_to(user).select_related("group").get(pk=pk)
     except Unit.DoesNotExist:
-        raise Http404(_("没有找到该单位。")) from None
+        raise Http404(_("Unit not found.")) from None
 
 
 def require_act_for_unit(user: AnyUser, unit: Unit) -> None:
     """Read-only users (leaders, leaders in charge) get 403 on writes."""
     if not can_act_for_unit(user, unit):
-        raise PermissionDenied(_("您没有以该单位名义办理的权限。"))
+        raise PermissionDenied(_("You may not act for this unit."))

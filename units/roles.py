@@ -18,11 +18,11 @@ LEADER_IN_CHARGE = "分管领导"
 EVALUATOR = "考评人员"
 
 ROLE_LABELS = {
-    INSPECTION_STAFF: _("纪检监察人员"),
-    LEADERSHIP: _("领导"),
-    UNIT_HEAD: _("单位负责人"),
-    LEADER_IN_CHARGE: _("分管领导"),
-    EVALUATOR: _("考评人员"),
+    INSPECTION_STAFF: _("Inspection staff"),
+    LEADERSHIP: _("Leadership"),
+    UNIT_HEAD: _("Unit head"),
+    LEADER_IN_CHARGE: _("Leader in charge"),
+    EVALUATOR: _("Evaluator"),
 }
 
 # When one account holds several roles, the workspace shows the first in this order.

@@ -111,8 +111,8 @@ def unit_detail(*, unit: Unit) -> dict[str, object]:
         .order_by("role", "person__name")
     )
     return {
-        "ancestors": list(unit.get_ancestors()),
-        "children": list(unit.get_children().select_related("group")),
+        "ancestors": list(Unit.objects.get_ancestors(unit)),
+        "children": list(Unit.objects.get_children(unit).select_related("group")),
         "responsibilities": list(today_responsibilities),
     }
 

@@ -72,9 +72,11 @@ def unit_create(
     """Add a unit under `parent` (or as a root)."""
     code = code.strip()
     if not code:
-        raise ValidationError({"code": _("单位编码不能为空。")})
+        raise ValidationError({"code": _("The unit code is required.")})
     if Unit.objects.filter(code=code).exists():
-        raise ValidationError({"code": _("单位编码“%(code)s”已存在。") % {"code": code}})
+        raise ValidationError(
+            {"code": _("The unit code “%(code)s” already exists.") % {"code": code}}
+        )
     fields: dict[str, Any] = {
         "code": code,
         "name": name.strip(),
@@ -90,7 +92,7 @@ def unit_create(
         # re-read the parent so that concurrent inserts cannot collide.
         locked_parent = Unit.objects.select_for_update().get(pk=parent.pk)
         if not locked_parent.is_active:
-            raise ValidationError(_("不能在已撤销的单位下新增单位。"))
+            raise ValidationError(_("Units cannot be added under an archived unit."))
         return Unit.objects.add_child(locked_parent, create_kwargs=fields)
 
 
@@ -116,7 +118,7 @@ def unit_move(*, unit: Unit, new_parent: Unit, actor: AnyUser | None = None) -> 
         node = Unit.objects.select_for_update().get(pk=unit.pk)
         target = Unit.objects.select_for_update().get(pk=new_parent.pk)
         if target.path.startswith(node.path):
-            raise ValidationError(_("不能把单位移到它自己或其下级单位之下。"))
+            raise ValidationError(_("A unit cannot be moved under itself or one of its sub-units."))
         Unit.objects.move(node, target, pos="last-child")
     return Unit.objects.get(pk=unit.pk)
 
@@ -130,12 +132,16 @@ def _unit_set_status(*, unit: Unit, target: str, actor: AnyUser | None, comment:
             target=target,
             labels=Unit.Status.choices,
         )
-        if target == Unit.Status.ARCHIVED and locked.get_children().active().exists():
-            raise ValidationError(_("该单位还有正常状态的下级单位，请先撤销或移走下级单位。"))
+        if target == Unit.Status.ARCHIVED and Unit.objects.get_children(locked).active().exists():
+            raise ValidationError(
+                _("The unit still has active sub-units; archive or move them first.")
+            )
         if target == Unit.Status.ACTIVE:
-            parent = locked.get_parent()
+            parent = Unit.objects.get_parent(locked)
             if parent is not None and not parent.is_active:
-                raise ValidationError(_("上级单位已撤销，不能单独恢复。"))
+                raise ValidationError(
+                    _("The parent unit is archived; this unit cannot be restored on its own.")
+                )
         from_status = locked.status
         locked.status = target
         locked.save(update_fields=["status", "updated_at"])
@@ -175,10 +181,12 @@ def person_create(
 ) -> Person:
     name = name.strip()
     if not name:
-        raise ValidationError({"name": _("姓名不能为空。")})
+        raise ValidationError({"name": _("The name is required.")})
     phone = phone.strip()
     if phone and Person.objects.filter(name=name, phone=phone).exists():
-        raise ValidationError(_("已有同名同手机号的干部“%(name)s”。") % {"name": name})
+        raise ValidationError(
+            _("A cadre named “%(name)s” with this phone number already exists.") % {"name": name}
+        )
     return Person.objects.create(
         name=name, title=title.strip(), phone=phone, email=email.strip(), unit=unit, user=user
     )
@@ -224,12 +232,16 @@ def _check_overlap(
     if exclude_pk:
         overlapping = overlapping.exclude(pk=exclude_pk)
     if overlapping.filter(person=person).exists():
-        raise ValidationError(_("该干部在这段时间已是本单位的同类责任人。"))
+        raise ValidationError(
+            _("This person already holds this responsibility for the unit in that period.")
+        )
     if role in SINGLE_HOLDER_ROLES:
         other = overlapping.exclude(person=person).select_related("person").first()
         if other is not None:
             raise ValidationError(
-                _("%(unit)s在这段时间已有第一责任人%(name)s，请先结束其责任。")
+                _(
+                    "%(unit)s already has %(name)s as first responsible person in that period; end that responsibility first."
+                )
                 % {"unit": unit.name, "name": other.person.name}
             )
 
@@ -247,14 +259,14 @@ def responsibility_assign(
     """Give a person a responsibility for a unit; while current it grants permissions."""
     start = start_date or timezone.localdate()
     if role not in ROLE_PERMISSIONS:
-        raise ValidationError({"role": _("未知的责任类型。")})
+        raise ValidationError({"role": _("Unknown responsibility type.")})
     if end_date is not None and end_date < start:
-        raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+        raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
     with transaction.atomic():
         # Serialise assignments to one unit so overlap checks cannot race.
         locked_unit = Unit.objects.select_for_update().get(pk=unit.pk)
         if not locked_unit.is_active:
-            raise ValidationError(_("单位已撤销，不能再指定责任人。"))
+            raise ValidationError(_("The unit is archived; no responsible person can be assigned."))
         _check_overlap(person=person, unit=locked_unit, role=role, start=start, end=end_date)
         responsibility = Responsibility.objects.create(
             person=person,
@@ -281,9 +293,11 @@ def responsibility_end(
     with transaction.atomic():
         locked = Responsibility.objects.select_for_update().get(pk=responsibility.pk)
         if end < locked.start_date:
-            raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
         if locked.end_date is not None and locked.end_date <= timezone.localdate():
-            raise ValidationError(_("该责任已于%(date)s结束。") % {"date": locked.end_date})
+            raise ValidationError(
+                _("This responsibility already ended on %(date)s.") % {"date": locked.end_date}
+            )
         locked.end_date = end
         locked.save(update_fields=["end_date"])
         user = locked.person.user
@@ -377,10 +391,10 @@ def _notify_responsibility(responsibility: Responsibility, *, ended: bool) -> No
         return
     values = {"unit": responsibility.unit.name, "role": responsibility.get_role_display()}
     if ended:
-        title = _("您在%(unit)s的%(role)s责任已结束") % values
+        title = _("Your responsibility as %(role)s of %(unit)s has ended") % values
         kind_key = f"responsibility-end:{responsibility.pk}"
     else:
-        title = _("您已被确定为%(unit)s的%(role)s") % values
+        title = _("You are now %(role)s of %(unit)s") % values
         kind_key = f"responsibility:{responsibility.pk}"
     notification_send(
         recipients=[user],

@@ -19,7 +19,7 @@ def check_transition(
     if target not in transitions.get(current, set()):
         label = dict(labels) if labels is not None else {}
         raise InvalidTransition(
-            _("不能从“%(from)s”变为“%(to)s”。")
+            _("Cannot change from “%(from)s” to “%(to)s”.")
             % {"from": label.get(current, current), "to": label.get(target, target)}
         )
 

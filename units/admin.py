@@ -1,0 +1,549 @@
+"""The organisation in Django's admin: registration, display, and writes through services.
+
+Unit, Person and Responsibility are written only by units.services (STYLE rule 7). Their
+forms run the service once inside a savepoint that is always rolled back, so a refusal
+(a second 第一责任人, a parent under itself …) comes back as a form error on the page the
+user filled in; save_model then runs it for real. Lists are scoped to the units the user
+may see, like every other list in Zuofeng.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
+from simple_history.admin import SimpleHistoryAdmin
+
+from units import services
+from units.models import (
+    AssessmentGroup,
+    CalendarOverride,
+    LeadingGroup,
+    LeadingGroupMember,
+    Notification,
+    Person,
+    Responsibility,
+    Unit,
+    UnitTransition,
+)
+from units.resources import (
+    PersonResource,
+    ResponsibilityResource,
+    UnitResource,
+    adopt_saved_state,
+    sees_all_units,
+    visible_people,
+    visible_units,
+)
+from units.selectors import unit_scope_q
+from units.transitions import InvalidTransition
+
+
+class _TrialRollback(Exception):
+    """Undoes the trial run of a service made while validating a form."""
+
+
+class _ServiceRefused(Exception):
+    def __init__(self, error: ValidationError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def _add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ServiceWriteMixin:
+    """Admin saves go through `write`, which calls services; refusals are form errors."""
+
+    def write(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool
+    ) -> models.Model:
+        """Call the service(s) for this save and return what they saved. Must not mutate obj."""
+        raise NotImplementedError
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form_class = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        model_admin = self
+
+        def _post_clean(form: forms.ModelForm) -> None:
+            form_class._post_clean(form)
+            if form.errors:
+                return
+            try:
+                with transaction.atomic():
+                    model_admin.write(request, form.instance, form, not form.instance._state.adding)
+                    raise _TrialRollback
+            except _TrialRollback:
+                pass
+            except ValidationError as error:
+                _add_service_error(form, error)
+            except InvalidTransition as error:
+                form.add_error(None, str(error))
+
+        return type(form_class.__name__, (form_class,), {"_post_clean": _post_clean})
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        try:
+            saved = self.write(request, obj, form, change)
+        except (ValidationError, InvalidTransition) as error:
+            # Validated a moment ago, refused now: someone else changed the data meanwhile.
+            raise _ServiceRefused(
+                error if isinstance(error, ValidationError) else ValidationError(str(error))
+            ) from error
+        adopt_saved_state(saved, obj)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        except _ServiceRefused as refused:
+            # The admin's transaction has been rolled back by the exception.
+            for message in refused.error.messages:
+                self.message_user(request, message, level=messages.ERROR)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class ScopedHistoryMixin:
+    """History pages only for objects the user can see, and read-only.
+
+    simple_history's history pages look objects up without the admin's queryset, and its
+    "revert" saves an old version past the services: both are closed here.
+    """
+
+    def _visible_or_404(self, request: HttpRequest, object_id: str) -> None:
+        if self.get_object(request, unquote(object_id)) is None:  # type: ignore[attr-defined]
+            raise Http404(_("Record not found."))
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None):
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ):
+        if request.method == "POST":
+            raise PermissionDenied
+        self._visible_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+
+class ExcelCSV(CSV):
+    """CSV as Excel saves it in China: UTF-8 (with or without BOM) or GB18030."""
+
+    def is_binary(self) -> bool:
+        return True  # read the upload as bytes: the encoding is only known by trying
+
+    def get_read_mode(self) -> str:
+        return "rb"
+
+    def create_dataset(self, in_stream: Any, **kwargs: Any) -> Any:
+        if isinstance(in_stream, bytes):
+            try:
+                in_stream = in_stream.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                in_stream = in_stream.decode("gb18030")
+        return super().create_dataset(in_stream, **kwargs)
+
+
+class ImportExportBase(ImportExportModelAdmin):
+    """Excel and CSV only; resources see what the user sees; a failed confirm says so."""
+
+    import_formats = [XLSX, ExcelCSV]
+    export_formats = [XLSX, CSV]
+    to_encoding = "utf-8-sig"  # Excel reads a CSV as UTF-8 only when it starts with a BOM
+    # All columns, always: the selectable-fields form labels them in English.
+    export_form_class = ExportForm
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
+        # import-export reports success after the confirm step whatever happened; the data
+        # may have changed since the preview, and then nothing was saved.
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                _(
+                    "The import did not complete and nothing was saved: the data changed after the preview. Please upload the file again."
+                ),
+                level=messages.ERROR,
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+        return super().process_result(result, request)
+
+
+# --- Units --------------------------------------------------------------------------------
+
+_UNIT_DESCRIPTIVE = ("name", "short_name", "kind", "group", "sort_order")
+
+
+class UnitAdminForm(forms.ModelForm):
+    parent = forms.ModelChoiceField(
+        label=gettext_lazy("Parent unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=gettext_lazy(
+            "Leave empty for a top-level unit. Changing the parent moves the unit together with its sub-units."
+        ),
+    )
+    scope_user: Any = None  # set per request by UnitAdmin.get_form
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "short_name", "kind", "parent", "group", "sort_order"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        parent_field = cast(forms.ModelChoiceField, self.fields["parent"])
+        choices = visible_units(self.scope_user).active()
+        if instance._state.adding:
+            if not sees_all_units(self.scope_user):
+                parent_field.required = True
+                parent_field.help_text = _(
+                    "You can only add units under units in your jurisdiction."
+                )
+        elif instance.path:  # a historical version has no path
+            choices = choices.exclude(path__startswith=instance.path)
+            current_parent = Unit.objects.get_parent(instance)
+            if current_parent is not None:
+                # Kept even when outside the user's scope, so that saving leaves it alone.
+                choices = choices | Unit.objects.filter(pk=current_parent.pk)
+                self.initial.setdefault("parent", current_parent.pk)
+        parent_field.queryset = choices
+
+
+@admin.register(Unit)
+class UnitAdmin(ServiceWriteMixin, ScopedHistoryMixin, ImportExportBase, SimpleHistoryAdmin):
+    form = UnitAdminForm
+    resource_classes = [UnitResource]
+    list_display = ["tree_name", "code", "kind", "group", "status", "sort_order"]
+    list_display_links = ["tree_name", "code"]
+    list_filter = ["kind", "status", "group"]
+    list_select_related = ["group"]
+    search_fields = ["code", "name", "short_name"]
+    ordering = ["path"]
+    list_per_page = 200
+    actions = ["archive_units", "restore_units"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Unit]:
+        return Unit.objects.visible_to(request.user).select_related("group")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Unit | None = None) -> list[str]:
+        # The code is the unit's identity in every import; status moves by the actions.
+        return ["code", "status", "created_at", "updated_at"] if obj else []
+
+    def get_form(
+        self, request: HttpRequest, obj: Unit | None = None, change: bool = False, **kwargs: Any
+    ):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        return type(form_class.__name__, (form_class,), {"scope_user": request.user})
+
+    def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
+        return False  # units are archived (撤销), never deleted: their history must stay
+
+    @admin.display(description=gettext_lazy("Unit name"), ordering="path")
+    def tree_name(self, unit: Unit) -> str:
+        return format_html(
+            '<span style="padding-left:{}em">{}{}</span>',
+            (unit.depth - 1) * 1.5,
+            "└ " if unit.depth > 1 else "",
+            unit.name,
+        )
+
+    def write(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> Unit:
+        data = form.cleaned_data
+        if not change:
+            return services.unit_create(
+                code=data["code"],
+                name=data["name"],
+                kind=data["kind"],
+                parent=data.get("parent"),
+                short_name=data.get("short_name", ""),
+                group=data.get("group"),
+                sort_order=data.get("sort_order") or 0,
+                actor=request.user,
+            )
+        unit: Unit = obj
+        changes = {name: data[name] for name in _UNIT_DESCRIPTIVE if name in form.changed_data}
+        if changes:
+            unit = services.unit_update(unit=obj, actor=request.user, **changes)
+        if "parent" in form.changed_data:
+            if data.get("parent") is None:
+                raise ValidationError(
+                    {"parent": _("An existing unit cannot be made a top-level unit.")}
+                )
+            unit = services.unit_move(unit=obj, new_parent=data["parent"], actor=request.user)
+        return unit
+
+    @admin.action(description=gettext_lazy("Archive unit"), permissions=["change"])
+    def archive_units(self, request: HttpRequest, queryset: models.QuerySet[Unit]) -> None:
+        # Deepest first: a unit can be archived only once its children are.
+        self._each(request, queryset.order_by("-path"), services.unit_archive, _("Archived"))
+
+    @admin.action(description=gettext_lazy("Restore unit"), permissions=["change"])
+    def restore_units(self, request: HttpRequest, queryset: models.QuerySet[Unit]) -> None:
+        # Parents first: a unit can be restored only under an active parent.
+        self._each(request, queryset.order_by("path"), services.unit_restore, _("Restored"))
+
+    def _each(self, request: HttpRequest, units: Any, service: Any, done_label: str) -> None:
+        done: list[str] = []
+        for unit in units:
+            try:
+                service(unit=unit, actor=request.user)
+            except (ValidationError, InvalidTransition) as error:
+                text = (
+                    "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                )
+                self.message_user(request, f"{unit.name}：{text}", level=messages.ERROR)
+            else:
+                done.append(unit.name)
+        if done:
+            self.message_user(request, f"{done_label}：{'、'.join(done)}", level=messages.SUCCESS)
+
+
+@admin.register(AssessmentGroup)
+class AssessmentGroupAdmin(admin.ModelAdmin):
+    # Reference data without rules of its own: units.services has no writes for it.
+    list_display = ["name", "sort_order", "unit_count"]
+    search_fields = ["name"]
+    ordering = ["sort_order", "name"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[AssessmentGroup]:
+        return super().get_queryset(request).annotate(unit_count=Count("units"))
+
+    @admin.display(description=gettext_lazy("Units count"), ordering="unit_count")
+    def unit_count(self, group: AssessmentGroup) -> int:
+        return group.unit_count  # type: ignore[attr-defined]
+
+
+# --- People and responsibilities ----------------------------------------------------------
+
+_PERSON_FIELDS = ("name", "title", "phone", "email", "unit", "user", "is_active")
+
+
+@admin.register(Person)
+class PersonAdmin(ServiceWriteMixin, ScopedHistoryMixin, ImportExportBase, SimpleHistoryAdmin):
+    resource_classes = [PersonResource]
+    list_display = ["name", "title", "phone", "unit", "user", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["unit", "user"]
+    search_fields = ["name", "phone", "unit__name", "unit__code"]
+    autocomplete_fields = ["unit", "user"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Person]:
+        return visible_people(request.user).select_related("unit", "user")
+
+    def get_fields(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
+        # person_create takes no 在职 flag: a new person is in post.
+        fields = list(_PERSON_FIELDS)
+        return fields if obj else [name for name in fields if name != "is_active"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any):
+        if db_field.name == "unit":
+            kwargs["queryset"] = visible_units(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Person | None = None) -> bool:
+        return False  # no service deletes people: mark them 不在职 instead
+
+    def write(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> Person:
+        data = form.cleaned_data
+        if not change:
+            return services.person_create(
+                name=data["name"],
+                title=data.get("title", ""),
+                phone=data.get("phone", ""),
+                email=data.get("email", ""),
+                unit=data.get("unit"),
+                user=data.get("user"),
+                actor=request.user,
+            )
+        changes = {name: data[name] for name in _PERSON_FIELDS if name in form.changed_data}
+        if not changes:
+            return obj
+        return services.person_update(person=obj, actor=request.user, **changes)
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(
+    ServiceWriteMixin, ScopedHistoryMixin, ImportExportBase, SimpleHistoryAdmin
+):
+    resource_classes = [ResponsibilityResource]
+    list_display = ["unit", "role", "person", "start_date", "end_date", "note"]
+    list_filter = ["role", "end_date"]
+    list_select_related = ["unit", "person"]
+    search_fields = ["person__name", "person__phone", "unit__name", "unit__code"]
+    autocomplete_fields = ["person", "unit"]
+    date_hierarchy = "start_date"
+    actions = ["end_today"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Responsibility]:
+        return Responsibility.objects.filter(
+            unit_scope_q(user=request.user, prefix="unit__")
+        ).select_related("unit", "person")
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Responsibility | None = None
+    ) -> list[str]:
+        # A responsibility can only be ended (responsibility_end); anything else is a new one.
+        if obj:
+            return ["person", "unit", "role", "start_date", "note", "created_at"]
+        return []
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any):
+        if db_field.name == "unit":
+            kwargs["queryset"] = visible_units(request.user).active()
+        elif db_field.name == "person":
+            kwargs["queryset"] = visible_people(request.user).filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Responsibility | None = None
+    ) -> bool:
+        return False  # ended, never deleted: who answered for what, when, is the record
+
+    def write(
+        self, request: HttpRequest, obj: Responsibility, form: Any, change: bool
+    ) -> Responsibility:
+        data = form.cleaned_data
+        if not change:
+            return services.responsibility_assign(
+                person=data["person"],
+                unit=data["unit"],
+                role=data["role"],
+                start_date=data.get("start_date"),
+                end_date=data.get("end_date"),
+                note=data.get("note", ""),
+                actor=request.user,
+            )
+        if "end_date" not in form.changed_data:
+            return obj
+        if data.get("end_date") is None:
+            raise ValidationError({"end_date": _("Once set, the end date cannot be cleared.")})
+        return services.responsibility_end(
+            responsibility=obj, end_date=data["end_date"], actor=request.user
+        )
+
+    @admin.action(description=gettext_lazy("End responsibility (today)"), permissions=["change"])
+    def end_today(self, request: HttpRequest, queryset: models.QuerySet[Responsibility]) -> None:
+        ended = 0
+        for responsibility in queryset:
+            try:
+                services.responsibility_end(responsibility=responsibility, actor=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{responsibility}：{'；'.join(error.messages)}", level=messages.ERROR
+                )
+            else:
+                ended += 1
+        if ended:
+            self.message_user(
+                request,
+                _("Ended %(count)d responsibilities.") % {"count": ended},
+                level=messages.SUCCESS,
+            )
+
+
+# --- Leading groups -----------------------------------------------------------------------
+
+
+class LeadingGroupMemberInline(admin.TabularInline):
+    model = LeadingGroupMember
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person", "position", "start_date", "end_date"]
+
+
+@admin.register(LeadingGroup)
+class LeadingGroupAdmin(admin.ModelAdmin):
+    # Membership has no rules beyond its fields, and units.services has no writes for it.
+    list_display = ["name", "kind", "parent", "sort_order"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    inlines = [LeadingGroupMemberInline]
+
+
+# --- Calendar, notifications, audit -------------------------------------------------------
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_working_day", "note"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "date"
+    ordering = ["-date"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the system: looked at, never edited."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["title", "recipient__username"]
+    date_hierarchy = "created_at"
+    exclude = ["dedupe_key"]
+
+
+@admin.register(UnitTransition)
+class UnitTransitionAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "from_label", "to_label", "actor", "created_at", "comment"]
+    list_select_related = ["unit", "actor"]
+    search_fields = ["unit__name", "unit__code"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[UnitTransition]:
+        return UnitTransition.objects.filter(
+            unit_scope_q(user=request.user, prefix="unit__")
+        ).select_related("unit", "actor")
+
+    @admin.display(description=gettext_lazy("From status"))
+    def from_label(self, record: UnitTransition) -> str:
+        return str(dict(Unit.Status.choices).get(record.from_status, record.from_status))
+
+    @admin.display(description=gettext_lazy("To status"))
+    def to_label(self, record: UnitTransition) -> str:
+        return str(dict(Unit.Status.choices).get(record.to_status, record.to_status))
