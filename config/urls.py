@@ -12,6 +12,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     *auth_urlpatterns,
+    path("campaign/", include("campaign.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("assessments/", include("assessments.urls")),
     path("", include("units.urls")),
 ]
 if settings.DEBUG:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from units import roles
+from units import extensions, roles
 from units.selectors import unread_notification_count
 
 
@@ -17,4 +17,5 @@ def shell(request: HttpRequest) -> dict[str, object]:
         "user_role_label": roles.ROLE_LABELS.get(role, "") if role else "",
         "is_inspection_staff": role == roles.INSPECTION_STAFF,
         "unread_count": unread_notification_count(user=user),
+        "app_nav_items": extensions.nav_items(request, role),
     }

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from units import roles, selectors, services
+from units import extensions, roles, selectors, services
 from units.forms import UnitFilterForm
 from units.permissions import can_act_for_unit, get_unit_for_user_or_404
 
@@ -23,7 +23,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def workspace(request: HttpRequest) -> HttpResponse:
     role = roles.primary_role(request.user)
     summary = selectors.workspace_summary(user=request.user, role=role)
-    return render(request, "units/workspace.html", {"role": role, "roles": roles, **summary})
+    panels = extensions.workspace_panels(request, role)
+    return render(
+        request,
+        "units/workspace.html",
+        {"role": role, "roles": roles, "app_panels": panels, **summary},
+    )
 
 
 @login_required
