@@ -30,7 +30,7 @@ from import_export.fields import Field
 
 from units import services
 from units.models import AssessmentGroup, Person, Responsibility, Unit, UnitQuerySet
-from units.selectors import unit_scope_q
+from units.selectors import people_visible_to, unit_scope_q, user_sees_all_units
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -80,8 +80,7 @@ def adopt_saved_state(saved: models.Model, target: models.Model) -> None:
 
 def sees_all_units(user: Any) -> bool:
     """Whether the user's unit scope is unrestricted (None: a command-line import)."""
-    # unit_scope_q returns the empty Q exactly when nothing is filtered out.
-    return user is None or unit_scope_q(user=user) == Q()
+    return user is None or user_sees_all_units(user=user)
 
 
 # --- Widgets: one cell <-> one value, with Chinese errors ---------------------------------
@@ -317,8 +316,7 @@ def visible_units(user: Any) -> UnitQuerySet:
 
 
 def visible_people(user: Any) -> QuerySet[Person]:
-    people = Person.objects.all()
-    return people if user is None else people.filter(unit_scope_q(user=user, prefix="unit__"))
+    return Person.objects.all() if user is None else people_visible_to(user=user)
 
 
 # --- The shared resource ----------------------------------------------------------------

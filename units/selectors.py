@@ -68,6 +68,11 @@ def unit_scope_q(*, user: AnyUser, codename: str = VIEW, prefix: str = "") -> Q:
     return q
 
 
+def user_sees_all_units(*, user: AnyUser) -> bool:
+    # unit_scope_q returns the empty Q exactly when nothing is filtered out.
+    return unit_scope_q(user=user) == Q()
+
+
 def units_visible_to(*, user: AnyUser) -> QuerySet[Unit]:
     return Unit.objects.visible_to(user)
 

@@ -183,6 +183,7 @@ def person_create(
     if not name:
         raise ValidationError({"name": _("The name is required.")})
     phone = phone.strip()
+    _check_login_free(user)
     if phone and Person.objects.filter(name=name, phone=phone).exists():
         raise ValidationError(
             _("A cadre named “%(name)s” with this phone number already exists.") % {"name": name}
@@ -190,6 +191,22 @@ def person_create(
     return Person.objects.create(
         name=name, title=title.strip(), phone=phone, email=email.strip(), unit=unit, user=user
     )
+
+
+def _check_login_free(user: Any, *, person: Person | None = None) -> None:
+    if user is None:
+        return
+    taken = Person.objects.filter(user=user)
+    if person is not None:
+        taken = taken.exclude(pk=person.pk)
+    other = taken.first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "user": _("Login account “%(username)s” is already linked to cadre “%(name)s”.")
+                % {"username": user.get_username(), "name": other.name}
+            }
+        )
 
 
 _PERSON_EDITABLE = frozenset({"name", "title", "phone", "email", "unit", "user", "is_active"})
@@ -202,6 +219,8 @@ def person_update(*, person: Person, actor: AnyUser | None = None, **changes: An
         raise ValueError(f"person_update cannot change {sorted(unknown)}")
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
+        if "user" in changes:
+            _check_login_free(changes["user"], person=locked)
         old_user_id = locked.user_id
         for field, value in changes.items():
             setattr(locked, field, value)

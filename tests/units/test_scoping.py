@@ -158,3 +158,13 @@ def test_inactive_or_anonymous_users_see_nothing(cast):
     cast.head_a.save()
     assert not units_visible_to(user=cast.head_a).exists()
     assert not units_visible_to(user=AnonymousUser()).exists()
+
+
+def test_a_login_account_belongs_to_one_cadre(cast):
+    with pytest.raises(ValidationError) as excinfo:
+        services.person_create(name="冒名者", user=cast.head_a)
+    assert "已关联到干部" in str(excinfo.value)
+    with pytest.raises(ValidationError):
+        services.person_update(person=cast.head_b.person, user=cast.head_a)
+    cast.head_b.person.refresh_from_db()
+    assert cast.head_b.person.user == cast.head_b
