@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from config import health
 from units.urls import auth_urlpatterns
 
 admin.site.site_header = settings.ZUOFENG_SITE_NAME
@@ -10,6 +11,9 @@ admin.site.site_title = settings.ZUOFENG_SITE_NAME
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", health.live, name="health_live"),
+    path("health/db/", health.database, name="health_db"),
+    path("health/broker/", health.broker, name="health_broker"),
     path("admin/", admin.site.urls),
     *auth_urlpatterns,
     path("campaign/", include("campaign.urls")),
