@@ -472,9 +472,11 @@ def notification_send(
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     keys = [row.dedupe_key for row in rows]
     if email:
+        from units.jobs import enqueue_on_commit
         from units.tasks import deliver_notification_emails
 
-        transaction.on_commit(lambda: deliver_notification_emails.delay(keys))
+        # If the broker is down the notices stay pending; notification_emails_drain sends them.
+        enqueue_on_commit(deliver_notification_emails, keys)
     return keys
 
 
@@ -508,6 +510,19 @@ def notification_emails_deliver(*, dedupe_keys: list[str]) -> int:
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
     return sent
+
+
+def notification_emails_drain(*, older_than_seconds: int = 60, batch: int = 500) -> int:
+    """Send e-mails whose enqueue was lost (broker down, worker crash); periodic."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    keys = list(
+        Notification.objects.filter(
+            email_requested=True, emailed_at__isnull=True, created_at__lt=cutoff
+        )
+        .order_by("created_at")
+        .values_list("dedupe_key", flat=True)[:batch]
+    )
+    return notification_emails_deliver(dedupe_keys=keys) if keys else 0
 
 
 def notification_mark_read(*, notification: Notification) -> None:

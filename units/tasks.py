@@ -14,3 +14,9 @@ def deliver_notification_emails(dedupe_keys: list[str]) -> int:
 def sync_responsibilities() -> int:
     """Daily: responsibilities that start or end by date get their grants applied."""
     return services.responsibilities_sync_due()
+
+
+@shared_task(acks_late=True)
+def drain_notification_emails() -> int:
+    """Every few minutes: e-mail the notices whose delivery task never ran."""
+    return services.notification_emails_drain()

@@ -84,3 +84,34 @@ def test_inactive_recipients_are_skipped(cast):
 def test_assigning_a_responsibility_notifies_the_person(cast):
     notice = Notification.objects.get(recipient=cast.head_a, kind=Notification.Kind.RESPONSIBILITY)
     assert "县市场监督管理局" in notice.title and "第一责任人" in notice.title
+
+
+def test_broker_down_does_not_block_and_the_drain_sends_later(
+    cast, django_capture_on_commit_callbacks, caplog
+):
+    """With the broker unreachable the request goes on; the outbox is drained later."""
+    import time
+
+    from config.celery import app
+
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+    eager, url = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager, app.conf.broker_url = False, "redis://127.0.0.1:1/0"
+    app.pool.force_close_all()
+    try:
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            keys = send(cast)
+        elapsed = time.monotonic() - started
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = eager, url
+        app.pool.force_close_all()
+    assert len(callbacks) == 1  # the enqueue was attempted, and failed
+    assert "could not enqueue" in caplog.text
+    assert elapsed < 2
+    assert mail.outbox == []
+    assert Notification.objects.filter(dedupe_key__in=keys, emailed_at__isnull=True).count() == 2
+    assert services.notification_emails_drain(older_than_seconds=0) == 2
+    assert services.notification_emails_drain(older_than_seconds=0) == 0
+    assert len(mail.outbox) == 2
