@@ -31,6 +31,7 @@ from units import services
 from units.models import (
     AssessmentGroup,
     CalendarOverride,
+    JobRun,
     LeadingGroup,
     LeadingGroupMember,
     Notification,
@@ -526,6 +527,20 @@ class NotificationAdmin(ReadOnlyAdmin):
     search_fields = ["title", "recipient__username"]
     date_hierarchy = "created_at"
     exclude = ["dedupe_key"]
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    """The operations view: the last runs of every periodic job."""
+
+    list_display = ["job", "status", "started_at", "finished_at", "duration", "items", "error"]
+    list_filter = ["status", "job"]
+    date_hierarchy = "started_at"
+    search_fields = ["job", "error"]
+
+    @admin.display(description=gettext_lazy("Duration"))
+    def duration(self, run: JobRun) -> str:
+        return str(run.duration).split(".")[0] if run.duration else "—"
 
 
 @admin.register(UnitTransition)

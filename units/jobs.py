@@ -7,10 +7,13 @@ periodic task drains once the broker is back.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -27,3 +30,33 @@ def enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
 
 def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(lambda: enqueue(task, *args, **kwargs))
+
+
+def record_run(job: str) -> Callable[[Callable[..., int | None]], Callable[..., int | None]]:
+    """Decorate a periodic task body: each run leaves a JobRun row (items = return value)."""
+
+    def decorate(body: Callable[..., int | None]) -> Callable[..., int | None]:
+        @functools.wraps(body)
+        def wrapper(*args: Any, **kwargs: Any) -> int | None:
+            from units.models import JobRun
+
+            run = JobRun.objects.create(job=job)
+            try:
+                items = body(*args, **kwargs)
+            except Exception as exc:
+                JobRun.objects.filter(pk=run.pk).update(
+                    status=JobRun.Status.FAILED,
+                    finished_at=timezone.now(),
+                    error=f"{type(exc).__name__}: {exc}"[:4000],
+                )
+                raise
+            JobRun.objects.filter(pk=run.pk).update(
+                status=JobRun.Status.SUCCEEDED,
+                finished_at=timezone.now(),
+                items=items if isinstance(items, int) and items >= 0 else 0,
+            )
+            return items
+
+        return wrapper
+
+    return decorate

@@ -435,3 +435,34 @@ class Notification(models.Model):
         *, kind: str, object_key: str, deadline: datetime.date | None, recipient_id: Any
     ) -> str:
         return f"{kind}|{object_key}|{deadline.isoformat() if deadline else '-'}|{recipient_id}"
+
+
+class JobRun(models.Model):
+    """One run of a periodic job, for the operations view: when, how much, what went wrong."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    job = models.CharField(_("Job"), max_length=200, db_index=True)
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.RUNNING
+    )
+    started_at = models.DateTimeField(_("Started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("Finished at"), null=True, blank=True)
+    items = models.PositiveIntegerField(_("Items processed"), default=0)
+    error = models.TextField(_("Error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("Job run")
+        verbose_name_plural = _("Job runs")
+        indexes = [models.Index(fields=["job", "-started_at"], name="jobrun_job_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration(self) -> datetime.timedelta | None:
+        return self.finished_at - self.started_at if self.finished_at else None

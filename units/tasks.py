@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from units import services
+from units.jobs import record_run
 
 
 @shared_task(acks_late=True)
@@ -11,12 +12,14 @@ def deliver_notification_emails(dedupe_keys: list[str]) -> int:
 
 
 @shared_task(acks_late=True)
+@record_run("units.sync_responsibilities")
 def sync_responsibilities() -> int:
     """Daily: responsibilities that start or end by date get their grants applied."""
     return services.responsibilities_sync_due()
 
 
 @shared_task(acks_late=True)
+@record_run("units.drain_notification_emails")
 def drain_notification_emails() -> int:
     """Every few minutes: e-mail the notices whose delivery task never ran."""
     return services.notification_emails_drain()

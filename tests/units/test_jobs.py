@@ -1,0 +1,38 @@
+"""Job runs are recorded for the operations view; failures keep their error."""
+
+import pytest
+from django.urls import reverse
+
+from units.jobs import record_run
+from units.models import JobRun
+from units.tasks import sync_responsibilities
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_periodic_task_records_its_run(cast):
+    sync_responsibilities.delay()
+    run = JobRun.objects.get(job="units.sync_responsibilities")
+    assert run.status == JobRun.Status.SUCCEEDED
+    assert run.finished_at is not None and run.items >= 0
+
+
+def test_a_failing_run_is_recorded_with_its_error():
+    @record_run("test.failing")
+    def failing():
+        raise RuntimeError("数据库连接中断")
+
+    with pytest.raises(RuntimeError):
+        failing()
+    run = JobRun.objects.get(job="test.failing")
+    assert run.status == JobRun.Status.FAILED
+    assert "数据库连接中断" in run.error
+
+
+def test_officer_sees_the_operations_view_and_a_unit_head_does_not(client_for, cast):
+    sync_responsibilities.delay()
+    url = reverse("admin:units_jobrun_changelist")
+    response = client_for(cast.officer).get(url)
+    assert response.status_code == 200
+    assert "units.sync_responsibilities" in response.content.decode()
+    assert client_for(cast.head_a).get(url).status_code == 302  # not staff: to admin login
