@@ -33,7 +33,9 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy units/services.py units/selectors.py units/workdays.py units/permissions.py
+	$(BIN)/mypy units/services.py units/selectors.py units/workdays.py units/permissions.py units/jobs.py \
+		campaign/services.py campaign/selectors.py complaints/services.py complaints/selectors.py \
+		assessments/services.py assessments/selectors.py assessments/scoring.py
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -1,5 +1,55 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from campaign import exports, views
 
 app_name = "campaign"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/activate/", views.campaign_activate, name="campaign_activate"),
+    path("campaigns/<int:pk>/ledger/", views.ledger, name="ledger"),
+    path("campaigns/<int:pk>/ledger/export/", exports.ledger_export, name="ledger_export"),
+    path("campaigns/<int:pk>/ledger/import/", exports.ledger_import, name="ledger_import"),
+    path("campaigns/<int:pk>/items/new/", views.item_create, name="item_create"),
+    path(
+        "campaigns/<int:pk>/units/<int:unit_pk>/submit/",
+        views.items_submit_list,
+        name="items_submit_list",
+    ),
+    path("campaigns/<int:pk>/circulars/new/", views.circular_create, name="circular_create"),
+    path(
+        "campaigns/<int:pk>/circulars/draft-progress/",
+        views.circular_draft_progress,
+        name="circular_draft_progress",
+    ),
+    path("items/<int:pk>/", views.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
+    path("items/<int:pk>/<slug:action>/", views.item_action, name="item_action"),
+    path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("overdue/", views.overdue_board, name="overdue_board"),
+    path("deliverables/", views.deliverables, name="deliverables"),
+    path("deliverables/<int:pk>/", views.deliverable_detail, name="deliverable_detail"),
+    path(
+        "deliverables/<int:pk>/due-date/", views.deliverable_due_date, name="deliverable_due_date"
+    ),
+    path("deliverables/<int:pk>/submit/", views.submission_submit, name="submission_submit"),
+    path(
+        "submissions/<int:pk>/<slug:decision>/",
+        views.submission_review,
+        name="submission_review",
+    ),
+    path("files/progress/<int:pk>/", views.progress_attachment, name="progress_attachment"),
+    path("files/submissions/<int:pk>/", views.submission_attachment, name="submission_attachment"),
+    path("files/findings/<int:pk>/", views.finding_evidence, name="finding_evidence"),
+    path("inspections/", views.inspection_list, name="inspection_list"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("circulars/", views.circular_list, name="circular_list"),
+    path("circulars/<int:pk>/", views.circular_detail, name="circular_detail"),
+    path("circulars/<int:pk>/edit/", views.circular_edit, name="circular_edit"),
+    path("circulars/<int:pk>/publish/", views.circular_publish, name="circular_publish"),
+    path("public/circulars/", views.public_circular_list, name="public_circular_list"),
+    path("public/circulars/<int:pk>/", views.public_circular_detail, name="public_circular_detail"),
+]

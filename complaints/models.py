@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -10,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from units.models import TransitionRecord
 
 
 class AccountabilityAction(models.Model):
@@ -95,3 +99,317 @@ class AccountabilityAction(models.Model):
     @property
     def is_serious(self) -> bool:
         return self.kind in self.SERIOUS_KINDS
+
+
+# --- Complaints (投诉) ---------------------------------------------------------------------
+
+
+class ComplaintCategory(models.Model):
+    """投诉类别, with its own time limits in working days and a default handling unit."""
+
+    name = models.CharField(_("Designation"), max_length=64, unique=True)
+    accept_days = models.PositiveSmallIntegerField(_("Days to accept (working days)"), default=3)
+    handle_days = models.PositiveSmallIntegerField(_("Days to handle (working days)"), default=15)
+    urgent_days = models.PositiveSmallIntegerField(
+        _("Days to handle urgent cases (working days)"), default=3
+    )
+    default_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("Default handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sort_order = models.PositiveIntegerField(_("Sort order"), default=0)
+    is_active = models.BooleanField(_("In use"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("Complaint category")
+        verbose_name_plural = _("Complaint categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComplaintQuerySet(models.QuerySet["Complaint"]):
+    def open(self) -> ComplaintQuerySet:
+        return self.exclude(status__in=Complaint.FINAL_STATUSES)
+
+    def in_handling(self) -> ComplaintQuerySet:
+        return self.filter(status__in=Complaint.HANDLING_STATUSES)
+
+
+class Complaint(models.Model):
+    """投诉: one case from intake to closure; it stays on the books until closed."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Online mailbox")
+        HOTLINE = "hotline", _("Complaint hotline")
+        LETTER = "letter", _("Letter")
+        VISIT = "visit", _("Visit in person")
+        MAILBOX = "mailbox", _("Complaint box")
+        MEDIA = "media", _("Media and online opinion")
+        INSPECTION = "inspection", _("Inspection")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        ACCEPTED = "accepted", _("Accepted for handling")
+        REJECTED = "rejected", _("Not accepted")
+        ASSIGNED = "assigned", _("Assigned for handling")
+        REROUTE_REQUESTED = "reroute_requested", _("Re-routing requested")
+        ANSWERED = "answered", _("Answered by the unit")
+        SENT_BACK = "sent_back", _("Sent back for re-handling")
+        RETURN_VISIT = "return_visit", _("Return visit")
+        CLOSED = "closed", _("Case closed")
+        MERGED = "merged", _("Merged as duplicate")
+
+    class Verdict(models.TextChoices):
+        SUBSTANTIATED = "substantiated", _("Substantiated")
+        PARTLY = "partly", _("Partly substantiated")
+        UNSUBSTANTIATED = "unsubstantiated", _("Unsubstantiated")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        BASICALLY = "basically", _("Basically satisfied")
+        UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+    class Supervision(models.TextChoices):
+        NONE = "none", _("None")
+        SUPERVISED = "supervised", _("Supervised handling")
+        LISTED = "listed", _("Listed supervision")
+
+    # The only legal moves; every service checks against this map.
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.REGISTERED: {Status.ACCEPTED, Status.REJECTED, Status.MERGED},
+        Status.ACCEPTED: {Status.ASSIGNED, Status.MERGED},
+        Status.ASSIGNED: {Status.ANSWERED, Status.REROUTE_REQUESTED},
+        Status.REROUTE_REQUESTED: {Status.ASSIGNED},
+        Status.ANSWERED: {Status.RETURN_VISIT, Status.SENT_BACK},
+        Status.SENT_BACK: {Status.ANSWERED, Status.REROUTE_REQUESTED},
+        Status.RETURN_VISIT: {Status.CLOSED, Status.ASSIGNED},
+        Status.REJECTED: set(),
+        Status.CLOSED: set(),
+        Status.MERGED: set(),
+    }
+    FINAL_STATUSES = frozenset({Status.REJECTED, Status.CLOSED, Status.MERGED})
+    # A unit is working on the case: its deadline runs and escalation applies.
+    HANDLING_STATUSES = frozenset({Status.ASSIGNED, Status.SENT_BACK, Status.REROUTE_REQUESTED})
+
+    number = models.CharField(_("Case number"), max_length=20, unique=True)
+    tracking_code = models.CharField(_("Tracking code"), max_length=16, unique=True)
+    channel = models.CharField(_("Channel"), max_length=16, choices=Channel.choices)
+    status = models.CharField(
+        _("Status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.REGISTERED,
+        db_index=True,
+    )
+    category = models.ForeignKey(
+        ComplaintCategory,
+        verbose_name=_("Category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    subject_unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("Unit complained about"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_about",
+    )
+    subject_person = models.CharField(_("Person complained about"), max_length=64, blank=True)
+    title = models.CharField(_("Subject"), max_length=120)
+    content = models.TextField(_("Complaint details"))
+    urgent = models.BooleanField(_("Urgent"), default=False)
+    # Name, phone, ID number, contact and IP as one MultiFernet token (complaints.identity).
+    identity_token = models.TextField(blank=True, editable=False)
+    has_identity = models.BooleanField(_("Complainant named"), default=False)
+    received_at = models.DateTimeField(_("Received at"), default=timezone.now)
+    accept_deadline = models.DateField(_("Acceptance deadline"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("Accepted at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("Reason for not accepting"), blank=True)
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("Handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    assigned_at = models.DateTimeField(_("Assigned at"), null=True, blank=True)
+    deadline = models.DateField(_("Handling deadline"), null=True, blank=True, db_index=True)
+    instructions = models.TextField(_("Assignment instructions"), blank=True)
+    answered_at = models.DateTimeField(_("Answered at"), null=True, blank=True)
+    facts = models.TextField(_("Facts found"), blank=True)
+    verdict = models.CharField(_("Verdict"), max_length=20, choices=Verdict.choices, blank=True)
+    measures = models.TextField(_("Measures taken"), blank=True)
+    public_reply = models.TextField(_("Reply to the complainant"), blank=True)
+    review_note = models.TextField(_("Review opinion"), blank=True)
+    satisfaction = models.CharField(
+        _("Satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True
+    )
+    satisfaction_comment = models.TextField(_("Comment on the handling"), blank=True)
+    closed_at = models.DateTimeField(_("Case closed at"), null=True, blank=True)
+    supervision = models.CharField(
+        _("Supervision"),
+        max_length=16,
+        choices=Supervision.choices,
+        default=Supervision.NONE,
+        db_index=True,
+    )
+    supervised_at = models.DateTimeField(_("Supervised since"), null=True, blank=True)
+    listed_at = models.DateTimeField(_("Listed since"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("Merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    reopen_count = models.PositiveSmallIntegerField(_("Times reopened"), default=0)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("Complaint")
+        verbose_name_plural = _("Complaints")
+        permissions = [
+            ("view_complainant_identity", _("View the complainant's identity")),
+            ("handle_complaint", _("Handle complaints (intake, triage, assignment, review)")),
+            ("view_all_complaints", _("View all complaints")),
+            ("view_complaint_figures", _("View complaint figures")),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="complaint_unit_status"),
+            models.Index(fields=["received_at"], name="complaint_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.FINAL_STATUSES
+
+    @property
+    def is_in_handling(self) -> bool:
+        return self.status in self.HANDLING_STATUSES
+
+    @property
+    def tracking_code_display(self) -> str:
+        code = self.tracking_code
+        return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+    def light(self, today: datetime.date | None = None) -> str | None:
+        from units.workdays import traffic_light
+
+        if not self.is_in_handling:
+            return None
+        light = traffic_light(self.deadline, today or timezone.localdate())
+        return light.value if light else None
+
+
+class ComplaintTransition(TransitionRecord):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("Complaint status change")
+        verbose_name_plural = _("Complaint status changes")
+
+    def __str__(self) -> str:
+        return f"{self.complaint.number} {self.from_status} → {self.to_status}"
+
+
+class ComplaintAttachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("File"), upload_to="complaints/%Y/%m/")
+    original_name = models.CharField(_("File name"), max_length=255)
+    content_type = models.CharField(_("File type"), max_length=100)
+    size = models.PositiveIntegerField(_("Size"))
+    uploaded_at = models.DateTimeField(_("Uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("Complaint attachment")
+        verbose_name_plural = _("Complaint attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: asked by the unit before the deadline, decided by inspection staff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    old_deadline = models.DateField(_("Current deadline"))
+    new_deadline = models.DateField(_("Requested deadline"))
+    reason = models.TextField(_("Reason for extension"))
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("Decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Requested at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("Extension request")
+        verbose_name_plural = _("Extension requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint"],
+                condition=Q(status="pending"),
+                name="one_pending_extension_per_complaint",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.number} → {self.new_deadline}"
+
+
+class IdentityReveal(models.Model):
+    """Every time someone saw a complainant's identity: who, when, which case."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="identity_reveals"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("Reason for viewing"), max_length=255)
+    revealed_at = models.DateTimeField(_("Time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-revealed_at", "-pk"]
+        verbose_name = _("Identity access record")
+        verbose_name_plural = _("Identity access records")
+
+    def __str__(self) -> str:
+        return f"{self.complaint.number} · {self.user}"

@@ -161,3 +161,18 @@ def output_dir(request) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data(request):
+    """Transactional tests end with a flush, which empties what data migrations created
+    (role groups, grants, catalogues, schedules). Put it back before each such test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+    )
+    if transactional:
+        request.getfixturevalue("_django_db_helper")
+        from tests.bootstrap import ensure_migrated_data
+
+        ensure_migrated_data()

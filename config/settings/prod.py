@@ -8,7 +8,14 @@ DEBUG = False
 
 _missing = [
     name
-    for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
+    for name in (
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        # Fernet keys for complainants' identities, newest first (comma-separated).
+        "ZUOFENG_IDENTITY_KEYS",
+    )
     if not env(name, default="")
 ]
 if _missing:
@@ -37,3 +44,7 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+
+# Behind nginx every request comes from the proxy: rate limits must key on the client's
+# address, which deploy/nginx-zuofeng.conf passes as X-Real-IP.
+RATELIMIT_IP_META_KEY = env("ZUOFENG_CLIENT_IP_HEADER", default="HTTP_X_REAL_IP")

@@ -98,10 +98,16 @@ def test_unit_list_filters_by_name_and_group(client_for, cast):
     assert "查询条件有误" in response.content.decode()
 
 
-def test_workspace_query_count(client_for, cast, django_assert_max_num_queries):
-    client = client_for(cast.officer)
+@pytest.mark.parametrize("who", ["officer", "leader", "head_a", "in_charge", "evaluator"])
+def test_workspace_query_count_is_flat(client_for, cast, who, django_assert_max_num_queries):
+    """Every role's workspace, with all the apps' panels, stays flat as units are added."""
+    client = client_for(getattr(cast, who))
     client.get(reverse("units:workspace"))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(30) as small:
+        client.get(reverse("units:workspace"))
+    for i in range(20):
+        make_unit(f"新增单位{i}", parent=cast.dept_a)
+    with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("units:workspace"))
 
 

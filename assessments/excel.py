@@ -1,0 +1,178 @@
+"""Excel in and out: rating codes, results, evaluation scores.
+
+Headers are Chinese because the files are read and filled in by clerks in Excel; like
+units.resources, they are a file format, not interface text. Every text cell written
+goes through units.resources.neutralise_formula (spreadsheet formula injection).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+
+from assessments.models import AssessmentResult, AssessmentScheme, Grade, RaterToken, Survey
+from units.models import Unit
+from units.resources import cell_text, neutralise_formula
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EVALUATION_HEADERS = ("单位编码", "单位名称", "考核指标", "得分", "备注")
+
+
+def _workbook(title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append([neutralise_formula(value) for value in row])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def tokens_workbook(*, survey: Survey, link_prefix: str) -> bytes:
+    """One row per code with the link a rater opens (streamed from the database)."""
+    tokens = (
+        RaterToken.objects.filter(survey=survey)
+        .order_by("category__sort_order", "pk")
+        .values_list("category__name", "code", "used_at")
+        .iterator(chunk_size=5000)
+    )
+    return _workbook(
+        "评议码",
+        ("评议人类别", "评议码", "评议链接", "是否已使用"),
+        (
+            (category, code, f"{link_prefix}{code}/", "是" if used else "否")
+            for category, code, used in tokens
+        ),
+    )
+
+
+def results_workbook(*, scheme: AssessmentScheme, results: Iterable[AssessmentResult]) -> bytes:
+    grades = dict(Grade.choices)
+    return _workbook(
+        "考核结果",
+        (
+            "总排名",
+            "组内排名",
+            "考核组别",
+            "单位编码",
+            "单位名称",
+            "群众评议",
+            "专项测评",
+            "组织考评",
+            "加权得分",
+            "加扣分",
+            "总分",
+            "等次",
+            "一票否决",
+            "通报表扬",
+            "约谈提醒",
+        ),
+        (
+            (
+                r.rank_overall,
+                r.rank_in_group,
+                r.group.name if r.group else "",
+                r.unit.code,
+                r.unit.name,
+                r.survey_score,
+                r.special_score,
+                r.organisational_score,
+                r.composite,
+                r.adjustments,
+                r.total,
+                str(grades.get(r.grade, r.grade)),
+                "是" if r.veto_excellent else "",
+                "是" if r.commended else "",
+                "是" if r.talk else "",
+            )
+            for r in results
+        ),
+    )
+
+
+def evaluation_template(*, scheme: AssessmentScheme, units: list[Unit]) -> bytes:
+    indicators = list(scheme.indicators.order_by("component", "sort_order"))
+    return _workbook(
+        "组织考评打分",
+        EVALUATION_HEADERS,
+        ((u.code, u.name, i.name, None, "") for u in units for i in indicators),
+    )
+
+
+def parse_evaluations(
+    *, scheme: AssessmentScheme, units: list[Unit], data: bytes
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows of an evaluation sheet and the problems found, each naming its Excel row."""
+    try:
+        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a broken file
+        raise ValidationError(_("The file could not be read as an Excel workbook.")) from None
+    sheet = book.worksheets[0]
+    lines = sheet.iter_rows(values_only=True)
+    headers = [cell_text(h) for h in next(lines, ())]
+    missing = [h for h in ("单位编码", "考核指标", "得分") if h not in headers]
+    if missing:
+        raise ValidationError(
+            _("The file lacks required columns: %(columns)s.") % {"columns": "、".join(missing)}
+        )
+    col = {h: headers.index(h) for h in EVALUATION_HEADERS if h in headers}
+    by_code = {u.code: u for u in units}
+    indicators = {i.name: i for i in scheme.indicators.all()}
+    rows: list[dict[str, Any]] = []
+    errors: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    for number, line in enumerate(lines, start=2):
+        cells = list(line) + [None] * len(headers)
+        if not any(cell_text(v) for v in cells):
+            continue
+        code = cell_text(cells[col["单位编码"]])
+        name = cell_text(cells[col["考核指标"]])
+        raw = cell_text(cells[col["得分"]])
+        comment = cell_text(cells[col["备注"]]) if "备注" in col else ""
+        unit = by_code.get(code)
+        indicator = indicators.get(name)
+        problem = ""
+        if unit is None:
+            problem = _("unit code “%(code)s” is not one of your assigned units") % {"code": code}
+        elif indicator is None:
+            problem = _("“%(name)s” is not an indicator of this scheme") % {"name": name}
+        elif not raw:
+            problem = _("the score is empty")
+        else:
+            try:
+                score = Decimal(raw)
+            except InvalidOperation:
+                score = None
+            if score is None or not score.is_finite():
+                problem = _("the score “%(value)s” is not a number") % {"value": raw}
+            elif not 0 <= score <= indicator.max_points:
+                problem = _("the score must be between 0 and %(max)s") % {
+                    "max": indicator.max_points
+                }
+            elif (unit.pk, indicator.pk) in seen:
+                problem = _("this unit and indicator appear twice")
+            else:
+                seen.add((unit.pk, indicator.pk))
+                rows.append(
+                    {
+                        "row": number,
+                        "unit_id": unit.pk,
+                        "unit": unit.name,
+                        "indicator_id": indicator.pk,
+                        "indicator": indicator.name,
+                        "score": str(score),
+                        "comment": comment[:255],
+                    }
+                )
+        if problem:
+            errors.append(_("Row %(row)s: %(problem)s.") % {"row": number, "problem": problem})
+    if not rows and not errors:
+        errors.append(_("The file has no score rows."))
+    return rows, errors

@@ -1,0 +1,140 @@
+"""Admin: the problem catalogue and phase/deliverable dates are edited here; stateful
+records are read-only (their changes go through the pages and campaign.services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from campaign.models import (
+    Campaign,
+    Circular,
+    CircularMention,
+    Deliverable,
+    ExtensionRequest,
+    Finding,
+    Inspection,
+    Phase,
+    ProblemCategory,
+    ProgressUpdate,
+    RectificationItem,
+    RectificationTransition,
+    Submission,
+)
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ProblemCategory)
+class ProblemCategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en", "parent", "source", "is_active")
+    list_filter = ("is_active", "source")
+    search_fields = ("code", "name", "name_en")
+    list_select_related = ("parent",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # items refer to categories: retire them with "in use" instead
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+class DeliverableInline(admin.TabularInline):
+    model = Deliverable
+    extra = 0
+    fields = ("kind", "title", "phase", "due_date", "description")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "year", "scope", "status", "start_date", "end_date")
+    list_filter = ("status", "year")
+    readonly_fields = ("status", "template", "scope", "created_by")
+    inlines = [PhaseInline, DeliverableInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # new campaigns come from a template on the campaign page
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TransitionInline(ReadOnlyMixin, admin.TabularInline):
+    model = RectificationTransition
+    extra = 0
+    fields = ("created_at", "actor", "from_status", "to_status", "comment")
+    readonly_fields = fields
+
+
+class ProgressInline(ReadOnlyMixin, admin.TabularInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = ("created_at", "author", "text", "attachment", "is_closure_evidence")
+    readonly_fields = fields
+
+
+class ExtensionInline(ReadOnlyMixin, admin.TabularInline):
+    model = ExtensionRequest
+    extra = 0
+    fields = (
+        "created_at",
+        "old_deadline",
+        "requested_deadline",
+        "reason",
+        "status",
+        "decision_note",
+    )
+    readonly_fields = fields
+
+
+@admin.register(RectificationItem)
+class RectificationItemAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("pk", "unit", "problem", "level", "source", "deadline", "status")
+    list_filter = ("status", "level", "list_kind", "source", "campaign")
+    search_fields = ("problem", "unit__name", "unit__code")
+    list_select_related = ("unit",)
+    inlines = [ProgressInline, ExtensionInline, TransitionInline]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("deliverable", "unit", "status", "submitted_at")
+    list_filter = ("status", "deliverable__campaign")
+    list_select_related = ("deliverable", "unit")
+
+
+class FindingInline(ReadOnlyMixin, admin.TabularInline):
+    model = Finding
+    extra = 0
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("date", "kind", "team", "campaign")
+    list_filter = ("kind", "campaign")
+    inlines = [FindingInline]
+
+
+class MentionInline(ReadOnlyMixin, admin.TabularInline):
+    model = CircularMention
+    extra = 0
+
+
+@admin.register(Circular)
+class CircularAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("campaign", "number", "title", "kind", "status", "published_at", "is_public")
+    list_filter = ("kind", "status", "campaign")
+    inlines = [MentionInline]

@@ -1,0 +1,303 @@
+"""Input validation only: every write goes through campaign.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import (
+    Campaign,
+    Circular,
+    CircularMention,
+    Finding,
+    Inspection,
+    ProblemCategory,
+    RectificationItem,
+)
+from units.models import Unit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_UPLOAD = 20 * 1024 * 1024
+ALLOWED_EXTENSIONS = (
+    "pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "jpg", "jpeg", "png", "txt", "zip", "ofd",
+)  # fmt: skip
+
+
+def clean_upload(upload: Any) -> Any:
+    if not upload:
+        return None
+    name = (upload.name or "").lower()
+    if "." not in name or name.rsplit(".", 1)[1] not in ALLOWED_EXTENSIONS:
+        raise forms.ValidationError(
+            _("This file type is not accepted; upload PDF, Office, WPS, image, text or ZIP files.")
+        )
+    if upload.size > MAX_UPLOAD:
+        raise forms.ValidationError(_("The file is too large (at most 20 MB)."))
+    return upload
+
+
+class UploadField(forms.FileField):
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        return clean_upload(super().clean(data, initial))
+
+
+def category_choices() -> list[tuple[str, str]]:
+    rows = ProblemCategory.objects.filter(is_active=True).select_related("parent").order_by("code")
+    choices: list[tuple[str, str]] = [("", "---------")]
+    for category in rows:
+        prefix = "　" if category.parent_id else ""
+        choices.append((str(category.pk), f"{prefix}{category.display_name}"))
+    return choices
+
+
+class CategoryField(forms.ModelChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            queryset=ProblemCategory.objects.filter(is_active=True),
+            required=False,
+            label=_("Problem category"),
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj: ProblemCategory) -> str:
+        return ("　" if obj.parent_id else "") + obj.display_name
+
+
+class ItemForm(forms.ModelForm):
+    category = CategoryField()
+
+    class Meta:
+        model = RectificationItem
+        fields = [
+            "list_kind",
+            "level",
+            "source",
+            "category",
+            "problem",
+            "measures",
+            "target",
+            "responsible_person",
+            "responsible_leader",
+            "deadline",
+            "long_term",
+        ]
+        widgets = {
+            "deadline": DATE,
+            "problem": forms.Textarea(attrs={"rows": 3}),
+            "measures": forms.Textarea(attrs={"rows": 3}),
+            "target": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class NewItemForm(ItemForm):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+
+    class Meta(ItemForm.Meta):
+        fields = ["unit", *ItemForm.Meta.fields]
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        # The unit the user answers for comes first (sub-units follow it by path).
+        self.fields["unit"].initial = units.first()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Stated reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VerifyForm(forms.Form):
+    verification_note = forms.CharField(
+        label=_("Verification record"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    attachment = UploadField(label=_("Attachment"), required=False)
+
+
+class ClosureForm(forms.Form):
+    evidence = forms.CharField(
+        label=_("Evidence of rectification"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachment = UploadField(label=_("Attachment"), required=False)
+
+
+class ExtensionForm(forms.Form):
+    requested_deadline = forms.DateField(label=_("Requested deadline"), widget=DATE)
+    reason = forms.CharField(label=_("Stated reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], label=_("Decision")
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class LedgerFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *list(RectificationItem.Status.choices)],
+    )
+    list_kind = forms.ChoiceField(
+        label=_("List"),
+        required=False,
+        choices=[("", _("All")), *list(RectificationItem.ListKind.choices)],
+    )
+    level = forms.ChoiceField(
+        label=_("Level"),
+        required=False,
+        choices=[("", _("All")), *list(RectificationItem.Level.choices)],
+    )
+    source = forms.ChoiceField(
+        label=_("Source"),
+        required=False,
+        choices=[("", _("All")), *list(RectificationItem.Source.choices)],
+    )
+    light = forms.ChoiceField(
+        label=_("Traffic light"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("red", _("Past deadline")),
+            ("yellow", _("Due within 3 working days")),
+            ("green", _("On track")),
+        ],
+    )
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=64)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "year", "scope", "template", "start_date", "end_date", "description"]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].queryset = units  # type: ignore[attr-defined]
+
+
+class SubmissionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachment = UploadField(label=_("Attachment"), required=False)
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("text") or "").strip() and not data.get("attachment"):
+            raise forms.ValidationError(_("Write the content or attach a file."))
+        return data
+
+
+class InspectionForm(forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = ["campaign", "kind", "date", "team", "summary"]
+        widgets = {"date": DATE, "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, campaigns: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+
+
+class FindingForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    category = CategoryField()
+    severity = forms.ChoiceField(label=_("Severity"), choices=Finding.Severity.choices)
+    description = forms.CharField(
+        label=_("Problem found"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)
+    evidence = UploadField(label=_("Evidence"), required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class WarningTalkForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    reason = forms.CharField(label=_("Stated reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class CircularForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Circular type"), choices=Circular.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Body"), widget=forms.Textarea(attrs={"rows": 12}))
+    commended = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(), label=_("Units commended"), required=False
+    )
+    criticised = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(), label=_("Units criticised"), required=False
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commended"].queryset = units  # type: ignore[attr-defined]
+        self.fields["criticised"].queryset = units  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        both = set(data.get("commended") or []) & set(data.get("criticised") or [])
+        if both:
+            raise forms.ValidationError(
+                _("A unit cannot be both commended and criticised in one circular.")
+            )
+        return data
+
+    def mentions(self) -> list[tuple[Unit, str]]:
+        data = self.cleaned_data
+        return [(u, CircularMention.Tone.POSITIVE) for u in data["commended"]] + [
+            (u, CircularMention.Tone.NEGATIVE) for u in data["criticised"]
+        ]
+
+
+class PublishForm(forms.Form):
+    is_public = forms.BooleanField(label=_("Also publish on the public page"), required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an Excel .xlsx file."))
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is too large (at most 20 MB)."))
+        return upload
+
+
+class DueDateForm(forms.Form):
+    due_date = forms.DateField(label=_("Due date"), widget=DATE)

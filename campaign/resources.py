@@ -1,0 +1,252 @@
+"""整改台账 in and out of Excel, with the Chinese headers units already use.
+
+An exported ledger re-imports cleanly: rows carry 编号, unchanged rows are skipped and
+changed rows update the item through campaign.services (only drafts and returned items
+may change). Rows without 编号 become new draft items. One bad row and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import widgets
+from import_export.fields import Field
+
+from campaign import selectors, services
+from campaign.models import Campaign, ProblemCategory, RectificationItem
+from units.models import Unit
+from units.resources import (
+    ChoiceWidget,
+    DateWidget,
+    ScopedWidget,
+    TextWidget,
+    ZuofengResource,
+    cell_text,
+    visible_units,
+)
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+Item = RectificationItem
+_EDITABLE = (
+    "unit_id",
+    "list_kind",
+    "level",
+    "source",
+    "category_id",
+    "problem",
+    "measures",
+    "target",
+    "responsible_person",
+    "responsible_leader",
+    "deadline",
+    "long_term",
+)
+
+
+class IdWidget(widgets.Widget):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int | None:
+        text = cell_text(value)
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ValueError(_("“%(value)s” is not a valid item number.") % {"value": text})
+        return int(text)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else str(value)
+
+
+class CachedUnitWidget(ScopedWidget):
+    """A unit by its code among the units the importer may act for (looked up once)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cache: dict[str, Unit | None] = {}
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Unit | None:
+        code = cell_text(value)
+        if not code:
+            return None
+        if code not in self._cache:
+            self._cache[code] = visible_units(self.user).filter(code=code).first()
+        unit = self._cache[code]
+        if unit is None:
+            raise ValueError(_("Unknown unit code: %(value)s") % {"value": code})
+        return unit
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.code if value is not None else ""
+
+
+class CategoryWidget(widgets.Widget):
+    """A problem category by its Chinese name or its code."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cache: dict[str, ProblemCategory] | None = None
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> ProblemCategory | None:
+        text = cell_text(value)
+        if not text:
+            return None
+        if self._cache is None:
+            self._cache = {}
+            for category in ProblemCategory.objects.all():
+                self._cache.setdefault(category.code, category)
+                self._cache.setdefault(category.name, category)
+        if text not in self._cache:
+            raise ValueError(_("Unknown problem category: %(value)s") % {"value": text})
+        return self._cache[text]
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.name if value is not None else ""
+
+
+class YesNoWidget(widgets.Widget):
+    YES = ("是", "Y", "YES", "TRUE", "1", "√")
+    NO = ("否", "N", "NO", "FALSE", "0", "")
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
+        text = cell_text(value).upper()
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(_("Write 是 or 否, not “%(value)s”.") % {"value": text})
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "是" if value else "否"
+
+
+class LedgerResource(ZuofengResource):
+    id = Field(attribute="id", column_name="编号", widget=IdWidget())
+    unit = Field(attribute="unit", column_name="单位编码", widget=CachedUnitWidget())
+    unit_name = Field(attribute="unit__name", column_name="单位名称", readonly=True)
+    list_kind = Field(
+        attribute="list_kind",
+        column_name="清单类型",
+        widget=ChoiceWidget(Item.ListKind, unknown=gettext_lazy("Unknown list: %(value)s")),
+        default=Item.ListKind.PROBLEM,
+    )
+    level = Field(
+        attribute="level",
+        column_name="层级",
+        widget=ChoiceWidget(Item.Level, unknown=gettext_lazy("Unknown level: %(value)s")),
+        default=Item.Level.UNIT,
+    )
+    source = Field(
+        attribute="source",
+        column_name="问题来源",
+        widget=ChoiceWidget(Item.Source, unknown=gettext_lazy("Unknown source: %(value)s")),
+        default=Item.Source.SELF_INSPECTION,
+    )
+    category = Field(attribute="category", column_name="问题类别", widget=CategoryWidget())
+    problem = Field(attribute="problem", column_name="问题描述", widget=TextWidget(max_length=2000))
+    measures = Field(
+        attribute="measures", column_name="整改措施", widget=TextWidget(max_length=4000)
+    )
+    target = Field(attribute="target", column_name="整改目标", widget=TextWidget(max_length=2000))
+    responsible_person = Field(
+        attribute="responsible_person", column_name="责任人", widget=TextWidget(max_length=64)
+    )
+    responsible_leader = Field(
+        attribute="responsible_leader", column_name="责任领导", widget=TextWidget(max_length=64)
+    )
+    deadline = Field(attribute="deadline", column_name="整改时限", widget=DateWidget())
+    long_term = Field(attribute="long_term", column_name="长期坚持", widget=YesNoWidget())
+    status = Field(
+        attribute="status",
+        column_name="状态",
+        readonly=True,
+        widget=ChoiceWidget(Item.Status, unknown=gettext_lazy("Unknown status: %(value)s")),
+    )
+
+    required_headers = ("单位编码", "问题描述", "整改时限")
+    required_fields = ("unit", "problem", "deadline")
+    snapshot_fields = _EDITABLE
+
+    class Meta(ZuofengResource.Meta):
+        model = Item
+        name = "整改台账"
+        fields = (
+            "id",
+            "unit",
+            "unit_name",
+            "list_kind",
+            "level",
+            "source",
+            "category",
+            "problem",
+            "measures",
+            "target",
+            "responsible_person",
+            "responsible_leader",
+            "deadline",
+            "long_term",
+            "status",
+        )
+        import_id_fields = ["id"]
+
+    def __init__(self, *, campaign: Campaign, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(user=user, **kwargs)
+        self.campaign = campaign
+
+    def get_queryset(self) -> QuerySet[RectificationItem]:
+        scope = Q() if self.user is None else Q(pk__in=selectors.items_visible_to(user=self.user))
+        return Item.objects.filter(scope, campaign=self.campaign).select_related("unit", "category")
+
+    def filter_export(
+        self, queryset: QuerySet[RectificationItem], **kwargs: Any
+    ) -> QuerySet[RectificationItem]:
+        return queryset.select_related("unit", "category")
+
+    def get_instance(self, instance_loader: Any, row: Any) -> RectificationItem | None:
+        try:
+            pk = self.fields["id"].clean(row)
+        except (ValueError, KeyError):
+            return None  # import_instance reports the bad cell
+        if pk is None:
+            return None
+        found = self.get_queryset().filter(pk=pk).first()
+        if found is None:
+            raise ValidationError(
+                _("Item number %(id)s is not in this campaign's ledger.") % {"id": pk}
+            )
+        return found
+
+    def write(self, instance: Any, is_create: bool, *, actor: Any) -> RectificationItem:
+        fields = {
+            "list_kind": instance.list_kind,
+            "level": instance.level,
+            "source": instance.source,
+            "category": instance.category,
+            "measures": instance.measures,
+            "target": instance.target,
+            "responsible_person": instance.responsible_person,
+            "responsible_leader": instance.responsible_leader,
+            "long_term": bool(instance.long_term),
+        }
+        if is_create:
+            return services.item_create(
+                campaign=self.campaign,
+                unit=instance.unit,
+                actor=actor,
+                problem=instance.problem,
+                deadline=instance.deadline,
+                **fields,
+            )
+        changed = self.changed(instance, _EDITABLE)
+        if not changed:
+            return instance
+        if "unit_id" in changed:
+            raise ValidationError({"unit": _("An import cannot move an item to another unit.")})
+        names = [name.removesuffix("_id") for name in changed]
+        return services.item_update(
+            item=instance, actor=actor, **{name: getattr(instance, name) for name in names}
+        )

@@ -1,0 +1,19 @@
+"""Thin periodic tasks: each calls one service and is safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from campaign import services
+
+
+@shared_task(acks_late=True)
+def sweep_reminders() -> int:
+    """Daily: due-soon and overdue reminders (deduplicated by notification_send)."""
+    return services.reminders_sweep()
+
+
+@shared_task(acks_late=True)
+def draft_monthly_circulars() -> list[int]:
+    """Monthly: one progress circular draft per active campaign (unique per month)."""
+    return [circular.pk for circular in services.circulars_draft_monthly()]

@@ -1,0 +1,58 @@
+"""Admin: categories and their time limits are edited here; cases only read (services own writes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+
+from complaints.models import AccountabilityAction, Complaint, ComplaintCategory, IdentityReveal
+
+
+@admin.register(ComplaintCategory)
+class ComplaintCategoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "accept_days",
+        "handle_days",
+        "urgent_days",
+        "default_unit",
+        "is_active",
+        "sort_order",
+    ]
+    list_editable = ["accept_days", "handle_days", "urgent_days", "is_active", "sort_order"]
+    autocomplete_fields = ["default_unit"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdmin):
+    """Read-only: every move goes through the complaint pages and their services."""
+
+    list_display = ["number", "title", "channel", "status", "unit", "deadline", "supervision"]
+    list_filter = ["status", "channel", "supervision", "category"]
+    search_fields = ["number", "title"]
+    # Identity never appears in the admin: it is read through the logged reveal only.
+    exclude = ["identity_token", "tracking_code"]
+
+
+@admin.register(IdentityReveal)
+class IdentityRevealAdmin(ReadOnlyAdmin):
+    list_display = ["revealed_at", "user", "complaint", "reason"]
+    list_select_related = ["user", "complaint"]
+
+
+@admin.register(AccountabilityAction)
+class AccountabilityActionAdmin(ReadOnlyAdmin):
+    list_display = ["date", "kind", "unit", "person", "document_number"]
+    list_filter = ["kind"]

@@ -1,0 +1,85 @@
+"""Settings for complaints, read with defaults so that the app works without config edits."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+import sys
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
+
+IDENTITY_KEYS_ENV = "ZUOFENG_IDENTITY_KEYS"
+_warned = False
+
+
+def _under_tests() -> bool:
+    return "pytest" in sys.modules or str(getattr(settings, "SETTINGS_MODULE", "")).endswith(
+        ".test"
+    )
+
+
+def identity_keys() -> list[bytes]:
+    """Fernet keys, newest first: the first encrypts, all decrypt (key rotation)."""
+    raw = os.environ.get(IDENTITY_KEYS_ENV, "")
+    keys = [part.strip().encode() for part in raw.split(",") if part.strip()]
+    if keys:
+        return keys
+    if settings.DEBUG or _under_tests():
+        global _warned
+        if not _warned:
+            _warned = True
+            logger.warning(
+                "%s is not set: complainant identities are encrypted with a key derived "
+                "from SECRET_KEY. Set it before storing real complaints.",
+                IDENTITY_KEYS_ENV,
+            )
+        digest = hashlib.sha256(b"zuofeng-identity:" + settings.SECRET_KEY.encode()).digest()
+        return [base64.urlsafe_b64encode(digest)]
+    raise ImproperlyConfigured(
+        f"{IDENTITY_KEYS_ENV} must hold one or more Fernet keys (comma-separated, newest first)."
+    )
+
+
+def _get(name: str, default):  # type: ignore[no-untyped-def]
+    return getattr(settings, name, default)
+
+
+def submit_rate() -> str:
+    """Public submissions per IP (django-ratelimit rate)."""
+    return str(_get("COMPLAINTS_SUBMIT_RATE", "10/h"))
+
+
+def track_rate() -> str:
+    """Tracking-code look-ups per IP."""
+    return str(_get("COMPLAINTS_TRACK_RATE", "60/h"))
+
+
+def form_min_seconds() -> float:
+    """Bots post at once: a form sent sooner than this after it was shown is refused."""
+    return float(_get("COMPLAINTS_FORM_MIN_SECONDS", 3))
+
+
+def form_max_age_seconds() -> int:
+    return int(_get("COMPLAINTS_FORM_MAX_AGE_SECONDS", 4 * 3600))
+
+
+def max_attachments() -> int:
+    return int(_get("COMPLAINTS_MAX_ATTACHMENTS", 5))
+
+
+def max_attachment_bytes() -> int:
+    return int(_get("COMPLAINTS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
+
+
+def listing_after_working_days() -> int:
+    """督办 cases still overdue this many working days after the deadline become 挂牌督办."""
+    return int(_get("COMPLAINTS_LISTING_AFTER_WORKING_DAYS", 5))
+
+
+def reopen_handle_days() -> int:
+    return int(_get("COMPLAINTS_REOPEN_HANDLE_DAYS", 10))

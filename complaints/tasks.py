@@ -1,0 +1,12 @@
+"""Thin Celery tasks: each calls one service and is safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from complaints import services
+
+
+@shared_task(acks_late=True)
+def escalation_sweep() -> dict[str, int]:
+    return services.complaints_escalation_sweep()

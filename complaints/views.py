@@ -1,0 +1,560 @@
+"""Complaint pages: thin views that fetch through permissions, validate, call one service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from complaints import conf, forms, permissions, selectors, services
+from complaints.models import Complaint, ComplaintAttachment, ExtensionRequest
+from units.selectors import units_overseen_by
+from units.transitions import InvalidTransition
+
+# --- Public pages (no login) --------------------------------------------------------------
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))[:45]
+
+
+def _limited(request: HttpRequest, group: str, rate: str) -> bool:
+    return is_ratelimited(
+        request, group=f"complaints:{group}", key="ip", rate=rate, method="POST", increment=True
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def public_submit(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = forms.PublicComplaintForm(request.POST, request.FILES)
+        if _limited(request, "submit", conf.submit_rate()):
+            form.is_valid()
+            return render(
+                request,
+                "complaints/public_submit.html",
+                {
+                    "form": forms.PublicComplaintForm(initial={"token": forms.form_token()}),
+                    "error": _(
+                        "Too many complaints have been sent from your network. "
+                        "Please try again in an hour, or call the complaint hotline."
+                    ),
+                },
+                status=429,
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = services.complaint_submit(
+                    channel=Complaint.Channel.WEB,
+                    title=data["title"],
+                    content=data["content"],
+                    category=data["category"],
+                    subject_unit=data["subject_unit"],
+                    subject_person=data["subject_person"],
+                    identity=form.identity(ip=_client_ip(request)),
+                    uploads=data["attachments"],
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            else:
+                # Shown once: the code lives only in this session until the next page view.
+                request.session["complaints_new_code"] = complaint.tracking_code_display
+                return redirect("complaints:public_submitted")
+        return render(request, "complaints/public_submit.html", {"form": form}, status=400)
+    form = forms.PublicComplaintForm(initial={"token": forms.form_token()})
+    return render(request, "complaints/public_submit.html", {"form": form})
+
+
+@require_GET
+def public_submitted(request: HttpRequest) -> HttpResponse:
+    code = request.session.pop("complaints_new_code", None)
+    if not code:
+        return redirect("complaints:public_track")
+    response = render(request, "complaints/public_submitted.html", {"code": code})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _public_case(code: str) -> Complaint | None:
+    normalised = services.tracking_code_normalise(code)
+    if len(normalised) != services.TRACKING_CODE_LENGTH:
+        return None
+    return (
+        Complaint.objects.select_related("merged_into")
+        .filter(tracking_code=normalised)
+        .only(
+            "number",
+            "tracking_code",
+            "status",
+            "title",
+            "received_at",
+            "accepted_at",
+            "assigned_at",
+            "deadline",
+            "answered_at",
+            "closed_at",
+            "rejection_reason",
+            "public_reply",
+            "satisfaction",
+            "merged_into__number",
+            "merged_into__tracking_code",
+        )
+        .first()
+    )
+
+
+def _status_page(request: HttpRequest, complaint: Complaint, **extra: Any) -> HttpResponse:
+    show_reply = complaint.status in (Complaint.Status.RETURN_VISIT, Complaint.Status.CLOSED)
+    context = {
+        "complaint": complaint,
+        "show_reply": show_reply,
+        "rate_form": forms.PublicRateForm(initial={"code": complaint.tracking_code}),
+        **extra,
+    }
+    response = render(
+        request, "complaints/public_status.html", context, status=extra.pop("status", 200)
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def public_track(request: HttpRequest) -> HttpResponse:
+    """Look a case up by its tracking code (POST, so the code stays out of URLs and logs)."""
+    if request.method == "POST":
+        form = forms.TrackForm(request.POST)
+        if _limited(request, "track", conf.track_rate()):
+            return render(
+                request,
+                "complaints/public_track.html",
+                {"form": form, "error": _("Too many look-ups. Please try again later.")},
+                status=429,
+            )
+        if form.is_valid():
+            complaint = _public_case(form.cleaned_data["code"])
+            if complaint is not None:
+                return _status_page(request, complaint)
+            form.add_error(
+                "code", _("No complaint has this tracking code. Check it and try again.")
+            )
+        return render(request, "complaints/public_track.html", {"form": form}, status=400)
+    return render(request, "complaints/public_track.html", {"form": forms.TrackForm()})
+
+
+@require_POST
+def public_rate(request: HttpRequest) -> HttpResponse:
+    form = forms.PublicRateForm(request.POST)
+    if _limited(request, "track", conf.track_rate()):
+        return render(
+            request,
+            "complaints/public_track.html",
+            {"form": forms.TrackForm(), "error": _("Too many look-ups. Please try again later.")},
+            status=429,
+        )
+    complaint = _public_case(request.POST.get("code", ""))
+    if complaint is None:
+        raise Http404(_("Complaint not found."))
+    if form.is_valid():
+        try:
+            services.complaint_rate(
+                complaint=complaint,
+                satisfaction=form.cleaned_data["satisfaction"],
+                comment=form.cleaned_data["comment"],
+            )
+        except (ValidationError, InvalidTransition):
+            return _status_page(
+                request,
+                complaint,
+                rate_error=_("This complaint is not waiting for your rating."),
+                status=409,
+            )
+        complaint = _public_case(complaint.tracking_code)  # type: ignore[assignment]
+        return _status_page(request, complaint, rated=True)  # type: ignore[arg-type]
+    return _status_page(request, complaint, rate_form=form, status=400)
+
+
+# --- Staff and unit pages -----------------------------------------------------------------
+
+
+def _attach_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_GET
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    if status and status != "open" and status not in Complaint.Status.values:
+        status = "open"
+    search = request.GET.get("q", "").strip()[:50]
+    complaints = selectors.complaint_list(user=request.user, status=status, search=search)
+    page = Paginator(complaints, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "complaints/complaint_list.html",
+        {
+            "page": page,
+            "status": status,
+            "q": search,
+            "statuses": Complaint.Status.choices,
+            "today": timezone.localdate(),
+            "is_handler": permissions.is_handler(request.user),
+        },
+    )
+
+
+def _require_handler(request: HttpRequest) -> None:
+    if not permissions.is_handler(request.user):
+        raise PermissionDenied(_("Only inspection staff may do this."))
+
+
+@login_required
+@require_GET
+def triage_queue(request: HttpRequest) -> HttpResponse:
+    _require_handler(request)
+    queue = selectors.triage_queue(user=request.user)
+    page = Paginator(queue, 30).get_page(request.GET.get("page"))
+    return render(request, "complaints/queue.html", {"page": page, "today": timezone.localdate()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest) -> HttpResponse:
+    """Staff register complaints from the hotline, letters, visits, the box, media, inspection."""
+    _require_handler(request)
+    form = forms.IntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = services.complaint_submit(
+                    channel=data["channel"],
+                    title=data["title"],
+                    content=data["content"],
+                    category=data["category"],
+                    subject_unit=data["subject_unit"],
+                    subject_person=data["subject_person"],
+                    identity=form.identity(),
+                    uploads=data["attachments"],
+                    urgent=data["urgent"],
+                    received_at=data["received_at"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Complaint %(number)s registered. Tell the complainant the tracking code: %(code)s"
+                    )
+                    % {"number": complaint.number, "code": complaint.tracking_code_display},
+                )
+                return redirect("complaints:detail", pk=complaint.pk)
+        return render(request, "complaints/intake.html", {"form": form}, status=400)
+    return render(request, "complaints/intake.html", {"form": form})
+
+
+@login_required
+@require_GET
+def unit_workspace(request: HttpRequest) -> HttpResponse:
+    cases = selectors.unit_workspace(user=request.user)
+    page = Paginator(cases, 30).get_page(request.GET.get("page"))
+    return render(request, "complaints/mine.html", {"page": page, "today": timezone.localdate()})
+
+
+def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+    user = request.user
+    can_handle = permissions.can_handle_complaint(user, complaint)
+    can_answer = permissions.can_answer_complaint(user, complaint)
+    labels = dict(Complaint.Status.choices)
+    context: dict[str, Any] = {
+        "complaint": complaint,
+        "today": timezone.localdate(),
+        "transitions": [
+            (t, labels.get(t.to_status, t.to_status))
+            for t in complaint.transitions.select_related("actor")
+        ],
+        "attachments": (
+            list(complaint.attachments.all())
+            if permissions.can_view_attachments(user, complaint)
+            else []
+        ),
+        "extensions": list(complaint.extension_requests.select_related("requested_by")),
+        "can_handle": can_handle,
+        "can_answer": can_answer,
+        "can_view_identity": permissions.can_view_identity(user, complaint),
+        "S": Complaint.Status,
+    }
+    status = complaint.status
+    if can_handle:
+        if status == Complaint.Status.REGISTERED:
+            context["accept_form"] = forms.CommentForm(auto_id="accept_%s")
+            context["reject_form"] = forms.RejectForm(auto_id="reject_%s")
+        if status in (Complaint.Status.REGISTERED, Complaint.Status.ACCEPTED):
+            context["merge_form"] = forms.MergeForm(auto_id="merge_%s")
+        if status in (Complaint.Status.ACCEPTED, Complaint.Status.REROUTE_REQUESTED):
+            suggested = selectors.suggested_unit(
+                category=complaint.category, subject_unit=complaint.subject_unit
+            )
+            context["suggested_unit"] = suggested
+            context["suggested_deadline"] = services.complaint_default_deadline(
+                category=complaint.category, urgent=complaint.urgent
+            )
+            context["assign_form"] = forms.AssignForm(
+                units=units_overseen_by(user=user).active(),
+                initial={"unit": suggested.pk if suggested else None},
+                auto_id="assign_%s",
+            )
+        if status == Complaint.Status.ANSWERED:
+            context["review_form"] = forms.ReviewForm(auto_id="review_%s")
+        if status == Complaint.Status.RETURN_VISIT:
+            context["rate_form"] = forms.RateForm(auto_id="rate_%s")
+            context["close_form"] = forms.RequiredCommentForm(auto_id="close_%s")
+        if complaint.verdict in (Complaint.Verdict.SUBSTANTIATED, Complaint.Verdict.PARTLY):
+            context["rectification_available"] = services.rectification_available()
+            context["follow_up_form"] = forms.follow_up_form(
+                auto_id="follow_up_%s", rectification=context["rectification_available"]
+            )
+        context["pending_extension"] = selectors.pending_extensions(complaint=complaint).first()
+        if context["can_view_identity"]:
+            context["reveal_form"] = forms.RevealForm(auto_id="reveal_%s")
+    if can_answer and complaint.is_in_handling and status != Complaint.Status.REROUTE_REQUESTED:
+        context["answer_form"] = forms.AnswerForm(
+            initial={
+                "facts": complaint.facts,
+                "verdict": complaint.verdict,
+                "measures": complaint.measures,
+                "public_reply": complaint.public_reply,
+            },
+            auto_id="answer_%s",
+        )
+        context["reroute_form"] = forms.RequiredCommentForm(auto_id="reroute_%s")
+        if complaint.deadline and context["today"] <= complaint.deadline:
+            context["extension_form"] = forms.ExtensionForm(auto_id="extension_%s")
+    return context
+
+
+@login_required
+@require_GET
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = permissions.get_complaint_for_user_or_404(request.user, pk)
+    return render(request, "complaints/detail.html", _detail_context(request, complaint))
+
+
+# Each action: (form class, who may act, the service call).
+Action = tuple[
+    type, Callable[[Any, Complaint], bool], Callable[[HttpRequest, Complaint, dict[str, Any]], Any]
+]
+
+
+def _merge(request: HttpRequest, complaint: Complaint, data: dict[str, Any]) -> Any:
+    into = (
+        selectors.complaints_visible_to(user=request.user)
+        .filter(number=data["into"].strip())
+        .first()
+    )
+    if into is None:
+        raise ValidationError({"into": _("No complaint has this case number.")})
+    return services.complaint_merge(complaint=complaint, into=into, actor=request.user)
+
+
+ACTIONS: dict[str, Action] = {
+    "accept": (
+        forms.CommentForm,
+        permissions.can_handle_complaint,
+        lambda r, c, d: services.complaint_accept(complaint=c, actor=r.user, comment=d["comment"]),
+    ),
+    "reject": (
+        forms.RejectForm,
+        permissions.can_handle_complaint,
+        lambda r, c, d: services.complaint_reject(complaint=c, actor=r.user, reason=d["reason"]),
+    ),
+    "assign": (
+        forms.AssignForm,
+        permissions.can_handle_complaint,
+        lambda r, c, d: services.complaint_assign(
+            complaint=c,
+            unit=d["unit"],
+            actor=r.user,
+            deadline=d["deadline"],
+            instructions=d["instructions"],
+        ),
+    ),
+    "review": (
+        forms.ReviewForm,
+        permissions.can_handle_complaint,
+        lambda r, c, d: services.complaint_review(
+            complaint=c, actor=r.user, approve=d["decision"] == "approve", note=d["note"]
+        ),
+    ),
+    "rate": (
+        forms.RateForm,
+        permissions.can_handle_complaint,
+        lambda r, c, d: services.complaint_rate(
+            complaint=c, satisfaction=d["satisfaction"], comment=d["comment"], actor=r.user
+        ),
+    ),
+    "close": (
+        forms.RequiredCommentForm,
+        permissions.can_handle_complaint,
+        lambda r, c, d: services.complaint_close(complaint=c, actor=r.user, comment=d["comment"]),
+    ),
+    "merge": (forms.MergeForm, permissions.can_handle_complaint, _merge),
+    "follow_up": (
+        forms.FollowUpForm,
+        permissions.can_handle_complaint,
+        lambda r, c, d: services.complaint_follow_up(
+            complaint=c,
+            actor=r.user,
+            kind=d["kind"],
+            reason=d["reason"],
+            document_number=d["document_number"],
+            date=d["date"],
+            create_rectification=d.get("create_rectification", False),
+        ),
+    ),
+    "answer": (
+        forms.AnswerForm,
+        permissions.can_answer_complaint,
+        lambda r, c, d: services.complaint_answer(complaint=c, actor=r.user, **d),
+    ),
+    "reroute": (
+        forms.RequiredCommentForm,
+        permissions.can_answer_complaint,
+        lambda r, c, d: services.complaint_request_reroute(
+            complaint=c, actor=r.user, reason=d["comment"]
+        ),
+    ),
+    "extension": (
+        forms.ExtensionForm,
+        permissions.can_answer_complaint,
+        lambda r, c, d: services.extension_request_create(
+            complaint=c, actor=r.user, new_deadline=d["new_deadline"], reason=d["reason"]
+        ),
+    ),
+    "extension_decide": (
+        forms.ExtensionDecideForm,
+        permissions.can_handle_complaint,
+        lambda r, c, d: services.extension_request_decide(
+            request=get_object_or_404(
+                ExtensionRequest, complaint=c, status=ExtensionRequest.Status.PENDING
+            ),
+            actor=r.user,
+            approve=d["decision"] == "approve",
+            note=d["note"],
+        ),
+    ),
+}
+
+DONE_MESSAGES = {
+    "accept": gettext_noop("Complaint accepted."),
+    "reject": gettext_noop("Complaint not accepted; the reason is shown to the complainant."),
+    "assign": gettext_noop("Complaint assigned."),
+    "review": gettext_noop("Review recorded."),
+    "rate": gettext_noop("Return visit recorded."),
+    "close": gettext_noop("Complaint closed."),
+    "merge": gettext_noop("Complaint merged as a duplicate."),
+    "follow_up": gettext_noop("Accountability action recorded."),
+    "answer": gettext_noop("Answer submitted for review."),
+    "reroute": gettext_noop("Re-routing requested."),
+    "extension": gettext_noop("Extension requested."),
+    "extension_decide": gettext_noop("Extension request decided."),
+}
+
+
+@login_required
+@require_POST
+def complaint_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    complaint = permissions.get_complaint_for_user_or_404(request.user, pk)
+    form_class, allowed, call = ACTIONS[action]
+    if not allowed(request.user, complaint):
+        raise PermissionDenied(_("You may not do this for this complaint."))
+    kwargs: dict[str, Any] = {}
+    if form_class is forms.AssignForm:
+        kwargs["units"] = units_overseen_by(user=request.user).active()
+    if form_class is forms.FollowUpForm:
+        form = forms.follow_up_form(
+            request.POST, auto_id="follow_up_%s", rectification=services.rectification_available()
+        )
+    else:
+        form = form_class(request.POST, auto_id=f"{action}_%s", **kwargs)
+    if form.is_valid():
+        try:
+            call(request, complaint, form.cleaned_data)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        except InvalidTransition as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _(DONE_MESSAGES[action]))
+            return redirect("complaints:detail", pk=complaint.pk)
+    context = _detail_context(request, complaint)
+    context[f"{action}_form"] = form
+    context["failed_action"] = action
+    return render(request, "complaints/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Shown in this response only (never stored in a page cache), and logged."""
+    complaint = permissions.get_complaint_for_user_or_404(request.user, pk)
+    if not permissions.can_view_identity(request.user, complaint):
+        raise PermissionDenied(_("You may not see who made this complaint."))
+    form = forms.RevealForm(request.POST, auto_id="reveal_%s")
+    context = _detail_context(request, complaint)
+    if form.is_valid():
+        context["identity"] = services.complaint_identity_reveal(
+            complaint=complaint, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+        response = render(request, "complaints/detail.html", context)
+    else:
+        context["reveal_form"] = form
+        response = render(request, "complaints/detail.html", context, status=400)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    complaint = permissions.get_complaint_for_user_or_404(request.user, pk)
+    if not permissions.can_view_attachments(request.user, complaint):
+        raise PermissionDenied(_("Attachments are kept by inspection staff."))
+    attachment = get_object_or_404(ComplaintAttachment, pk=attachment_id, complaint=complaint)
+    return FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=f"{complaint.number}-{attachment.pk}.{attachment.file.name.rsplit('.', 1)[-1]}",
+    )
+
+
+@login_required
+@require_GET
+def identity_reveal_log(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("complaints.view_identityreveal"):
+        raise PermissionDenied(_("Only inspection staff may see this."))
+    page = Paginator(selectors.identity_reveals(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "complaints/reveal_log.html", {"page": page})

@@ -1,0 +1,105 @@
+"""The ledger (投诉台账), figures, Excel export and hotline import."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from complaints import forms, permissions, reports, selectors
+
+DIMENSION_LABELS = {
+    "unit": gettext_lazy("By unit"),
+    "category": gettext_lazy("By category"),
+    "channel": gettext_lazy("By channel"),
+    "month": gettext_lazy("By month"),
+}
+
+
+@login_required
+@require_GET
+def ledger(request: HttpRequest) -> HttpResponse:
+    cases = selectors.ledger(user=request.user)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [(c, selectors.age_in_days(c, today)) for c in page]
+    return render(
+        request,
+        "complaints/ledger.html",
+        {"page": page, "rows": rows, "today": today, "total": page.paginator.count},
+    )
+
+
+@login_required
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_figures(request.user):
+        raise PermissionDenied(_("You may not see complaint figures."))
+    by = request.GET.get("by", "unit")
+    if by not in selectors.DIMENSIONS:
+        by = "unit"
+    try:
+        year = int(request.GET.get("year", "")) or None
+    except ValueError:
+        year = None
+    rows = selectors.figures(user=request.user, by=by, year=year)
+    return render(
+        request,
+        "complaints/figures.html",
+        {"rows": rows, "by": by, "year": year, "dimensions": DIMENSION_LABELS},
+    )
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """Only staff and leaders export; the file never names the complainant."""
+    if not request.user.has_perm("complaints.view_all_complaints") and not permissions.is_handler(
+        request.user
+    ):
+        raise PermissionDenied(_("You may not export complaints."))
+    content = reports.export_workbook(selectors.complaints_visible_to(user=request.user))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="complaints-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_hotline(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_handler(request.user):
+        raise PermissionDenied(_("Only inspection staff may do this."))
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {
+        "form": form,
+        "required": reports.IMPORT_REQUIRED,
+        "optional": reports.IMPORT_OPTIONAL,
+    }
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "complaints/import.html", context, status=400)
+        upload = form.cleaned_data["file"]
+        if request.POST.get("confirm") == "1":
+            result = reports.import_hotline(upload=upload, actor=request.user)
+        else:
+            result = reports.parse_hotline_file(upload)
+        context["result"] = result
+        context["preview"] = request.POST.get("confirm") != "1"
+        if result.has_errors:
+            return render(request, "complaints/import.html", context, status=400)
+        if result.created:
+            messages.success(
+                request, _("%(count)d complaints imported.") % {"count": result.created}
+            )
+    return render(request, "complaints/import.html", context)

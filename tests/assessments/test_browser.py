@@ -1,0 +1,83 @@
+"""A leader opens the assessment dashboard in a real browser and drills into a deduction."""
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from tests.assessments.county import build_county
+from tests.factories import PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _canvas_size(page, testid):
+    return page.get_by_test_id(testid).locator("canvas").first.evaluate("c => [c.width, c.height]")
+
+
+def test_leader_reads_dashboard_and_drills_into_a_deduction(live_server, cast, page, output_dir):
+    county = build_county(cast.officer)
+    scheme = county["scheme"]
+    services.scheme_compute(scheme_id=scheme.pk)
+
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("用户名").fill("leader")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**" + reverse("units:workspace"))
+    assert page.get_by_test_id("assessment-panel").is_visible()
+
+    page.get_by_role("link", name="年度考核", exact=True).click()
+    page.get_by_role("link", name="考核分析").first.click()
+    page.wait_for_url("**" + reverse("assessments:dashboard", args=[scheme.pk]))
+    rows = page.get_by_test_id("ranking-table").locator("tbody tr")
+    assert rows.count() == 12
+    assert "单位U8" in rows.first.inner_text()
+    for chart in ("chart-ranking", "chart-histogram", "chart-grades", "chart-trend"):
+        width, height = _canvas_size(page, chart)
+        assert width > 0 and height > 0, chart
+    page.screenshot(path=str(output_dir / "dashboard.png"), full_page=True)
+
+    page.get_by_test_id("group-tabs").get_by_role("link", name="甲组").click()
+    assert page.get_by_test_id("ranking-table").locator("tbody tr").count() == 6
+    page.screenshot(path=str(output_dir / "dashboard-group.png"), full_page=True)
+
+    page.get_by_test_id("ranking-table").get_by_role("link", name="-3.00").first.click()
+    page.wait_for_url("**/assessments/results/**")
+    lines = page.get_by_test_id("lines-table").locator("tbody tr")
+    text = page.get_by_test_id("lines-table").inner_text()
+    assert "问责通报批评" in text or "诫勉谈话" in text
+    assert lines.count() >= 1
+    width, height = _canvas_size(page, "chart-profile")
+    assert width > 0 and height > 0
+    page.screenshot(path=str(output_dir / "result-detail.png"), full_page=True)
+
+
+def test_rater_votes_on_a_phone(live_server, cast, page, output_dir):
+    scheme = services.scheme_create(year=2026, name="2026年度考核", actor=None)
+    survey = services.survey_create(
+        scheme=scheme,
+        title="2026年度机关作风民主评议",
+        units=[cast.dept_a, cast.dept_b],
+        actor=None,
+    )
+    services.survey_open(survey=survey, actor=None)
+    services.tokens_generate(survey=survey, category=survey.categories.first(), count=1, actor=None)
+    code = survey.tokens.get().code
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + reverse("assessments:survey_vote", args=[survey.pk, code]))
+    assert page.get_by_role("heading", name="2026年度机关作风民主评议").is_visible()
+    page.screenshot(path=str(output_dir / "survey-phone.png"), full_page=True)
+    for dimension in survey.dimensions.all():
+        page.locator(
+            f"label[for='r_{cast.dept_a.pk}_{dimension.pk}_{survey.scale.first().pk}']"
+        ).click()
+    page.get_by_label("意见建议（选填）").first.fill("办事窗口可以增加周末服务")
+    page.get_by_role("button", name="提交评议").click()
+    assert page.get_by_test_id("thanks").is_visible()
+    page.screenshot(path=str(output_dir / "survey-thanks.png"), full_page=True)
+    page.goto(live_server.url + reverse("assessments:survey_vote", args=[survey.pk, code]))
+    assert "已经使用过" in page.get_by_test_id("refusal").inner_text()
+    page.screenshot(path=str(output_dir / "survey-used.png"), full_page=True)

@@ -1,0 +1,165 @@
+"""整改台账 in and out of Excel: all or nothing, bad rows named, exports re-import cleanly."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from import_export.formats.base_formats import XLSX
+
+from campaign.models import RectificationItem
+from campaign.resources import LedgerResource
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["编号", "单位编码", "清单类型", "层级", "问题来源", "问题类别", "问题描述", "整改措施", "整改目标",
+           "责任人", "责任领导", "整改时限", "长期坚持"]  # fmt: skip
+
+
+def workbook(rows: list[list[object]], headers: list[str] = HEADERS) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def row(n: int, *, unit: str = "SLX-SCJ", deadline: object = "2026-12-31") -> list[object]:
+    return [
+        "",
+        unit,
+        "问题清单",
+        "单位",
+        "自查",
+        "不担当",
+        f"问题{n}",
+        "措施",
+        "目标",
+        "张三",
+        "李四",
+        deadline,
+        "否",
+    ]
+
+
+def run(campaign, user, content: bytes, *, dry_run: bool = False):
+    dataset = XLSX().create_dataset(content)
+    return LedgerResource(campaign=campaign, user=user).import_data(
+        dataset, dry_run=dry_run, user=user
+    )
+
+
+def test_five_thousand_rows_with_one_bad_row_import_nothing(cast, campaign):
+    rows = [row(n) for n in range(5000)]
+    rows[3141][11] = "下个月"  # row 3143 in Excel (header is row 1)
+    result = run(campaign, cast.head_a, workbook(rows))
+    assert result.has_validation_errors()
+    errors = {r.number: r.error_dict for r in result.invalid_rows}
+    assert list(errors) == [3143]
+    assert (
+        "无法识别的日期" in errors[3143]["整改时限"][0] or "下个月" in errors[3143]["整改时限"][0]
+    )
+    assert not RectificationItem.objects.exists()
+
+
+def test_five_thousand_clean_rows_import_fully(cast, campaign):
+    result = run(campaign, cast.head_a, workbook([row(n) for n in range(5000)]))
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["new"] == 5000
+    items = RectificationItem.objects.filter(campaign=campaign)
+    assert items.count() == 5000
+    assert set(items.values_list("status", "unit__code", "created_by")) == {
+        ("draft", "SLX-SCJ", cast.head_a.pk)
+    }
+    assert items.filter(category__name="不担当").count() == 5000
+
+
+def test_rows_for_other_units_are_refused(cast, campaign):
+    result = run(
+        campaign, cast.head_a, workbook([row(1), row(2, unit="SLX-JYJ"), row(3, unit="NOPE")])
+    )
+    errors = {r.number: r.error_dict for r in result.invalid_rows}
+    assert set(errors) == {3, 4}
+    assert "未知的单位编码" in errors[4]["单位编码"][0] or "NOPE" in errors[4]["单位编码"][0]
+    assert not RectificationItem.objects.exists()
+
+
+def test_export_reimports_cleanly_and_escapes_formulas(cast, campaign, make_item, client_for):
+    make_item(problem='=HYPERLINK("http://evil")')
+    make_item(RectificationItem.Status.ACCEPTED, problem="窗口授权不到位", long_term=True)
+    make_item(unit=cast.dept_b, actor=cast.head_b, problem="乙局的问题")
+    response = client_for(cast.head_a).get(reverse("campaign:ledger_export", args=[campaign.pk]))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = [[cell.value for cell in r] for r in sheet.iter_rows()]
+    assert values[0][:4] == ["编号", "单位编码", "单位名称", "清单类型"]
+    flat = [str(v) for r in values for v in r]
+    assert '\'=HYPERLINK("http://evil")' in flat and "乙局的问题" not in flat
+    assert "长期坚持" in values[0] and "是" in flat
+    result = run(campaign, cast.head_a, response.content)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["skip"] == 2 and result.totals["new"] == 0
+    assert RectificationItem.objects.count() == 3
+
+
+def test_reimport_updates_drafts_but_not_accepted_items(cast, campaign, make_item, client_for):
+    draft = make_item(problem="原问题")
+    accepted = make_item(RectificationItem.Status.ACCEPTED, problem="已确认的问题")
+    content = (
+        client_for(cast.head_a).get(reverse("campaign:ledger_export", args=[campaign.pk])).content
+    )
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    for r in sheet.iter_rows(min_row=2):
+        r[headers.index("整改措施")].value = "新的措施"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = run(campaign, cast.head_a, buffer.getvalue())
+    assert result.has_validation_errors()
+    row_of_accepted = 2 + [int(r[0].value) for r in sheet.iter_rows(min_row=2)].index(accepted.pk)
+    assert [r.number for r in result.invalid_rows] == [row_of_accepted]
+    draft.refresh_from_db()
+    assert draft.measures == ""  # all or nothing: the valid draft row was not saved either
+
+
+def test_import_page_preview_then_confirm(cast, campaign, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(cast.head_a)
+    url = reverse("campaign:ledger_import", args=[campaign.pk])
+    assert client.get(url).status_code == 200
+    upload = SimpleUploadedFile("台账.xlsx", workbook([row(1), row(2)]))
+    response = client.post(url, {"file": upload})
+    assert (
+        response.status_code == 200 and 'data-testid="import-preview"' in response.content.decode()
+    )
+    assert not RectificationItem.objects.exists()
+    token = response.context["token"]
+    response = client.post(url, {"token": token})
+    assert response.status_code == 302 and RectificationItem.objects.count() == 2
+    # Bad file: named row, nothing saved.
+    bad = SimpleUploadedFile("台账.xlsx", workbook([row(3), row(4, deadline="明天")]))
+    content = client.post(url, {"file": bad}).content.decode()
+    assert (
+        'data-testid="import-errors"' in content
+        and "<td>3</td>" in content
+        and "整改时限" in content
+    )
+    assert RectificationItem.objects.count() == 2
+    garbage = SimpleUploadedFile("台账.xlsx", b"not a workbook")
+    assert client.post(url, {"file": garbage}).status_code == 200
+    # Read-only users may not import; outsiders see nothing.
+    assert client_for(cast.leader).get(url).status_code == 403
+    assert client_for(cast.outsider).get(url).status_code == 404
+    assert (
+        client_for(cast.outsider)
+        .get(reverse("campaign:ledger_export", args=[campaign.pk]))
+        .status_code
+        == 404
+    )
