@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from kombu import pools
 
 from assessments.models import AssessmentResult
 from assessments.tasks import compute_scheme
@@ -27,6 +28,8 @@ def redis_worker():
     from celery.contrib.testing.worker import start_worker
 
     app.conf.task_always_eager = False
+    pools.reset()  # never reuse pools another test closed
+    app._pool = app.amqp._producer_pool = None
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
             yield
