@@ -1,0 +1,180 @@
+"""A worker killed mid-task (SIGKILL: nothing gets to clean up) loses nothing and duplicates
+nothing: Redis hands the unacknowledged task to the next worker after the visibility
+timeout, and the task, being idempotent, finishes the work exactly once.
+
+The slowness that gives the test time to kill the worker mid-task comes from a PostgreSQL
+trigger the test installs (pg_sleep before each INSERT into one table); the worker is the
+real `celery -A config worker` running the project's unmodified code. The workers get a
+visibility timeout of a few seconds through CELERY_VISIBILITY_TIMEOUT (production: 3600).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from assessments.models import AssessmentResult, AssessmentScheme
+from assessments.tasks import compute_scheme
+from campaign import selectors as campaign_selectors
+from campaign.tasks import sweep_reminders
+from tests.assessments.county import build_county
+from tests.jobs import work
+from tests.jobs.workers import Worker, clear_queue, unacked_count, wait_for
+from units.models import Notification
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+VISIBILITY_TIMEOUT = 3  # seconds, for these workers only
+
+
+@pytest.fixture
+def slow_inserts():
+    """slow_inserts(table, seconds): every INSERT statement into `table` sleeps first."""
+    tables: list[str] = []
+
+    def slow(table: str, seconds: float) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE OR REPLACE FUNCTION zf_test_slow_insert() RETURNS trigger AS $$ "
+                f"BEGIN PERFORM pg_sleep({float(seconds)}); RETURN NULL; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f'CREATE TRIGGER zf_test_slow_insert BEFORE INSERT ON "{table}" '
+                f"FOR EACH STATEMENT EXECUTE FUNCTION zf_test_slow_insert()"
+            )
+        tables.append(table)
+
+    def fast() -> None:
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f'DROP TRIGGER IF EXISTS zf_test_slow_insert ON "{table}"')
+            cursor.execute("DROP FUNCTION IF EXISTS zf_test_slow_insert()")
+        tables.clear()
+
+    slow.fast = fast  # type: ignore[attr-defined]
+    try:
+        yield slow
+    finally:
+        fast()
+
+
+@pytest.fixture
+def workers(tmp_path, real_services, publishing):
+    """start(name) → a running Worker; every worker is stopped and the queue emptied after."""
+    started: list[Worker] = []
+    clear_queue()
+
+    def start(name: str) -> Worker:
+        worker = Worker(name, tmp_path, CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT))
+        started.append(worker)
+        return worker.start()
+
+    try:
+        yield start
+    finally:
+        for worker in started:
+            worker.stop()
+        clear_queue()
+
+
+def _wait_out_the_visibility_timeout(killed_at: float) -> None:
+    # Redis restores an unacknowledged message once it has been out this long; a starting
+    # worker restores such messages at once.
+    time.sleep(max(0.0, killed_at + VISIBILITY_TIMEOUT + 0.5 - time.time()))
+
+
+def test_a_sweep_killed_midway_is_redelivered_and_sends_each_reminder_once(
+    cast, workers, slow_inserts
+):
+    items = work.overdue_items(cast, 8)
+    recipients = campaign_selectors.unit_heads(unit=cast.dept_a)
+    assert recipients
+    reminders = Notification.objects.filter(
+        kind=Notification.Kind.OVERDUE, object_key__startswith="campaign.item:"
+    )
+    expected = {
+        (f"campaign.item:{item.pk}:overdue", user.pk) for item in items for user in recipients
+    }
+    baseline = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    slow_inserts("units_notification", 0.6)
+
+    first = workers("crash-first")
+    sweep_reminders.delay()
+    wait_for(lambda: reminders.count() >= 2, timeout=60, what="the sweep to get going")
+    assert unacked_count() == 1  # the sweep is delivered and not acknowledged
+    first.kill()
+    killed_at = time.time()
+    slow_inserts.fast()
+    done_before = reminders.count()
+    assert 0 < done_before < len(expected), "the worker must die in the middle of the sweep"
+
+    _wait_out_the_visibility_timeout(killed_at)
+    second = workers("crash-second")
+    wait_for(
+        lambda: (
+            reminders.count() == len(expected)
+            and not Notification.objects.filter(pk__gt=baseline, emailed_at=None).exists()
+            and unacked_count() == 0
+        ),
+        timeout=60,
+        what="the redelivered sweep and its e-mails",
+    )
+    assert "campaign.tasks.sweep_reminders" in second.output()  # it ran here, redelivered
+    assert set(reminders.values_list("object_key", "recipient_id")) == expected
+    # Each notice the sweep wrote (items and deliverables) e-mailed exactly once, across
+    # both workers' logs (the console e-mail backend).
+    logs = first.output() + second.output()
+    swept = Notification.objects.filter(pk__gt=baseline)
+    assert len(re.findall(r"^To: ", logs, re.MULTILINE)) == swept.count()
+    for item in items:
+        link = rf"^http://\S+/campaign/items/{item.pk}/$"
+        assert len(re.findall(link, logs, re.MULTILINE)) == len(recipients), item.pk
+
+
+def _inserting_results() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state = 'active' AND query LIKE %s",
+            ['INSERT INTO "assessments_assessmentresult"%'],
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def test_a_scoring_run_killed_midway_is_redelivered_and_completes_once(cast, workers, slow_inserts):
+    scheme = build_county(cast.officer)["scheme"]
+    slow_inserts("assessments_assessmentresult", 4)
+
+    first = workers("score-first")
+    compute_scheme.delay(scheme.pk)
+    wait_for(_inserting_results, timeout=60, what="the scoring run to write its results")
+    first.kill()
+    killed_at = time.time()
+    slow_inserts.fast()
+    # One transaction: the dead run left nothing half-written.
+    assert not AssessmentResult.objects.filter(scheme=scheme).exists()
+
+    _wait_out_the_visibility_timeout(killed_at)
+    second = workers("score-second")
+    wait_for(
+        lambda: (
+            AssessmentScheme.objects.get(pk=scheme.pk).scoring_state
+            == AssessmentScheme.ScoringState.DONE
+            and unacked_count() == 0
+        ),
+        timeout=90,
+        what="the redelivered scoring run",
+    )
+    assert "assessments.tasks.compute_scheme" in second.output()
+    results = {
+        r.unit.code.removeprefix("T-"): r
+        for r in AssessmentResult.objects.filter(scheme=scheme).select_related("unit")
+    }
+    assert len(results) == 12 == AssessmentResult.objects.filter(scheme=scheme).count()
+    # The hand-worked figures of tests/assessments: the complete, real computation.
+    assert results["U8"].total == Decimal("97.60") and results["U8"].rank_overall == 1
+    assert results["U5"].total == Decimal("48.60") and results["U5"].rank_overall == 12
