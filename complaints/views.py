@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -29,12 +30,17 @@ def _client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:45]
 
 
+# Error reports (mail to ADMINS, the debug page) must not carry who complained.
+IDENTITY_FIELDS = ("name", "phone", "id_number", "contact")
+
+
 def _limited(request: HttpRequest, group: str, rate: str) -> bool:
     return is_ratelimited(
         request, group=f"complaints:{group}", key="ip", rate=rate, method="POST", increment=True
     )
 
 
+@sensitive_post_parameters(*IDENTITY_FIELDS)
 @require_http_methods(["GET", "POST"])
 def public_submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -233,6 +239,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/queue.html", {"page": page, "today": timezone.localdate()})
 
 
+@sensitive_post_parameters(*IDENTITY_FIELDS)
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
