@@ -44,8 +44,8 @@ class Cast:
         return PASSWORD
 
 
-@pytest.fixture
-def cast(db) -> Cast:
+def build_cast() -> Cast:
+    """Build the cast; callers provide database access (fixtures of any scope use it)."""
     start = datetime.date(2026, 1, 1)
     admin_group = AssessmentGroup.objects.create(name="综合管理部门", sort_order=1)
     law_group = AssessmentGroup.objects.create(name="执法监管部门", sort_order=2)
@@ -92,6 +92,11 @@ def cast(db) -> Cast:
         evaluator=evaluator,
         outsider=outsider,
     )
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return build_cast()
 
 
 @pytest.fixture

@@ -1,0 +1,260 @@
+"""One small county with an object of every reachable kind on both sibling units.
+
+Built once per test module with the real services and the shared helpers (the cast, the
+campaign and complaint drivers); each test runs in a savepoint on top of it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assessments import services as assessment_services
+from assessments.models import AssessmentResult, AssessmentScheme, Survey
+from campaign import services as campaign_services
+from campaign.models import Campaign, RectificationItem
+from complaints import services as complaint_services
+from complaints.models import Complaint, ComplaintCategory
+from complaints.services import Upload
+from tests.campaign.conftest import campaign_start, item_drive
+from tests.complaints.conftest import complaint_drive
+from tests.conftest import Cast, build_cast
+from units import services as unit_services
+from units.models import Notification
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+S = RectificationItem.Status
+
+
+def _file(name: str = "evidence.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4 test evidence\n", content_type="application/pdf")
+
+
+@dataclass
+class World:
+    cast: Cast
+    campaign: Campaign
+    draft_campaign: Campaign
+    # Per sibling: "a" lives in dept_a (head_a's unit), "b" in dept_b (head_b's unit).
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Single objects that several URLs need.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def of(self, kind: str, side: str = "a") -> Any:
+        return self.objects[kind][side]
+
+
+def _heads(cast: Cast) -> dict[str, tuple[Any, Any]]:
+    return {"a": (cast.dept_a, cast.head_a), "b": (cast.dept_b, cast.head_b)}
+
+
+def build_world() -> World:
+    cast = build_cast()
+    campaign = campaign_start(cast)
+    draft_campaign = campaign_services.campaign_create(
+        name="2027年作风建设专项活动（筹备）",
+        year=2027,
+        scope=cast.root,
+        start_date=datetime.date(2027, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+        template=Campaign.Template.SPECIAL,
+        actor=cast.officer,
+    )
+    world = World(cast=cast, campaign=campaign, draft_campaign=draft_campaign)
+    objects: dict[str, dict[str, Any]] = {
+        k: {}
+        for k in (
+            "unit",
+            "item",
+            "individual_item",
+            "draft_item",
+            "submitted_item",
+            "progress",
+            "item_extension",
+            "submission",
+            "inspection",
+            "finding",
+            "complaint",
+            "result",
+            "unpublished_result",
+            "notification",
+            "feedback",
+        )
+    }
+    deliverable = campaign.deliverables.order_by("due_date", "pk").first()
+    assert deliverable is not None
+    category = ComplaintCategory.objects.get(name="服务态度")
+    far = datetime.date.today() + datetime.timedelta(days=120)
+
+    for side, (unit, head) in _heads(cast).items():
+        objects["unit"][side] = unit
+        item = item_drive(
+            cast, campaign, S.IN_PROGRESS, unit=unit, actor=head, problem=f"标记事项-进行中-{side}"
+        )
+        objects["item"][side] = item
+        objects["progress"][side] = campaign_services.progress_post(
+            item=item, actor=head, text="已完成窗口授权", attachment=_file()
+        )
+        objects["item_extension"][side] = campaign_services.extension_request(
+            item=item, actor=head, requested_deadline=far, reason="需协调上级部门"
+        )
+        objects["individual_item"][side] = item_drive(
+            cast,
+            campaign,
+            S.SUBMITTED,
+            unit=unit,
+            actor=head,
+            level=RectificationItem.Level.INDIVIDUAL,
+            problem=f"标记事项-个人层面-{side}",
+        )
+        objects["draft_item"][side] = item_drive(
+            cast, campaign, S.DRAFT, unit=unit, actor=head, problem=f"标记事项-草稿-{side}"
+        )
+        objects["submitted_item"][side] = item_drive(
+            cast, campaign, S.SUBMITTED, unit=unit, actor=head, problem=f"标记事项-已报送-{side}"
+        )
+        objects["submission"][side] = campaign_services.submission_submit(
+            deliverable=deliverable,
+            unit=unit,
+            actor=head,
+            text=f"标记材料-{side}",
+            attachment=_file(),
+        )
+        inspection = campaign_services.inspection_record(
+            campaign=campaign,
+            kind="secret",
+            date=datetime.date(2026, 3, 1),
+            actor=cast.officer,
+            team="第一暗访组",
+            findings=[
+                campaign_services.FindingInput(
+                    unit=unit,
+                    severity="minor",
+                    description=f"标记发现-{side}",
+                    deadline=far,
+                    evidence=_file("photo.pdf"),
+                )
+            ],
+        )
+        objects["inspection"][side] = inspection
+        objects["finding"][side] = inspection.findings.get()
+        # The complaint the unit handles carries a file (kept from the unit) and an extension.
+        complaint = complaint_services.complaint_submit(
+            channel=Complaint.Channel.WEB,
+            title=f"窗口办事推诿扯皮（{unit.name}）",
+            content="工作人员多次推诿。",
+            category=category,
+            subject_unit=unit,
+            uploads=[
+                Upload(
+                    file=SimpleUploadedFile("x.png", PNG), content_type="image/png", extension="png"
+                )
+            ],
+        )
+        complaint = complaint_services.complaint_accept(complaint=complaint, actor=cast.officer)
+        complaint = complaint_services.complaint_assign(
+            complaint=complaint, unit=unit, actor=cast.officer
+        )
+        objects["complaint"][side] = complaint
+        world.extra.setdefault("complaint_file", {})[side] = complaint.attachments.get()
+        unit_services.notification_send(
+            recipients=[head],
+            kind=Notification.Kind.INFO,
+            title=f"标记通知-{side}",
+            url="/campaign/",
+            object_key=f"authz-{side}",
+            email=False,
+        )
+        objects["notification"][side] = Notification.objects.get(object_key=f"authz-{side}")
+
+    world.extra["unrouted_complaint"] = complaint_drive(cast, category, Complaint.Status.REGISTERED)
+    world.extra["answered_complaint"] = complaint_drive(cast, category, Complaint.Status.ANSWERED)
+
+    # Circulars: a draft, an internal published one and a public one.
+    circulars = {}
+    for name, publish, public in (
+        ("draft", False, False),
+        ("internal", True, False),
+        ("public", True, True),
+    ):
+        circular = campaign_services.circular_create(
+            campaign=campaign,
+            kind="progress",
+            title=f"标记通报-{name}",
+            body="各单位整改进展如下。",
+            actor=cast.officer,
+            mentions=[(cast.dept_a, "positive"), (cast.dept_b, "negative")],
+        )
+        if publish:
+            circular = campaign_services.circular_publish(
+                circular=circular, actor=cast.officer, is_public=public
+            )
+        circulars[name] = circular
+    objects["circular"] = circulars
+    world.extra["circular"] = circulars
+
+    # Assessments: last year published (public), this year computed, next year open.
+    schemes: dict[str, AssessmentScheme] = {}
+    for year, label in ((2025, "published"), (2026, "computed"), (2027, "open")):
+        scheme = assessment_services.scheme_create_with_defaults(year=year, actor=cast.officer)
+        scheme = assessment_services.scheme_open(scheme=scheme, actor=cast.officer)
+        schemes[label] = scheme
+    survey = assessment_services.survey_create(
+        scheme=schemes["computed"],
+        title="2026年度机关作风民主评议",
+        units=[cast.dept_a, cast.dept_b],
+        actor=cast.officer,
+        categories=[("基层群众", Decimal("100"))],
+    )
+    assessment_services.survey_open(survey=survey, actor=cast.officer)
+    rater = survey.categories.get()
+    assessment_services.tokens_generate(survey=survey, category=rater, count=2, actor=cast.officer)
+    first, spare = list(survey.tokens.order_by("pk"))
+    option = survey.scale.order_by("pk").first()
+    dimensions = list(survey.dimensions.values_list("pk", flat=True))
+    assessment_services.survey_submit(
+        survey_id=survey.pk,
+        code=first.code,
+        ratings={u.pk: dict.fromkeys(dimensions, option.pk) for u in (cast.dept_a, cast.dept_b)},
+        comments={cast.dept_a.pk: "标记意见-a", cast.dept_b.pk: "标记意见-b"},
+    )
+    open_survey = assessment_services.survey_create(
+        scheme=schemes["computed"],
+        title="2026年度公开评议",
+        units=[cast.dept_a],
+        actor=cast.officer,
+        open_mode=True,
+    )
+    assessment_services.survey_open(survey=open_survey, actor=cast.officer)
+    for label in ("published", "computed"):
+        assessment_services.scheme_compute(scheme_id=schemes[label].pk)
+    schemes["published"] = assessment_services.scheme_publish(
+        scheme=AssessmentScheme.objects.get(pk=schemes["published"].pk),
+        actor=cast.officer,
+        public=True,
+    )
+    schemes["computed"].refresh_from_db()
+    assessment_services.evaluation_assign(
+        scheme=schemes["open"], evaluator=cast.evaluator, units=[cast.dept_a], actor=cast.officer
+    )
+    for side, (unit, _head) in _heads(cast).items():
+        objects["result"][side] = AssessmentResult.objects.get(
+            scheme=schemes["published"], unit=unit
+        )
+        objects["unpublished_result"][side] = AssessmentResult.objects.get(
+            scheme=schemes["computed"], unit=unit
+        )
+        objects["feedback"][side] = survey.responses.exclude(comment="").get(unit=unit)
+    world.extra.update(
+        schemes=schemes,
+        survey=Survey.objects.get(pk=survey.pk),
+        open_survey=open_survey,
+        spare_code=spare.code,
+        deliverable=deliverable,
+    )
+    world.objects = objects
+    return world
