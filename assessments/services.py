@@ -321,6 +321,30 @@ def scheme_request_scoring(*, scheme: AssessmentScheme, actor: AnyUser) -> Asses
     return locked
 
 
+def schemes_recompute_open() -> int:
+    """Queue a recomputation of every scheme in progress or computed (not yet published).
+
+    Nightly, so leaders' rankings follow the facts. Schemes already queued or running are
+    queued again on purpose: if an earlier publish or run was lost, this recovers it, and
+    scoring locks the scheme row and replaces results atomically, so a duplicate is harmless.
+    """
+    from assessments.tasks import compute_scheme
+    from units.jobs import enqueue_on_commit
+
+    with transaction.atomic():
+        ids = list(
+            AssessmentScheme.objects.filter(status__in=[Status.OPEN, Status.COMPUTED]).values_list(
+                "pk", flat=True
+            )
+        )
+        AssessmentScheme.objects.filter(pk__in=ids).update(
+            scoring_state=AssessmentScheme.ScoringState.QUEUED, scoring_error=""
+        )
+        for scheme_id in ids:
+            enqueue_on_commit(compute_scheme, scheme_id)
+    return len(ids)
+
+
 def scheme_compute(*, scheme_id: int, actor: AnyUser | None = None) -> int:
     """Compute every result of a scheme in one transaction; the task calls this.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -70,3 +70,72 @@ def workspace_panels(request: Any, role: str | None) -> list[Panel]:
             Q(pk__in=done.values("deliverable"))
         ).count()
     return [Panel(template="campaign/_panel.html", context=context, order=10)]
+
+
+def digest_sections(*, period: Any) -> list[dict[str, Any]]:
+    """Rectification figures for a leadership digest: one aggregate query."""
+    flow = Q(created_at__gte=period.since, created_at__lt=period.until)
+    before = Q(created_at__gte=period.previous_since, created_at__lt=period.since)
+    closed = Q(closed_at__gte=period.since, closed_at__lt=period.until)
+    closed_before = Q(closed_at__gte=period.previous_since, closed_at__lt=period.since)
+    open_ = ~Q(status=RectificationItem.Status.CLOSED)
+    overdue = open_ & Q(long_term=False, deadline__lt=period.as_of)
+    figures = RectificationItem.objects.aggregate(
+        filed=Count("pk", filter=flow),
+        filed_before=Count("pk", filter=before),
+        closed=Count("pk", filter=closed),
+        closed_before=Count("pk", filter=closed_before),
+        open=Count("pk", filter=open_),
+        overdue=Count("pk", filter=overdue),
+        closure_requested=Count("pk", filter=Q(status=RectificationItem.Status.CLOSURE_REQUESTED)),
+    )
+    return [
+        {
+            "title": _("Rectification"),
+            "lines": [
+                {
+                    "label": _("Items filed"),
+                    "value": figures["filed"],
+                    "previous": figures["filed_before"],
+                    "url": reverse("campaign:home"),
+                },
+                {
+                    "label": _("Items closed"),
+                    "value": figures["closed"],
+                    "previous": figures["closed_before"],
+                    "url": reverse("campaign:home"),
+                },
+                {
+                    "label": _("Items still open"),
+                    "value": figures["open"],
+                    "previous": None,
+                    "url": reverse("campaign:home"),
+                },
+                {
+                    "label": _("Items overdue"),
+                    "value": figures["overdue"],
+                    "previous": None,
+                    "url": reverse("campaign:overdue_board"),
+                },
+                {
+                    "label": _("Closure requests awaiting review"),
+                    "value": figures["closure_requested"],
+                    "previous": None,
+                    "url": reverse("campaign:review_queue"),
+                },
+            ],
+        }
+    ]
+
+
+def digest_backlog() -> dict[str, Any]:
+    """Overdue rectification items per unit, for the digest's units at the bottom."""
+    overdue = (
+        RectificationItem.objects.overdue()
+        .filter(unit=OuterRef("pk"))
+        .order_by()
+        .values("unit")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return {"overdue_items": Subquery(overdue)}

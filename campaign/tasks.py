@@ -5,15 +5,18 @@ from __future__ import annotations
 from celery import shared_task
 
 from campaign import services
+from units.jobs import record_run
 
 
 @shared_task(acks_late=True)
+@record_run("campaign.sweep_reminders")
 def sweep_reminders() -> int:
     """Daily: due-soon and overdue reminders (deduplicated by notification_send)."""
     return services.reminders_sweep()
 
 
 @shared_task(acks_late=True)
+@record_run("campaign.draft_monthly_circulars")
 def draft_monthly_circulars() -> list[int]:
     """Monthly: one progress circular draft per active campaign (unique per month)."""
     return [circular.pk for circular in services.circulars_draft_monthly()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,3 +87,89 @@ def workspace_panels(request: Any, role: str | None) -> list[Panel]:
             template="complaints/_panel.html", context={"figures": figures, "link": link}, order=30
         )
     ]
+
+
+def digest_sections(*, period: Any) -> list[dict[str, Any]]:
+    """Complaint figures for a leadership digest: one aggregate query."""
+    received = Q(received_at__gte=period.since, received_at__lt=period.until)
+    received_before = Q(received_at__gte=period.previous_since, received_at__lt=period.since)
+    closed = Q(
+        status=Complaint.Status.CLOSED, closed_at__gte=period.since, closed_at__lt=period.until
+    )
+    closed_before = Q(
+        status=Complaint.Status.CLOSED,
+        closed_at__gte=period.previous_since,
+        closed_at__lt=period.since,
+    )
+    open_ = ~Q(status__in=Complaint.FINAL_STATUSES)
+    overdue = Q(status__in=Complaint.HANDLING_STATUSES, deadline__lt=period.as_of)
+    figures = Complaint.objects.aggregate(
+        received=Count("pk", filter=received),
+        received_before=Count("pk", filter=received_before),
+        closed=Count("pk", filter=closed),
+        closed_before=Count("pk", filter=closed_before),
+        unsatisfied=Count("pk", filter=closed & Q(satisfaction=Complaint.Satisfaction.UNSATISFIED)),
+        open=Count("pk", filter=open_),
+        overdue=Count("pk", filter=overdue),
+        supervised=Count("pk", filter=open_ & ~Q(supervision=Complaint.Supervision.NONE)),
+    )
+    ledger = reverse("complaints:ledger")
+    return [
+        {
+            "title": _("Complaints"),
+            "lines": [
+                {
+                    "label": _("New complaints"),
+                    "value": figures["received"],
+                    "previous": figures["received_before"],
+                    "url": ledger,
+                },
+                {
+                    "label": _("Complaints closed"),
+                    "value": figures["closed"],
+                    "previous": figures["closed_before"],
+                    "url": ledger,
+                },
+                {
+                    "label": _("Closed with the complainant unsatisfied"),
+                    "value": figures["unsatisfied"],
+                    "previous": None,
+                    "url": ledger,
+                },
+                {
+                    "label": _("Complaints still open"),
+                    "value": figures["open"],
+                    "previous": None,
+                    "url": reverse("complaints:queue"),
+                },
+                {
+                    "label": _("Complaints overdue"),
+                    "value": figures["overdue"],
+                    "previous": None,
+                    "url": reverse("complaints:queue"),
+                },
+                {
+                    "label": _("Under supervision"),
+                    "value": figures["supervised"],
+                    "previous": None,
+                    "url": reverse("complaints:queue"),
+                },
+            ],
+        }
+    ]
+
+
+def digest_backlog() -> dict[str, Any]:
+    """Overdue complaints per handling unit, for the digest's units at the bottom."""
+    overdue = (
+        Complaint.objects.filter(
+            unit=OuterRef("pk"),
+            status__in=Complaint.HANDLING_STATUSES,
+            deadline__lt=timezone.localdate(),
+        )
+        .order_by()
+        .values("unit")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return {"overdue_complaints": Subquery(overdue)}

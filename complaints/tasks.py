@@ -5,8 +5,10 @@ from __future__ import annotations
 from celery import shared_task
 
 from complaints import services
+from units.jobs import record_run
 
 
 @shared_task(acks_late=True)
+@record_run("complaints.escalation_sweep")
 def escalation_sweep() -> dict[str, int]:
     return services.complaints_escalation_sweep()

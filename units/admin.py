@@ -31,6 +31,7 @@ from units import services
 from units.models import (
     AssessmentGroup,
     CalendarOverride,
+    Digest,
     JobRun,
     LeadingGroup,
     LeadingGroupMember,
@@ -541,6 +542,18 @@ class JobRunAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("Duration"))
     def duration(self, run: JobRun) -> str:
         return str(run.duration).split(".")[0] if run.duration else "—"
+
+
+@admin.register(Digest)
+class DigestAdmin(ReadOnlyAdmin):
+    """Leadership digests as compiled and sent (周检查、月点评、季小结)."""
+
+    list_display = ["title", "kind", "period_start", "period_end", "created_at"]
+    list_filter = ["kind"]
+    date_hierarchy = "period_start"
+
+    def view_on_site(self, digest: Digest) -> str:  # type: ignore[override]
+        return reverse("units:digest_detail", kwargs={"pk": digest.pk})
 
 
 @admin.register(UnitTransition)

@@ -16,6 +16,7 @@ def shell(request: HttpRequest) -> dict[str, object]:
         "user_role": role,
         "user_role_label": roles.ROLE_LABELS.get(role, "") if role else "",
         "is_inspection_staff": role == roles.INSPECTION_STAFF,
+        "reads_digests": role in (roles.INSPECTION_STAFF, roles.LEADERSHIP),
         "unread_count": unread_notification_count(user=user),
         "app_nav_items": extensions.nav_items(request, role),
     }

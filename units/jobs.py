@@ -32,12 +32,25 @@ def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(lambda: enqueue(task, *args, **kwargs))
 
 
-def record_run(job: str) -> Callable[[Callable[..., int | None]], Callable[..., int | None]]:
+def _count(result: Any) -> int:
+    """Items processed, from what a job returns: a count, a list, or counts by kind."""
+    if isinstance(result, bool):
+        return int(result)
+    if isinstance(result, int):
+        return max(result, 0)
+    if isinstance(result, list | tuple | set):
+        return len(result)
+    if isinstance(result, dict):
+        return sum(value for value in result.values() if isinstance(value, int))
+    return 0
+
+
+def record_run(job: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a periodic task body: each run leaves a JobRun row (items = return value)."""
 
-    def decorate(body: Callable[..., int | None]) -> Callable[..., int | None]:
+    def decorate(body: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(body)
-        def wrapper(*args: Any, **kwargs: Any) -> int | None:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             from units.models import JobRun
 
             run = JobRun.objects.create(job=job)
@@ -53,7 +66,7 @@ def record_run(job: str) -> Callable[[Callable[..., int | None]], Callable[..., 
             JobRun.objects.filter(pk=run.pk).update(
                 status=JobRun.Status.SUCCEEDED,
                 finished_at=timezone.now(),
-                items=items if isinstance(items, int) and items >= 0 else 0,
+                items=_count(items),
             )
             return items
 

@@ -466,3 +466,42 @@ class JobRun(models.Model):
     @property
     def duration(self) -> datetime.timedelta | None:
         return self.finished_at - self.started_at if self.finished_at else None
+
+
+class DigestQuerySet(models.QuerySet["Digest"]):
+    def visible_to(self, user: Any) -> DigestQuerySet:
+        """Digests cover the whole jurisdiction: only those who see every unit read them."""
+        from units.selectors import user_sees_all_units
+
+        return self if user_sees_all_units(user=user) else self.none()
+
+
+class Digest(models.Model):
+    """周检查、月点评、季小结: one summary per period, kept as sent, linked from the notices."""
+
+    class Kind(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly check")
+        MONTHLY = "monthly", _("Monthly review")
+        QUARTERLY = "quarterly", _("Quarterly summary")
+
+    kind = models.CharField(_("Type"), max_length=16, choices=Kind.choices)
+    period_start = models.DateField(_("Period from"))
+    period_end = models.DateField(_("Period to"), help_text=_("Inclusive."))
+    title = models.CharField(_("Title"), max_length=200)
+    # [{"title": str, "lines": [{"label", "value", "previous", "url"}]}, ...] as compiled:
+    # a digest is a record of what leaders were told, so it is not recomputed later.
+    sections = models.JSONField(_("Figures"), default=list)
+    created_at = models.DateTimeField(_("Compiled at"), default=timezone.now)
+
+    objects = DigestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "kind"]
+        verbose_name = _("Leadership digest")
+        verbose_name_plural = _("Leadership digests")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "period_start"], name="digest_once_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

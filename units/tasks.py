@@ -23,3 +23,33 @@ def sync_responsibilities() -> int:
 def drain_notification_emails() -> int:
     """Every few minutes: e-mail the notices whose delivery task never ran."""
     return services.notification_emails_drain()
+
+
+@shared_task(acks_late=True)
+@record_run("units.send_weekly_digest")
+def send_weekly_digest() -> int:
+    """Mondays: 周检查 for last week to leaders and inspection staff (once per period)."""
+    from units.digests import digest_send
+    from units.models import Digest
+
+    return digest_send(kind=Digest.Kind.WEEKLY)
+
+
+@shared_task(acks_late=True)
+@record_run("units.send_monthly_digest")
+def send_monthly_digest() -> int:
+    """First of the month: 月点评 for last month."""
+    from units.digests import digest_send
+    from units.models import Digest
+
+    return digest_send(kind=Digest.Kind.MONTHLY)
+
+
+@shared_task(acks_late=True)
+@record_run("units.send_quarterly_digest")
+def send_quarterly_digest() -> int:
+    """First day of a quarter: 季小结 for the last quarter."""
+    from units.digests import digest_send
+    from units.models import Digest
+
+    return digest_send(kind=Digest.Kind.QUARTERLY)

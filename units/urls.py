@@ -12,6 +12,8 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("digests/", views.digest_list, name="digest_list"),
+    path("digests/<int:pk>/", views.digest_detail, name="digest_detail"),
 ]
 
 # Names without the app namespace: Django's auth settings refer to "login" and "home".

@@ -1,4 +1,4 @@
-"""Seed the problem catalogue, grant role permissions, schedule the sweeps."""
+"""Seed the problem catalogue and grant role permissions (schedule: units 0007)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -15,15 +15,6 @@ GRANTS = {
        "view_campaigntransition"],
     "领导": [f"view_{model}" for model in MODELS],
 }
-TASKS = [
-    ("整改事项和规定动作到期提醒", "campaign.tasks.sweep_reminders",
-     {"minute": "30", "hour": "8", "day_of_month": "*"},
-     "到期前3个、1个工作日和逾期当日提醒责任人和单位负责人，每条提醒只发一次。"),
-    ("每月起草整改情况通报", "campaign.tasks.draft_monthly_circulars",
-     {"minute": "0", "hour": "7", "day_of_month": "1"},
-     "每月1日按整改率、按期整改率和逾期数为进行中的专项活动起草整改完成情况通报，供编辑后发布。"),
-]
-
 
 def forwards(apps, schema_editor):
     ProblemCategory = apps.get_model("campaign", "ProblemCategory")
@@ -48,21 +39,9 @@ def forwards(apps, schema_editor):
             *Permission.objects.filter(content_type__app_label="campaign", codename__in=codenames)
         )
 
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, task, when, description in TASKS:
-        schedule, _ = CrontabSchedule.objects.get_or_create(
-            day_of_week="*", month_of_year="*", timezone="Asia/Shanghai", **when
-        )
-        PeriodicTask.objects.update_or_create(
-            name=name, defaults={"task": task, "crontab": schedule, "description": description}
-        )
-
 
 def backwards(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
-        name__in=[name for name, *_ in TASKS]
-    ).delete()
+    pass
 
 
 class Migration(migrations.Migration):

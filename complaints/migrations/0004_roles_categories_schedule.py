@@ -1,4 +1,4 @@
-"""Complaint permissions for the role groups, default categories and the daily sweep."""
+"""Complaint permissions for the role groups and default categories (schedule: units 0007)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -50,26 +50,10 @@ def forwards(apps, schema_editor):
             defaults={"accept_days": accept, "handle_days": handle, "urgent_days": urgent,
                       "sort_order": order},
         )
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    schedule, _ = CrontabSchedule.objects.get_or_create(
-        minute="30", hour="7", day_of_week="*", day_of_month="*", month_of_year="*",
-        timezone="Asia/Shanghai",
-    )
-    PeriodicTask.objects.update_or_create(
-        name="每日投诉催办督办",
-        defaults={
-            "task": "complaints.tasks.escalation_sweep",
-            "crontab": schedule,
-            "description": "临期提醒；逾期转督办并发催办通知；仍逾期转挂牌督办。",
-        },
-    )
 
 
 def backwards(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
-        name="每日投诉催办督办"
-    ).delete()
+    pass
 
 
 class Migration(migrations.Migration):

@@ -1,4 +1,4 @@
-"""Role groups with their global permissions, and the daily responsibility sync."""
+"""Role groups with their global permissions (the schedule is in 0007_periodic_schedule)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -48,26 +48,8 @@ def forwards(apps, schema_editor):
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
 
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    schedule, _ = CrontabSchedule.objects.get_or_create(
-        minute="10", hour="0", day_of_week="*", day_of_month="*", month_of_year="*",
-        timezone="Asia/Shanghai",
-    )
-    PeriodicTask.objects.update_or_create(
-        name="每日同步责任分工权限",
-        defaults={
-            "task": "units.tasks.sync_responsibilities",
-            "crontab": schedule,
-            "description": "按开始、结束日期授予或收回责任人的单位权限。",
-        },
-    )
-
 
 def backwards(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
-        name="每日同步责任分工权限"
-    ).delete()
     apps.get_model("auth", "Group").objects.filter(name__in=list(GROUP_PERMISSIONS)).delete()
 
 
