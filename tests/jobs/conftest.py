@@ -52,3 +52,34 @@ def publishing():
     finally:
         app.conf.task_always_eager = True
         reset_broker_pools()
+
+
+@pytest.fixture
+def slow_inserts():
+    """slow_inserts(table, seconds): every INSERT statement into `table` sleeps first."""
+    tables: list[str] = []
+
+    def slow(table: str, seconds: float) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE OR REPLACE FUNCTION zf_test_slow_insert() RETURNS trigger AS $$ "
+                f"BEGIN PERFORM pg_sleep({float(seconds)}); RETURN NULL; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f'CREATE TRIGGER zf_test_slow_insert BEFORE INSERT ON "{table}" '
+                f"FOR EACH STATEMENT EXECUTE FUNCTION zf_test_slow_insert()"
+            )
+        tables.append(table)
+
+    def fast() -> None:
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f'DROP TRIGGER IF EXISTS zf_test_slow_insert ON "{table}"')
+            cursor.execute("DROP FUNCTION IF EXISTS zf_test_slow_insert()")
+        tables.clear()
+
+    slow.fast = fast  # type: ignore[attr-defined]
+    try:
+        yield slow
+    finally:
+        fast()

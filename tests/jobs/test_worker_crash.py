@@ -16,11 +16,14 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from assessments.models import AssessmentResult, AssessmentScheme
 from assessments.tasks import compute_scheme
 from campaign import selectors as campaign_selectors
 from campaign.tasks import sweep_reminders
+from complaints.models import Complaint
+from complaints.tasks import escalation_sweep
 from tests.assessments.county import build_county
 from tests.jobs import work
 from tests.jobs.workers import Worker, clear_queue, unacked_count, wait_for
@@ -29,37 +32,6 @@ from units.models import Notification
 pytestmark = pytest.mark.django_db(transaction=True)
 
 VISIBILITY_TIMEOUT = 3  # seconds, for these workers only
-
-
-@pytest.fixture
-def slow_inserts():
-    """slow_inserts(table, seconds): every INSERT statement into `table` sleeps first."""
-    tables: list[str] = []
-
-    def slow(table: str, seconds: float) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE OR REPLACE FUNCTION zf_test_slow_insert() RETURNS trigger AS $$ "
-                f"BEGIN PERFORM pg_sleep({float(seconds)}); RETURN NULL; END $$ LANGUAGE plpgsql"
-            )
-            cursor.execute(
-                f'CREATE TRIGGER zf_test_slow_insert BEFORE INSERT ON "{table}" '
-                f"FOR EACH STATEMENT EXECUTE FUNCTION zf_test_slow_insert()"
-            )
-        tables.append(table)
-
-    def fast() -> None:
-        with connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(f'DROP TRIGGER IF EXISTS zf_test_slow_insert ON "{table}"')
-            cursor.execute("DROP FUNCTION IF EXISTS zf_test_slow_insert()")
-        tables.clear()
-
-    slow.fast = fast  # type: ignore[attr-defined]
-    try:
-        yield slow
-    finally:
-        fast()
 
 
 @pytest.fixture
@@ -79,6 +51,52 @@ def workers(tmp_path, real_services, publishing):
         for worker in started:
             worker.stop()
         clear_queue()
+
+
+@pytest.fixture
+def slow_commits():
+    """slow_commits(table, seconds): a transaction that updated `table` sleeps in COMMIT.
+
+    PostgreSQL finishes such a commit even when the client has died meanwhile: this is the
+    moment between "the claim is committed" and "what the code does after commit".
+    """
+    tables: list[str] = []
+
+    def slow(table: str, seconds: float) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE OR REPLACE FUNCTION zf_test_slow_commit() RETURNS trigger AS $$ "
+                f"BEGIN PERFORM pg_sleep({float(seconds)}); RETURN NULL; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f'CREATE CONSTRAINT TRIGGER zf_test_slow_commit AFTER UPDATE ON "{table}" '
+                f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+                f"EXECUTE FUNCTION zf_test_slow_commit()"
+            )
+        tables.append(table)
+
+    def fast() -> None:
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f'DROP TRIGGER IF EXISTS zf_test_slow_commit ON "{table}"')
+            cursor.execute("DROP FUNCTION IF EXISTS zf_test_slow_commit()")
+        tables.clear()
+
+    slow.fast = fast  # type: ignore[attr-defined]
+    try:
+        yield slow
+    finally:
+        fast()
+
+
+def _backend_running(query_prefix: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state = 'active' AND pid <> pg_backend_pid() AND query LIKE %s",
+            [query_prefix + "%"],
+        )
+        return cursor.fetchone()[0] > 0
 
 
 def _wait_out_the_visibility_timeout(killed_at: float) -> None:
@@ -135,14 +153,54 @@ def test_a_sweep_killed_midway_is_redelivered_and_sends_each_reminder_once(
         assert len(re.findall(link, logs, re.MULTILINE)) == len(recipients), item.pk
 
 
+def test_an_escalation_sweep_killed_right_after_a_claim_commits_loses_no_notice(
+    cast, workers, slow_commits
+):
+    """督办: the sweep claims a case (commit) and must still send its 催办通知 when the
+    worker dies at that very moment; the redelivered sweep finds the case claimed."""
+    complaints = work.due_and_overdue_complaints(cast, 4)
+    today = timezone.localdate()
+    overdue = list(Complaint.objects.filter(pk__in=[c.pk for c in complaints], deadline__lt=today))
+    assert len(overdue) == 2
+    baseline = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    slow_commits("complaints_complaint", 4)
+
+    first = workers("escalate-first")
+    escalation_sweep.delay()
+    wait_for(lambda: _backend_running("COMMIT"), timeout=60, what="the first claim's commit")
+    first.kill()
+    killed_at = time.time()
+    # The dead worker's commit completes on the server: the first case is claimed.
+    wait_for(
+        lambda: Complaint.objects.filter(supervision=Complaint.Supervision.SUPERVISED).exists(),
+        timeout=30,
+        what="the orphaned commit",
+    )
+    slow_commits.fast()
+
+    _wait_out_the_visibility_timeout(killed_at)
+    second = workers("escalate-second")
+    notices = Notification.objects.filter(pk__gt=baseline, kind=Notification.Kind.REMINDER)
+    wait_for(
+        lambda: (
+            "complaints.tasks.escalation_sweep" in second.output()
+            and " succeeded in " in second.output()
+            and unacked_count() == 0
+        ),
+        timeout=60,
+        what="the redelivered sweep",
+    )
+    assert Complaint.objects.filter(supervision=Complaint.Supervision.SUPERVISED).count() == 2
+    # Every overdue case: supervised once, its head and leader in charge told once each.
+    for complaint in overdue:
+        told = notices.filter(object_key=f"complaint:{complaint.pk}:supervised")
+        assert set(told.values_list("recipient__username", flat=True)) == {"head_a", "in_charge"}
+        assert told.count() == 2
+        assert complaint.transitions.filter(comment__contains="督办").count() == 1
+
+
 def _inserting_results() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND state = 'active' AND query LIKE %s",
-            ['INSERT INTO "assessments_assessmentresult"%'],
-        )
-        return cursor.fetchone()[0] > 0
+    return _backend_running('INSERT INTO "assessments_assessmentresult"')
 
 
 def test_a_scoring_run_killed_midway_is_redelivered_and_completes_once(cast, workers, slow_inserts):
