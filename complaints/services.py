@@ -179,7 +179,7 @@ def _notify_unit(
     include_in_charge: bool = False,
     object_suffix: str = "",
 ) -> None:
-    """Tell the handling unit (and maybe its leaders in charge), after commit."""
+    """Tell the handling unit (and maybe its leaders in charge); e-mails go after commit."""
     from complaints.selectors import unit_recipients
 
     if complaint.unit is None:
@@ -194,16 +194,17 @@ def _notify_unit(
     }
     deadline = complaint.deadline
     key = f"complaint:{complaint.pk}{object_suffix}"
-    transaction.on_commit(
-        lambda: notification_send(
-            recipients=recipients,
-            kind=kind,
-            title=title,
-            body=body,
-            url=url,
-            object_key=key,
-            deadline=deadline,
-        )
+    # The notice is written in the caller's transaction, with the move it reports: deferred
+    # to after commit, a process dying in between (a worker killed mid-sweep) would leave a
+    # claimed case whose notice is never sent. notification_send e-mails after commit.
+    notification_send(
+        recipients=recipients,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        object_key=key,
+        deadline=deadline,
     )
 
 
