@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
+from django_ratelimit.decorators import ratelimit
 
 from assessments import conf, excel, permissions, selectors, services
 from assessments.forms import CopySchemeForm, ImportForm, PublishForm, TokenForm
@@ -429,6 +431,13 @@ def _survey_form_context(survey: Survey) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit(
+    # A whole meeting room may vote through one address: generous, but it stops code guessing.
+    key="ip",
+    rate=lambda group, request: getattr(settings, "ASSESSMENTS_CODE_VOTE_RATE", "300/h"),
+    method=ratelimit.ALL,
+    block=True,
+)
 def survey_vote(request: HttpRequest, survey_pk: int, code: str) -> HttpResponse:
     """The public, mobile-friendly page a rater opens from the link on the code slip."""
     survey = Survey.objects.filter(pk=survey_pk).first()

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
+from django_ratelimit.decorators import ratelimit
 
 from config import health
 from units.urls import auth_urlpatterns
@@ -10,7 +12,12 @@ admin.site.site_header = settings.ZUOFENG_SITE_NAME
 admin.site.site_title = settings.ZUOFENG_SITE_NAME
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is a public form too: rate-limited like the others.
+    path(
+        "i18n/setlang/",
+        ratelimit(key="ip", rate="60/m", method="POST", block=True)(set_language),
+        name="set_language",
+    ),
     path("health/", health.live, name="health_live"),
     path("health/db/", health.database, name="health_db"),
     path("health/broker/", health.broker, name="health_broker"),

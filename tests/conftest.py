@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import PASSWORD, UserFactory, make_person_with_login, make_unit
+from tests.otp import verify_session
 from units import roles, services
 from units.models import AssessmentGroup, Responsibility, Unit
 
@@ -105,6 +106,8 @@ def client_for(client):
 
     def login(user) -> Client:
         client.force_login(user)
+        # Staff must pass two-factor login: mark the session verified as django_otp.login does.
+        verify_session(client, user)
         return client
 
     return login

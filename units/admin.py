@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -27,7 +29,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from units import services
+from units import roles, services
 from units.models import (
     AssessmentGroup,
     CalendarOverride,
@@ -575,3 +577,24 @@ class UnitTransitionAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("To status"))
     def to_label(self, record: UnitTransition) -> str:
         return str(dict(Unit.Status.choices).get(record.to_status, record.to_status))
+
+
+# --- Login lockouts (django-axes) ---------------------------------------------------------
+class LockoutAdmin(AccessAttemptAdmin):
+    """Inspection staff see lockouts and lift one by deleting its attempt record."""
+
+    def _officer(self, request: HttpRequest) -> bool:
+        return roles.has_role(request.user, roles.INSPECTION_STAFF)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._officer(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._officer(request) or super().has_view_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._officer(request) or super().has_delete_permission(request, obj)
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, LockoutAdmin)

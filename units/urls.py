@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django_ratelimit.decorators import ratelimit
 
-from units import views
+from units import two_factor_views, views
 
 app_name = "units"
 
@@ -21,8 +23,21 @@ auth_urlpatterns = [
     path("", views.home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        # Per address, on top of django-axes' per username+address lockout.
+        ratelimit(
+            key="ip",
+            rate=lambda group, request: settings.ZUOFENG_LOGIN_RATE,
+            method="POST",
+            block=True,
+        )(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", two_factor_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/2fa/setup/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path(
+        "accounts/2fa/backup-codes/",
+        two_factor_views.two_factor_backup_codes,
+        name="two_factor_backup_codes",
+    ),
 ]

@@ -4,6 +4,7 @@ The defaults give a working single-machine trial: SQLite and a broker that needs
 (kombu's filesystem transport). Set DATABASE_URL and REDIS_URL for PostgreSQL and Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -32,6 +33,10 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "units",
     "campaign",
     "complaints",
@@ -41,14 +46,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "units.security.StaffIdleTimeoutMiddleware",
+    "units.security.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -85,6 +97,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username+address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -167,7 +181,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database schedule, behind a lease so that only one beat ticks.
+CELERY_BEAT_SCHEDULER = "config.beat:SingleBeatScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 EMAIL_BACKEND = env(
@@ -187,6 +202,42 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Login hardening (units/security.py) -----------------------------------------------
+# Lockout: 5 failures for one username from one address lock that pair for 30 minutes.
+# Attempts live in the database, so every web process sees them; officers unlock in the
+# admin (Axes › access attempts) or with `manage.py axes_reset_username`.
+AXES_FAILURE_LIMIT = env.int("ZUOFENG_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ZUOFENG_LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "units.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "units.security.lockout_response"
+AXES_VERBOSE = False
+# Two-factor login for inspection staff and administrators (django-otp).
+OTP_TOTP_ISSUER = "作风建设管理平台"
+# Staff are signed out after this long without a request; others keep SESSION_COOKIE_AGE.
+ZUOFENG_STAFF_IDLE_SECONDS = env.int("ZUOFENG_STAFF_IDLE_SECONDS", default=30 * 60)
+# Rate limits count in the shared cache (Redis in production); over the limit: 429.html.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "units.security.ratelimited"
+ZUOFENG_LOGIN_RATE = env("ZUOFENG_LOGIN_RATE", default="30/10m")
+# Content-Security-Policy: no inline or foreign script. Inline *styles* stay allowed because
+# ECharts builds its tooltips as HTML with style attributes; a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -13,6 +13,7 @@ from django.utils import timezone
 from campaign.models import RectificationItem
 from tests.campaign.roles_restore import ensure_roles
 from tests.factories import PASSWORD
+from tests.otp import pass_browser_two_factor
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,6 +27,7 @@ def login(page, live_server, username: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    pass_browser_two_factor(page, username)
     page.wait_for_url("**" + reverse("units:workspace"))
 
 

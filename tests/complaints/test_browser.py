@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from complaints.models import Complaint
 from tests.factories import PASSWORD
+from tests.otp import pass_browser_two_factor
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,6 +22,7 @@ def _login(page, live_server, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    pass_browser_two_factor(page, username)
     page.wait_for_url("**" + reverse("units:workspace"))
 
 

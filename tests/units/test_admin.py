@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import UserFactory, make_unit
+from tests.otp import verify_session
 from units import services
 from units.models import (
     AssessmentGroup,
@@ -54,6 +55,7 @@ def superuser(db):
 def root_client(client, superuser):
     """The client, logged in as `superuser` (checked as the actor of what the admin does)."""
     client.force_login(superuser)
+    verify_session(client, superuser)
     return client
 
 
@@ -232,6 +234,7 @@ def test_data_changed_between_preview_and_confirm_saves_nothing(cast, root_clien
 
 def test_export_through_the_admin_is_scoped_and_has_chinese_headers(cast, client, scoped_staff):
     client.force_login(scoped_staff)
+    verify_session(client, scoped_staff)
 
     response = client.post(
         reverse("admin:units_unit_export"), {"format": XLSX_FORMAT, "resource": "0"}
@@ -485,6 +488,7 @@ def test_end_today_action_ends_the_responsibility_and_its_grants(cast, root_clie
 
 def test_staff_limited_to_a_subtree_sees_only_that_subtree(cast, client, scoped_staff):
     client.force_login(scoped_staff)
+    verify_session(client, scoped_staff)
 
     response = client.get(reverse("admin:units_unit_changelist"))
 
@@ -497,6 +501,7 @@ def test_staff_limited_to_a_subtree_sees_only_that_subtree(cast, client, scoped_
 
 def test_staff_limited_to_a_subtree_cannot_open_other_units(cast, client, scoped_staff):
     client.force_login(scoped_staff)
+    verify_session(client, scoped_staff)
     outside = cast.dept_b.pk
 
     change = client.get(reverse("admin:units_unit_change", args=[outside]))
@@ -508,6 +513,7 @@ def test_staff_limited_to_a_subtree_cannot_open_other_units(cast, client, scoped
 
 def test_staff_limited_to_a_subtree_can_only_add_inside_it(cast, client, scoped_staff):
     client.force_login(scoped_staff)
+    verify_session(client, scoped_staff)
     url = reverse("admin:units_unit_add")
     form = {"code": "X-1", "name": "新单位", "kind": Unit.Kind.DIVISION, "sort_order": "0"}
 
@@ -523,6 +529,7 @@ def test_staff_limited_to_a_subtree_can_only_add_inside_it(cast, client, scoped_
 
 def test_inspection_staff_see_every_unit_and_may_import(cast, client):
     client.force_login(cast.officer)
+    verify_session(client, cast.officer)
 
     changelist = client.get(reverse("admin:units_unit_changelist"))
 
@@ -539,6 +546,7 @@ def test_view_only_staff_cannot_write(cast, client):
     )
     services.staff_jurisdiction_grant(user=user, unit=cast.root)
     client.force_login(user)
+    verify_session(client, user)
 
     assert client.get(reverse("admin:units_unit_changelist")).status_code == 200
     assert client.get(reverse("admin:units_unit_import")).status_code == 403
@@ -565,6 +573,7 @@ def test_confirming_an_import_needs_post(cast, root_client):
 def test_staff_limited_to_a_subtree_can_edit_its_top_unit(cast, client, scoped_staff):
     # 县市场监督管理局's parent (示例县) is outside the jurisdiction: saving must keep it.
     client.force_login(scoped_staff)
+    verify_session(client, scoped_staff)
 
     response = client.post(
         reverse("admin:units_unit_change", args=[cast.dept_a.pk]),

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units import roles, services
+from units import roles, services, two_factor
 from units.models import (
     AssessmentGroup,
     LeadingGroup,
@@ -35,6 +35,7 @@ from units.models import (
     Responsibility,
     Unit,
 )
+from units.security import requires_two_factor
 
 # A published demo password by design: the command refuses to run in production.
 PASSWORD_ENV = "ZUOFENG_DEMO_PASSWORD"  # noqa: S105 (the variable's name, not a secret)
@@ -421,6 +422,13 @@ def _seed_units(groups: dict[str, AssessmentGroup], tally: Counter[str]) -> dict
     return units
 
 
+def _seed_two_factor(users: dict[str, Any], tally: Counter[str]) -> None:
+    """Staff must pass two-factor login: the demo staff get the published demo authenticator."""
+    for user in users.values():
+        if requires_two_factor(user) and two_factor.demo_device_ensure(user=user):
+            tally["authenticators"] += 1
+
+
 def _seed_users(password: str, tally: Counter[str]) -> dict[str, Any]:
     """The demo logins by username; an account that already exists is left as it is."""
     user_model = get_user_model()
@@ -602,6 +610,7 @@ class Command(BaseCommand):
             people = _seed_people(units, users, tally, warn=self._warn)
             _seed_responsibilities(units, people, start, tally)
             _seed_leading_group(people, start, tally)
+            _seed_two_factor(users, tally)
         for app_label in DEMO_APPS:
             _seed_app(app_label, tally, self.stdout)
 
@@ -639,4 +648,11 @@ class Command(BaseCommand):
                 "The password comes from %(env)s (default %(default)s); existing accounts keep their password."
             )
             % {"env": PASSWORD_ENV, "default": DEFAULT_PASSWORD}
+        )
+        staff = [login.username for login in DEMO_LOGINS if login.is_staff or login.is_superuser]
+        self.stdout.write(
+            _(
+                "%(logins)s also need a verification code after the password: run `python manage.py demo_code` for the current one, or add the key %(key)s to an authenticator app."
+            )
+            % {"logins": ", ".join(staff), "key": two_factor.demo_secret_base32()}
         )
