@@ -70,6 +70,8 @@ def record_run(job: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             )
             return items
 
+        # Marks the task as periodic: the schedule test checks each such job is scheduled.
+        wrapper.recorded_job = job  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
