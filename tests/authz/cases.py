@@ -229,6 +229,16 @@ url(
     na={"sibling": "marks only the caller's own notices", "read-only": NO_OBJECT},
 )
 
+for _name, _args in (("units:digest_list", ()), ("units:digest_detail", ("x:digest",))):
+    url(
+        _name,
+        *_args,
+        ok={"officer": 200, "leader": 200},
+        # Digests cover the whole county: a unit (or anyone seeing only part of it) gets 404.
+        sibling=["head_a", "head_b", "in_charge", "evaluator", "outsider"],
+        na={"read-only": READ_ONLY_VIEW},
+    )
+
 # --- Campaign ----------------------------------------------------------------------------
 
 url(

@@ -28,7 +28,7 @@ from complaints import permissions as complaint_permissions
 from complaints import selectors as complaint_selectors
 from tests.authz.world import World
 from units import selectors as unit_selectors
-from units.models import Unit
+from units.models import Digest, Unit
 
 ROLES = ("officer", "leader", "head_a", "head_b", "in_charge", "evaluator", "outsider", "anon")
 TAKEN = {200, 302, 400}
@@ -392,6 +392,20 @@ MODELS: tuple[Model, ...] = (
                 method="POST",
                 label="open",
             ),
+        ),
+    ),
+    Model(
+        "digest",
+        (("x", "digest"),),
+        lambda user, d: in_qs(Digest.objects.visible_to(user), d),
+        (
+            Access(
+                "list",
+                _fixed("units:digest_list"),
+                page=lambda user, world, d: unit_selectors.user_sees_all_units(user=user),
+                marker=lambda d: reverse("units:digest_detail", args=[d.pk]) + '"',
+            ),
+            Access("detail", _url("units:digest_detail", "pk")),
         ),
     ),
     Model(

@@ -23,8 +23,9 @@ from complaints.services import Upload
 from tests.campaign.conftest import campaign_start, item_drive
 from tests.complaints.conftest import complaint_drive
 from tests.conftest import Cast, build_cast
+from units import digests
 from units import services as unit_services
-from units.models import Notification
+from units.models import Digest, Notification
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 S = RectificationItem.Status
@@ -256,5 +257,7 @@ def build_world() -> World:
         spare_code=spare.code,
         deliverable=deliverable,
     )
+    weekly = digests.period_before(kind=Digest.Kind.WEEKLY, today=datetime.date(2026, 3, 9))
+    world.extra["digest"] = digests.digest_compile(period=weekly)
     world.objects = objects
     return world
