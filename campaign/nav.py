@@ -92,6 +92,7 @@ def digest_sections(*, period: Any) -> list[dict[str, Any]]:
     return [
         {
             "title": _("Rectification"),
+            "compare": True,
             "lines": [
                 {
                     "label": _("Items filed"),

@@ -117,6 +117,7 @@ def digest_sections(*, period: Any) -> list[dict[str, Any]]:
     return [
         {
             "title": _("Complaints"),
+            "compare": True,
             "lines": [
                 {
                     "label": _("New complaints"),

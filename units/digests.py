@@ -146,6 +146,7 @@ def digest_compile(*, period: Period) -> Digest:
     sections.append(
         {
             "title": _("Units with the most overdue work"),
+            "compare": False,
             "lines": [
                 {"label": row["name"], "value": row["backlog"], "previous": None, "url": row["url"]}
                 for row in units

@@ -36,3 +36,25 @@ def test_officer_sees_the_operations_view_and_a_unit_head_does_not(client_for, c
     assert response.status_code == 200
     assert "units.sync_responsibilities" in response.content.decode()
     assert client_for(cast.head_a).get(url).status_code == 302  # not staff: to admin login
+
+
+def test_operations_view_lists_every_scheduled_job_with_its_last_run(
+    client_for, cast, django_assert_max_num_queries
+):
+    from django_celery_beat.models import PeriodicTask
+
+    sync_responsibilities.delay()
+    JobRun.objects.create(
+        job="complaints.escalation_sweep", status=JobRun.Status.FAILED, error="连接超时"
+    )
+    client = client_for(cast.officer)
+    url = reverse("admin:units_jobrun_changelist")
+    with django_assert_max_num_queries(25):
+        html = client.get(url).content.decode()
+    assert "周期性任务及最近一次运行情况" in html
+    for name in PeriodicTask.objects.values_list("name", flat=True):
+        assert name in html
+    summary = html.split('id="zf-jobs"')[1].split("</table>")[0]
+    assert "每日同步责任分工权限" in summary and "成功" in summary
+    assert "连接超时" in summary and "失败" in summary
+    assert summary.count("尚未运行。") == PeriodicTask.objects.count() - 2
