@@ -15,8 +15,19 @@ urlpatterns = [
     # The language switch is a public form too: rate-limited like the others.
     path(
         "i18n/setlang/",
-        ratelimit(key="ip", rate="60/m", method="POST", block=True)(set_language),
+        ratelimit(group="setlang", key="ip", rate="60/m", method="POST", block=True)(set_language),
         name="set_language",
+    ),
+    # The admin's own login form counts with the main one (django-axes covers both).
+    path(
+        "admin/login/",
+        ratelimit(
+            group="login",
+            key="ip",
+            rate=lambda group, request: settings.ZUOFENG_LOGIN_RATE,
+            method="POST",
+            block=True,
+        )(admin.site.login),
     ),
     path("health/", health.live, name="health_live"),
     path("health/db/", health.database, name="health_db"),

@@ -25,6 +25,7 @@ auth_urlpatterns = [
         "accounts/login/",
         # Per address, on top of django-axes' per username+address lockout.
         ratelimit(
+            group="login",
             key="ip",
             rate=lambda group, request: settings.ZUOFENG_LOGIN_RATE,
             method="POST",
