@@ -12,6 +12,7 @@ import pytest
 
 from tests.campaign.conftest import campaign, make_item  # noqa: F401  (fixtures reused)
 from tests.complaints.conftest import category, make_complaint  # noqa: F401
+from tests.robustness.helpers import pass_second_factor
 
 _COUNTS = pytest.StashKey[Counter]()
 
@@ -35,29 +36,11 @@ def robust_counts(request) -> Counter:
 
 
 @pytest.fixture
-def login(client, client_for):
-    """client_for(user), and past the staff second factor when that is switched on.
-
-    Uses the shared client_for as it is; the OTP step is a no-op once client_for does it
-    itself, and when django-otp is not installed.
-    """
-    from django.apps import apps
+def login(client_for):
+    """client_for(user), and past the staff second factor when that is switched on."""
 
     def log_in(user):
-        logged = client_for(user)
-        if user is None or not apps.is_installed("django_otp"):
-            return logged
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_static.models import StaticDevice
-
-        if DEVICE_ID_SESSION_KEY not in logged.session:
-            device, _ = StaticDevice.objects.get_or_create(
-                user=user, name="robustness-tests", defaults={"confirmed": True}
-            )
-            session = logged.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-        return logged
+        return pass_second_factor(client_for(user), user)
 
     return log_in
 
