@@ -52,10 +52,10 @@ def require(allowed: bool) -> None:
 
 def get_scheme_for_user_or_404(user: AnyUser, pk: int) -> AssessmentScheme:
     """Schemes are read by the dashboard's readers and the staff who manage them."""
-    if not (can_view_dashboard(user) or can_manage_schemes(user)):
-        raise Http404(_("Assessment scheme not found."))
+    from assessments.selectors import schemes_visible_to  # the selectors import this module
+
     try:
-        return AssessmentScheme.objects.get(pk=pk)
+        return schemes_visible_to(user=user).get(pk=pk)
     except AssessmentScheme.DoesNotExist:
         raise Http404(_("Assessment scheme not found.")) from None
 

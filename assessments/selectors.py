@@ -35,10 +35,14 @@ RECTIFICATION_KINDS = [AdjustmentRule.Kind.ITEM_OVERDUE, AdjustmentRule.Kind.ITE
 
 
 def schemes_visible_to(*, user: AnyUser) -> QuerySet[AssessmentScheme]:
-    """Dashboard readers and managers see every scheme; unit heads see published ones."""
+    """Dashboard readers and managers see every scheme; nobody else does.
+
+    Units read their own published results (results_for_unit_head) and the public the
+    public ranking, never a scheme's pages: published schemes are not everyone's to list.
+    """
     if can_view_dashboard(user) or user.has_perm("assessments.change_assessmentscheme"):  # type: ignore[union-attr]
         return AssessmentScheme.objects.all()
-    return AssessmentScheme.objects.filter(status=Status.PUBLISHED)
+    return AssessmentScheme.objects.none()
 
 
 def ranking(*, scheme: AssessmentScheme, group_id: int | None = None) -> QuerySet[AssessmentResult]:

@@ -183,6 +183,34 @@ url(
     na={"sibling": NO_OBJECT, "read-only": NO_OBJECT},
 )
 
+# Two-factor login: the caller's own second factor, so there is no object for a sibling and
+# no reader to refuse. "officer_unverified" is the officer after the password step only.
+OWN_FACTOR = "the caller's own second factor: no object, no reader role"
+url(
+    "two_factor_verify",
+    methods=("GET", "POST"),
+    # Verified staff and users without two-factor login are sent on; an officer without an
+    # authenticator yet is sent to set one up.
+    ok={"officer": 302, "head_a": 302, "officer_unverified": 302},
+    na={"sibling": OWN_FACTOR, "read-only": OWN_FACTOR},
+)
+url(
+    "two_factor_setup",
+    methods=("GET", "POST"),
+    ok={"officer_unverified": 200, "head_a": 302},
+    na={"sibling": OWN_FACTOR, "read-only": OWN_FACTOR},
+)
+url(
+    "two_factor_backup_codes",
+    methods=("POST",),
+    ok={"officer": 200, "head_a": 302},
+    na={"sibling": OWN_FACTOR, "read-only": OWN_FACTOR},
+    extra=[
+        # New backup codes need the second factor first: the middleware holds the request.
+        case("read-only", "officer_unverified", "POST", "two_factor_backup_codes", expected=302)
+    ],
+)
+
 # --- Units and notifications ---------------------------------------------------------------
 
 url(

@@ -347,6 +347,25 @@ MODELS: tuple[Model, ...] = (
         ),
     ),
     Model(
+        "assessment scheme",
+        (("x", "scheme_published"), ("x", "scheme_computed"), ("x", "scheme_open")),
+        lambda user, s: in_qs(assessment_selectors.schemes_visible_to(user=user), s),
+        (
+            Access(
+                "list",
+                _fixed("assessments:scheme_list"),
+                # Everyone else is sent on to their own results.
+                page=lambda user, world, s: (
+                    assessment_permissions.can_view_dashboard(user)
+                    or assessment_permissions.can_manage_schemes(user)
+                ),
+                marker=lambda s: reverse("assessments:scheme_detail", args=[s.pk]) + '"',
+            ),
+            Access("detail", _url("assessments:scheme_detail", "pk")),
+            Access("detail", _url("assessments:scheme_progress", "pk"), label="api"),
+        ),
+    ),
+    Model(
         "assessment result",
         (
             ("result", "a"),
@@ -425,6 +444,8 @@ MODELS: tuple[Model, ...] = (
 
 
 def object_of(world: World, kind: str, side: str) -> Any:
+    if kind == "x" and side.startswith("scheme_"):
+        return world.extra["schemes"][side.removeprefix("scheme_")]
     if kind == "x":
         if side in ("campaign", "draft_campaign"):
             return getattr(world, side)

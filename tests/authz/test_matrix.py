@@ -29,8 +29,8 @@ def _fetch(client, role: str, method: str, path: str, data: dict):
     kind = response.get("Content-Type", "")
     if response.status_code == 200 and "spreadsheetml" in kind:
         text = xlsx_text(content)
-    elif "text/html" in kind:
-        text = content.decode()
+    elif "text/html" in kind or "text/csv" in kind:
+        text = content.decode("utf-8-sig")
     else:
         text = ""
     result = (response.status_code, response.get("Location", ""), text)

@@ -46,7 +46,12 @@ def test_every_url_pattern_has_authorization_cases():
 
 def _client(world, user: str, client_for, client) -> Client:
     # client_for logs in the way every test does (two-factor verified for staff).
-    return client if user == "anon" else client_for(getattr(world.cast, user))
+    if user == "anon":
+        return client
+    if user.endswith("_unverified"):  # the password step only
+        client.force_login(getattr(world.cast, user.removesuffix("_unverified")))
+        return client
+    return client_for(getattr(world.cast, user))
 
 
 def _matches(expected: int | str, status: int) -> bool:
