@@ -308,6 +308,7 @@ def scheme_request_scoring(*, scheme: AssessmentScheme, actor: AnyUser) -> Asses
     if not permissions.can_run_scoring(actor):
         raise PermissionDenied(_("You may not compute assessment results."))
     from assessments.tasks import compute_scheme
+    from units.jobs import enqueue_on_commit
 
     with transaction.atomic():
         locked = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
@@ -317,7 +318,9 @@ def scheme_request_scoring(*, scheme: AssessmentScheme, actor: AnyUser) -> Asses
         locked.scoring_error = ""
         locked.save(update_fields=["scoring_state", "scoring_error"])
         cache.set(_progress_key(locked.pk), {"percent": 0, "step": "queued"}, 3600)
-        transaction.on_commit(lambda: compute_scheme.delay(locked.pk))
+        # Never hold the request hostage to the broker: if Redis is down the scheme stays
+        # queued and the nightly recompute_open_schemes runs it.
+        enqueue_on_commit(compute_scheme, locked.pk)
     return locked
 
 

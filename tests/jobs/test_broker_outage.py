@@ -118,3 +118,41 @@ def test_with_redis_stopped_an_action_that_notifies_answers_fast_and_mails_later
         wait_for(lambda: not pending.exists(), timeout=30, what="the outbox to drain")
     notices = Notification.objects.filter(pk__gt=baseline)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(n.recipient.email for n in notices)
+
+
+def test_with_redis_stopped_starting_a_scoring_run_answers_fast_and_runs_later(
+    own_redis, cast, client_for
+):
+    from assessments.models import AssessmentResult, AssessmentScheme
+    from assessments.tasks import recompute_open_schemes
+    from tests.assessments.county import build_county
+
+    scheme = build_county(cast.officer)["scheme"]
+    client = client_for(cast.officer)
+    own_redis.stop()
+
+    started = time.monotonic()
+    response = client.post(reverse("assessments:scheme_compute", args=[scheme.pk]))
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert elapsed < 2, f"the request took {elapsed:.2f} s with Redis down"
+    scheme.refresh_from_db()
+    assert scheme.scoring_state == AssessmentScheme.ScoringState.QUEUED
+
+    own_redis.start()
+    reset_broker_pools()
+    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for start_worker)
+    from celery.contrib.testing.worker import start_worker
+
+    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+        recompute_open_schemes.delay()  # the nightly job picks up the lost request
+        wait_for(
+            lambda: (
+                AssessmentScheme.objects.get(pk=scheme.pk).scoring_state
+                == AssessmentScheme.ScoringState.DONE
+            ),
+            timeout=60,
+            what="the scoring run",
+        )
+    assert AssessmentResult.objects.filter(scheme=scheme).count() == 12
