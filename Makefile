@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test check lint format messages migrations-check clean
+.PHONY: install run test check lint format messages migrations-check clean cluster-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -45,6 +45,11 @@ migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 check: lint migrations-check test
+
+## The production section on this machine: two web processes, two workers and one beat
+## against one PostgreSQL and one Redis (CLUSTER_DATABASE_URL, CLUSTER_REDIS_URL).
+cluster-check: install
+	BIN=$(BIN) deploy/cluster-check.sh
 
 ## Needs GNU gettext; the compiled .mo is committed so a fresh machine does not.
 messages: install
