@@ -44,7 +44,13 @@ format: install
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-check: lint migrations-check test
+## bandit on the project's code (config in pyproject.toml; fails on high severity) and
+## pip-audit on the installed environment (fails on any known vulnerability).
+security: install
+	$(BIN)/bandit -q -c pyproject.toml -r . --severity-level high
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
+
+check: lint security migrations-check test
 
 ## The production section on this machine: two web processes, two workers and one beat
 ## against one PostgreSQL and one Redis (CLUSTER_DATABASE_URL, CLUSTER_REDIS_URL).
