@@ -121,6 +121,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request in English (the language switcher) leaves English active in the test's
+    # thread; text a service writes in the next test (notice titles) must not inherit it.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 # --- Browser tests ----------------------------------------------------------------------
 
 CHROMIUM = os.environ.get("ZUOFENG_CHROMIUM", "/usr/bin/chromium")

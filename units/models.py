@@ -411,6 +411,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("Read at"), null=True, blank=True)
     email_requested = models.BooleanField(_("Send e-mail"), default=True)
     emailed_at = models.DateTimeField(_("E-mailed at"), null=True, blank=True)
+    # Urgent notices (reminders, overdue) also go by text message to the recipient's mobile.
+    sms_requested = models.BooleanField(_("Send text message"), default=False)
+    smsed_at = models.DateTimeField(_("Text message sent at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -425,6 +428,17 @@ class Notification(models.Model):
                 condition=Q(read_at__isnull=True),
             ),
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_recent"),
+            # The outbox drains look only at what is still to be sent.
+            models.Index(
+                fields=["created_at"],
+                name="notif_email_pending",
+                condition=Q(email_requested=True, emailed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["created_at"],
+                name="notif_sms_pending",
+                condition=Q(sms_requested=True, smsed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -444,12 +444,16 @@ def notification_send(
     object_key: str = "",
     deadline: datetime.date | None = None,
     email: bool = True,
+    sms: bool | None = None,
 ) -> list[str]:
     """Send an in-app notice (and an e-mail after commit), at most once per dedupe key.
 
     The key is (object, deadline, kind, recipient): a retried task or a schedule that fires
-    twice inserts nothing new. Returns the dedupe keys of the notices addressed.
+    twice inserts nothing new. Reminders and overdue notices also go by text message
+    unless `sms` says otherwise. Returns the dedupe keys of the notices addressed.
     """
+    if sms is None:
+        sms = kind in (Notification.Kind.REMINDER, Notification.Kind.OVERDUE)
     rows = [
         Notification(
             recipient=recipient,
@@ -460,6 +464,7 @@ def notification_send(
             object_key=object_key,
             deadline=deadline,
             email_requested=email,
+            sms_requested=sms,
             dedupe_key=Notification.make_dedupe_key(
                 kind=kind, object_key=object_key, deadline=deadline, recipient_id=recipient.pk
             ),
@@ -471,7 +476,7 @@ def notification_send(
         return []
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     keys = [row.dedupe_key for row in rows]
-    if email:
+    if email or sms:
         from units.jobs import enqueue_on_commit
         from units.tasks import deliver_notification_emails
 
@@ -512,17 +517,67 @@ def notification_emails_deliver(*, dedupe_keys: list[str]) -> int:
     return sent
 
 
+def notification_sms_deliver(*, dedupe_keys: list[str]) -> int:
+    """Text the notices not yet texted to recipients with a mobile number; sent once."""
+    from units.sms import get_backend
+
+    sent = 0
+    backend = get_backend()
+    pending = Notification.objects.filter(
+        dedupe_key__in=dedupe_keys, sms_requested=True, smsed_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in list(pending):
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(pk=pk, smsed_at__isnull=True)
+                .first()
+            )
+            if notification is None:
+                continue
+            phone = (
+                Person.objects.filter(user_id=notification.recipient_id)
+                .values_list("phone", flat=True)
+                .first()
+            )
+            if phone:
+                # Short, with the deadline: the link is in the in-app notice and the e-mail.
+                backend.send(
+                    phone=phone, text=f"【{settings.ZUOFENG_SITE_NAME}】{notification.title}"
+                )
+                sent += 1
+            notification.smsed_at = timezone.now()
+            notification.save(update_fields=["smsed_at"])
+    return sent
+
+
+def notifications_deliver(*, dedupe_keys: list[str]) -> int:
+    """E-mail and text the given notices (each channel at most once per notice)."""
+    return notification_emails_deliver(dedupe_keys=dedupe_keys) + notification_sms_deliver(
+        dedupe_keys=dedupe_keys
+    )
+
+
 def notification_emails_drain(*, older_than_seconds: int = 60, batch: int = 500) -> int:
-    """Send e-mails whose enqueue was lost (broker down, worker crash); periodic."""
+    """Send e-mails and texts whose enqueue was lost (broker down, worker crash); periodic."""
     cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
-    keys = list(
+    email_keys = list(
         Notification.objects.filter(
             email_requested=True, emailed_at__isnull=True, created_at__lt=cutoff
         )
         .order_by("created_at")
         .values_list("dedupe_key", flat=True)[:batch]
     )
-    return notification_emails_deliver(dedupe_keys=keys) if keys else 0
+    sms_keys = list(
+        Notification.objects.filter(
+            sms_requested=True, smsed_at__isnull=True, created_at__lt=cutoff
+        )
+        .order_by("created_at")
+        .values_list("dedupe_key", flat=True)[:batch]
+    )
+    return (notification_emails_deliver(dedupe_keys=email_keys) if email_keys else 0) + (
+        notification_sms_deliver(dedupe_keys=sms_keys) if sms_keys else 0
+    )
 
 
 def notification_mark_read(*, notification: Notification) -> None:

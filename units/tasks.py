@@ -8,7 +8,8 @@ from units.jobs import record_run
 
 @shared_task(acks_late=True)
 def deliver_notification_emails(dedupe_keys: list[str]) -> int:
-    return services.notification_emails_deliver(dedupe_keys=dedupe_keys)
+    """E-mail (and, for urgent notices, text) the given notices; safe to run twice."""
+    return services.notifications_deliver(dedupe_keys=dedupe_keys)
 
 
 @shared_task(acks_late=True)

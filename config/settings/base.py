@@ -139,8 +139,10 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down or hung: a miss within a second, never an error page (config/cache.py).
+            "BACKEND": "config.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
@@ -188,6 +190,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+# Text messages for urgent notices: the default only logs them (units/sms.py).
+ZUOFENG_SMS_BACKEND = env("ZUOFENG_SMS_BACKEND", default="units.sms.LoggingBackend")
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", default="")
@@ -221,6 +225,9 @@ ZUOFENG_STAFF_IDLE_SECONDS = env.int("ZUOFENG_STAFF_IDLE_SECONDS", default=30 * 
 # Rate limits count in the shared cache (Redis in production); over the limit: 429.html.
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "units.security.ratelimited"
+# With the cache (Redis) unreachable, let requests through rather than refuse everyone; the
+# login lockout (django-axes) lives in the database and still holds.
+RATELIMIT_FAIL_OPEN = True
 ZUOFENG_LOGIN_RATE = env("ZUOFENG_LOGIN_RATE", default="30/10m")
 # Content-Security-Policy: no inline or foreign script. Inline *styles* stay allowed because
 # ECharts builds its tooltips as HTML with style attributes; a style cannot run code.
