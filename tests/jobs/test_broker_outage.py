@@ -156,3 +156,59 @@ def test_with_redis_stopped_starting_a_scoring_run_answers_fast_and_runs_later(
             what="the scoring run",
         )
     assert AssessmentResult.objects.filter(scheme=scheme).count() == 12
+
+
+@pytest.fixture
+def cache_on_own_redis(own_redis, settings):
+    """Django's cache on the test's own Redis too (the shared one stays untouched)."""
+    import config.cache
+
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": own_redis.url}}
+    config.cache._down_until = 0.0
+    try:
+        yield own_redis
+    finally:
+        config.cache._down_until = 0.0  # later tests get a cache that answers
+
+
+def _timed(call) -> tuple[object, float]:
+    started = time.monotonic()
+    response = call()
+    return response, time.monotonic() - started
+
+
+def test_with_the_cache_down_pages_login_and_the_public_form_still_answer(
+    cache_on_own_redis, cast, client_for, client
+):
+    import os
+    import signal
+
+    import config.cache
+    from tests.factories import PASSWORD
+
+    cache_on_own_redis.stop()
+    for user in (cast.head_a, cast.officer, cast.leader):
+        logged_in = client_for(user)
+        response, elapsed = _timed(lambda: logged_in.get(reverse("units:workspace")))  # noqa: B023
+        assert response.status_code == 200 and elapsed < 2, (user, response.status_code, elapsed)
+        client.logout()
+    # Rate-limited forms: the limiter cannot count, so it lets the request through.
+    response, elapsed = _timed(
+        lambda: client.post(reverse("login"), {"username": "head_a", "password": PASSWORD})
+    )
+    assert response.status_code == 302 and elapsed < 2, (response.status_code, elapsed)
+    client.logout()
+    response, elapsed = _timed(lambda: client.post(reverse("complaints:public_submit"), {}))
+    # Past the limiter (not 429) to the form again, with its errors.
+    assert response.status_code == 400 and elapsed < 2, (response.status_code, elapsed)
+    assert "<form" in response.content.decode()
+
+    # A hung Redis (accepts connections, never answers) costs one short timeout, not a hang.
+    cache_on_own_redis.start()
+    config.cache._down_until = 0.0
+    os.kill(cache_on_own_redis.process.pid, signal.SIGSTOP)
+    try:
+        response, elapsed = _timed(lambda: client_for(cast.head_a).get(reverse("units:workspace")))
+        assert response.status_code == 200 and elapsed < 2, (response.status_code, elapsed)
+    finally:
+        os.kill(cache_on_own_redis.process.pid, signal.SIGCONT)
