@@ -50,7 +50,10 @@ class Path:
     query: str = ""
 
     def build(self, world: World) -> str:
-        url = reverse(self.name, args=[resolve_arg(world, a) for a in self.args])
+        if "/" in self.name:  # an unnamed pattern, known by its route
+            url = "/" + self.name
+        else:
+            url = reverse(self.name, args=[resolve_arg(world, a) for a in self.args])
         return f"{url}?{self.query}" if self.query else url
 
 
@@ -167,6 +170,15 @@ url(
     anon="200|503",
     na={"sibling": PUBLIC, "read-only": PUBLIC},
 )
+url(
+    # The admin's own login form, outside the admin's include (rate-limited with the main
+    # login): public like the main one.
+    "admin/login/",
+    methods=("GET", "POST"),
+    ok={"anon": 200, "officer": 302},
+    anon=200,
+    na={"sibling": PUBLIC, "read-only": PUBLIC},
+)
 url("home", ok={"officer": 302, "outsider": 302}, na={"sibling": NO_OBJECT, "read-only": NO_OBJECT})
 url(
     "login",
@@ -184,21 +196,30 @@ url(
 )
 
 # Two-factor login: the caller's own second factor, so there is no object for a sibling and
-# no reader to refuse. "officer_unverified" is the officer after the password step only.
+# no reader to refuse. "officer_unverified" is the officer (who has an authenticator) after
+# the password step only; "officer_new" a staff member who has not set one up yet.
 OWN_FACTOR = "the caller's own second factor: no object, no reader role"
 url(
     "two_factor_verify",
     methods=("GET", "POST"),
-    # Verified staff and users without two-factor login are sent on; an officer without an
-    # authenticator yet is sent to set one up.
-    ok={"officer": 302, "head_a": 302, "officer_unverified": 302},
+    # The code form for staff past the password step; verified staff and users without
+    # two-factor login are sent on.
+    ok={"officer_unverified": 200, "officer": 302, "head_a": 302},
     na={"sibling": OWN_FACTOR, "read-only": OWN_FACTOR},
+    extra=[
+        # Staff without an authenticator yet are sent to set one up.
+        case("allowed", "officer_new", "GET", "two_factor_verify", expected=302),
+    ],
 )
 url(
     "two_factor_setup",
     methods=("GET", "POST"),
-    ok={"officer_unverified": 200, "head_a": 302},
+    ok={"officer_new": 200, "head_a": 302},
     na={"sibling": OWN_FACTOR, "read-only": OWN_FACTOR},
+    extra=[
+        # Enrolling another authenticator needs the current one first.
+        case("read-only", "officer_unverified", "GET", "two_factor_setup", expected=302),
+    ],
 )
 url(
     "two_factor_backup_codes",

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.db import transaction
+from django.test import Client
 
 from tests.authz.world import World, build_world
+from tests.otp import verify_session
+
+LOGINS = ("officer", "leader", "head_a", "head_b", "in_charge", "evaluator", "outsider")
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +25,37 @@ def world(django_db_setup, django_db_blocker) -> World:
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def sessions(world, django_db_blocker) -> dict[str, str]:
+    """One session per cast member, logged in the way client_for does it (staff two-factor
+    verified), made once per module; "officer_unverified" and "officer_new" (no authenticator
+    yet) have passed the password step only."""
+    keys = {}
+    with django_db_blocker.unblock():
+        for name in (*LOGINS, "officer_unverified", "officer_new"):
+            user = world.user(name.removesuffix("_unverified"))
+            client = Client()
+            client.force_login(user)
+            if name in LOGINS:
+                verify_session(client, user)
+            keys[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+@pytest.fixture
+def client_as(db, sessions):
+    """client_as("head_a") → a fresh client in that member's session; "anon" → logged out.
+    Whatever a test does to the session is rolled back with the test."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        if name != "anon":
+            client.cookies[settings.SESSION_COOKIE_NAME] = sessions[name]
+        return client
+
+    return make
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -47,14 +47,14 @@ def _forget_pages():
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.label for c in CASES])
-def test_matrix(world, case: MatrixCase, client, client_for):
+def test_matrix(world, case: MatrixCase, client_as):
     obj = object_of(world, *case.obj)
     user = user_of(world, case.role)
     access = case.access
     scope = access.scope or case.model.scope
     in_scope = scope(user, obj)
     path = access.path(world, obj)
-    http = client if case.role == "anon" else client_for(user)
+    http = client_as(case.role)
     status, location, text = _fetch(http, case.role, access.method, path, access.data)
     _check(world, case, user, obj, in_scope, status, location, text)
     report.count("matrix_cases")

@@ -10,11 +10,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.test import Client
 
 from tests.authz import report
 from tests.authz.cases import KINDS, LOGIN, SPECS, Case
-from tests.authz.urlwalk import EXCLUDED_PREFIXES, walk
+from tests.authz.urlwalk import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +40,6 @@ def test_every_url_pattern_has_authorization_cases():
     assert not missing, "URL patterns without authorization cases:\n" + "\n".join(missing)
     assert not stale, f"cases for patterns that no longer exist: {stale}"
     assert not incomplete, "\n".join(incomplete)
-    assert all(not route.startswith(tuple(EXCLUDED_PREFIXES)) for route, _ in patterns)
-
-
-def _client(world, user: str, client_for, client) -> Client:
-    # client_for logs in the way every test does (two-factor verified for staff).
-    if user == "anon":
-        return client
-    if user.endswith("_unverified"):  # the password step only
-        client.force_login(getattr(world.cast, user.removesuffix("_unverified")))
-        return client
-    return client_for(getattr(world.cast, user))
 
 
 def _matches(expected: int | str, status: int) -> bool:
@@ -61,9 +49,9 @@ def _matches(expected: int | str, status: int) -> bool:
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[c.label for c in ALL_CASES])
-def test_url_case(world, case: Case, client_for, client):
+def test_url_case(world, case: Case, client_as):
     path = case.path.build(world)
-    client = _client(world, case.user, client_for, client)
+    client = client_as(case.user)
     data = dict(case.data)
     if case.method == "GET":
         response = client.get(path)

@@ -23,7 +23,8 @@ from complaints.services import Upload
 from tests.campaign.conftest import campaign_start, item_drive
 from tests.complaints.conftest import complaint_drive
 from tests.conftest import Cast, build_cast
-from units import digests
+from tests.factories import make_person_with_login
+from units import digests, roles
 from units import services as unit_services
 from units.models import Digest, Notification
 
@@ -47,6 +48,10 @@ class World:
 
     def of(self, kind: str, side: str = "a") -> Any:
         return self.objects[kind][side]
+
+    def user(self, name: str) -> Any:
+        """A cast member by attribute name, or one of the extra logins (officer_new)."""
+        return getattr(self.cast, name, None) or self.extra[name]
 
 
 def _heads(cast: Cast) -> dict[str, tuple[Any, Any]]:
@@ -257,6 +262,14 @@ def build_world() -> World:
         spare_code=spare.code,
         deliverable=deliverable,
     )
+    # A staff member who has not set up two-factor login yet.
+    world.extra["officer_new"] = make_person_with_login(
+        "吴新任",
+        "officer_new",
+        title="纪检监察室主任",
+        is_staff=True,
+        groups=[roles.INSPECTION_STAFF],
+    )[1]
     weekly = digests.period_before(kind=Digest.Kind.WEEKLY, today=datetime.date(2026, 3, 9))
     world.extra["digest"] = digests.digest_compile(period=weekly)
     world.objects = objects
