@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from units import roles
 from units.models import (
     AssessmentGroup,
+    Digest,
     LeadingGroup,
     LeadingGroupMember,
     Notification,
@@ -44,6 +45,7 @@ def snapshot() -> dict[str, Any]:
         "members": LeadingGroupMember.objects.count(),
         "grants": UnitUserObjectPermission.objects.count(),
         "notifications": Notification.objects.count(),
+        "digests": list(Digest.objects.values_list("kind", "period_start")),
         "unit_history": Unit.history.count(),
         "person_history": Person.history.count(),
         "tree": list(Unit.objects.values_list("code", "path", "numchild")),
@@ -68,6 +70,9 @@ def test_second_run_changes_nothing():
     assert first["groups"] == 4
     assert "新建考核组别 4 个" in first_output
     assert "本次未作改动" in second_output
+    # Leaders find last week's and last month's digests waiting, in-app.
+    assert {kind for kind, _ in first["digests"]} == {"weekly", "monthly"}
+    assert Notification.objects.filter(recipient__username="lingdao", kind="digest").count() == 2
 
 
 def test_every_unit_has_exactly_one_current_first_responsible_person():

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from units import roles, services, two_factor
 from units.models import (
     AssessmentGroup,
+    Digest,
     LeadingGroup,
     LeadingGroupMember,
     Person,
@@ -613,6 +614,11 @@ class Command(BaseCommand):
             _seed_two_factor(users, tally)
         for app_label in DEMO_APPS:
             _seed_app(app_label, tally, self.stdout)
+        # Leaders and officers find last week's 周检查 and last month's 月点评 waiting (once).
+        from units.digests import digest_send
+
+        for kind in (Digest.Kind.WEEKLY, Digest.Kind.MONTHLY):
+            digest_send(kind=kind)
 
         if any(tally.values()):
             self.stdout.write(
