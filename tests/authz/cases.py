@@ -142,6 +142,24 @@ def case(kind: str, user: str, method: str, name: str, *args: Arg, expected, **d
     return Case(kind, user, method, Path(name, tuple(args)), expected, tuple(data.items()))
 
 
+READ = object()  # expected: the field is set (a timestamp)
+
+
+def _now(get: Callable[[World], Any], expected: Any, field: str = "status"):
+    """A check that the allowed request really did it: the object's field changed."""
+
+    def check(world: World, response: Any) -> None:
+        shared = get(world)  # the world's objects are shared: read a fresh copy
+        obj = type(shared).objects.get(pk=shared.pk)
+        value = getattr(obj, field)
+        if expected is READ:
+            assert value is not None, f"{obj!r}.{field} is not set"
+        else:
+            assert value == expected, f"{obj!r}.{field} is {value!r}"
+
+    return check
+
+
 READ_ONLY_VIEW = "a read-only page: nothing to refuse to a reader"
 LIST_VIEW = "a list scoped by the selector: what a sibling sees is checked in the matrix"
 NO_OBJECT = "no object behind it: nothing for a sibling unit to be refused"
@@ -270,6 +288,7 @@ url(
     ok={"head_a": 302},
     sibling=["head_b", ("head_a", ("notification.b",)), "officer", "leader"],
     na={"read-only": "a notice is its recipient's alone: everyone else gets 404"},
+    check=_now(lambda w: w.of("notification", "a"), READ, "read_at"),
 )
 url(
     "units:notifications_read_all",
@@ -325,6 +344,7 @@ url(
     ok={"officer": 302},
     sibling=["head_a", "leader", ("outsider", ("campaign",))],
     readonly=[("leader", ("campaign",)), ("head_a", ("campaign",)), ("in_charge", ("campaign",))],
+    check=_now(lambda w: w.draft_campaign, "active"),
 )
 for _name in ("campaign:ledger", "campaign:ledger_export"):
     url(
@@ -452,6 +472,7 @@ url(
             expected=404,
         ),
     ],
+    check=_now(lambda w: w.of("draft_item", "a"), "submitted"),
 )
 url(
     "campaign:extension_decide",
@@ -461,6 +482,7 @@ url(
     data={"decision": "approve", "note": "同意"},
     sibling=["head_b", "outsider", ("head_a", ("item_extension.b",))],
     readonly=["head_a", "leader", "in_charge"],
+    check=_now(lambda w: w.of("item_extension", "a"), "approved"),
 )
 url(
     "campaign:review_queue",
@@ -512,6 +534,7 @@ url(
     ok={"officer": 302},
     sibling=["head_b", "outsider", ("head_a", ("submission.b", "=accept"))],
     readonly=["head_a", "leader", "in_charge"],
+    check=_now(lambda w: w.of("submission", "a"), "accepted"),
 )
 url(
     "campaign:progress_attachment",
@@ -599,6 +622,7 @@ url(
     ok={"officer": 302},
     sibling=["head_a", "leader", "outsider"],
     readonly=[(u, ("x:circular.internal",)) for u in ("leader", "head_a", "in_charge")],
+    check=_now(lambda w: w.extra["circular"]["draft"], "published"),
 )
 url(
     "campaign:public_circular_list",
@@ -839,6 +863,7 @@ url(
             public_reply="x",
         ),
     ],
+    check=_now(lambda w: w.extra["unrouted_complaint"], "accepted"),
 )
 
 # --- Assessments ---------------------------------------------------------------------------

@@ -394,6 +394,19 @@ MODELS: tuple[Model, ...] = (
         ),
     ),
     Model(
+        "identity reveal",
+        (("reveal", "a"), ("reveal", "b")),
+        lambda user, r: in_qs(complaint_selectors.identity_reveals(user=user), r),
+        (
+            Access(
+                "list",
+                _fixed("complaints:reveal_log"),
+                page=lambda user, world, r: user.has_perm("complaints.view_identityreveal"),
+                marker=lambda r: r.reason,
+            ),
+        ),
+    ),
+    Model(
         "notification",
         (("notification", "a"), ("notification", "b")),
         lambda user, n: in_qs(unit_selectors.notifications_for(user=user), n),

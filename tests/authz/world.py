@@ -167,6 +167,10 @@ def build_world() -> World:
         )
         objects["complaint"][side] = complaint
         world.extra.setdefault("complaint_file", {})[side] = complaint.attachments.get()
+        complaint_services.complaint_identity_reveal(
+            complaint=complaint, actor=cast.officer, reason=f"标记查看-{side}"
+        )
+        objects.setdefault("reveal", {})[side] = complaint.identity_reveals.get()
         unit_services.notification_send(
             recipients=[head],
             kind=Notification.Kind.INFO,
