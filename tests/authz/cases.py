@@ -354,6 +354,40 @@ for _name in ("campaign:ledger", "campaign:ledger_export"):
         sibling=["outsider", "evaluator", ("head_a", ("draft_campaign",))],
         na={"read-only": READ_ONLY_VIEW},
     )
+
+
+def _dept_a_ledger(*, keep_ids: bool) -> Callable[[World], Any]:
+    """dept_a's ledger as head_a exports it; without the numbers every row is a new item."""
+
+    def build(world: World) -> Any:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from import_export.formats.base_formats import XLSX
+
+        from campaign import selectors as campaign_selectors
+        from campaign.resources import LedgerResource
+
+        head_a, campaign = world.cast.head_a, world.campaign
+        items = campaign_selectors.ledger(user=head_a, campaign=campaign).filter(
+            unit=world.cast.dept_a
+        )
+        dataset = LedgerResource(campaign=campaign, user=head_a).export(queryset=items)
+        if not keep_ids:
+            dataset = dataset.subset(cols=[h for h in dataset.headers if h != dataset.headers[0]])
+        return SimpleUploadedFile("ledger.xlsx", XLSX().export_data(dataset))
+
+    return build
+
+
+def _dept_a_ledger_untouched(world: World, response: Any) -> None:
+    """A sibling's import saved nothing on dept_a's ledger and said why."""
+    from campaign.models import RectificationItem
+
+    items = RectificationItem.objects.filter(unit=world.cast.dept_a)
+    assert items.count() == world.extra["dept_a_item_count"]
+    assert not items.filter(transitions__actor=world.cast.head_b).exists()
+    assert response.context["problems"], "the import shows no problem"
+
+
 url(
     "campaign:ledger_import",
     "campaign",
@@ -361,6 +395,19 @@ url(
     ok={"head_a": 200, "head_b": 200},
     sibling=["outsider", ("head_a", ("draft_campaign",))],
     readonly=["leader", "in_charge", "officer"],
+    extra=[
+        # head_b uploads dept_a's ledger: updating its items, or filing new ones for it.
+        Case(
+            "sibling",
+            "head_b",
+            "POST",
+            Path("campaign:ledger_import", ("campaign",)),
+            "200|400",  # the preview with its problems (400 once refused input says so)
+            (("file", _dept_a_ledger(keep_ids=keep)),),
+            _dept_a_ledger_untouched,
+        )
+        for keep in (True, False)
+    ],
 )
 url(
     "campaign:item_create",

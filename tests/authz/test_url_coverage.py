@@ -52,7 +52,7 @@ def _matches(expected: int | str, status: int) -> bool:
 def test_url_case(world, case: Case, client_as):
     path = case.path.build(world)
     client = client_as(case.user)
-    data = dict(case.data)
+    data = {key: value(world) if callable(value) else value for key, value in case.data}
     if case.method == "GET":
         response = client.get(path)
     elif case.method == "POST":

@@ -266,6 +266,7 @@ def build_world() -> World:
         spare_code=spare.code,
         deliverable=deliverable,
     )
+    world.extra["dept_a_item_count"] = RectificationItem.objects.filter(unit=cast.dept_a).count()
     # A staff member who has not set up two-factor login yet.
     world.extra["officer_new"] = make_person_with_login(
         "吴新任",
