@@ -72,6 +72,8 @@ def _check(world, case: MatrixCase, user, obj, in_scope, status, location, text)
         allowed = access.page(user, world, obj)
         if not allowed:
             assert status in (403, 404, 302), f"{case.label}: page answered {status}"
+            # A logged-in member is refused or sent elsewhere, never asked to log in again.
+            assert not location.startswith(resolve_url(settings.LOGIN_URL)), case.label
             return
         assert status == 200, f"{case.label}: page refused ({status}) to a role that may read it"
         shown = access.marker(obj) in text
