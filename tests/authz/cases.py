@@ -378,6 +378,20 @@ def _dept_a_ledger(*, keep_ids: bool) -> Callable[[World], Any]:
     return build
 
 
+def _dept_a_untouched(world: World, response: Any, *, form: bool) -> None:
+    """Nothing of dept_a's was written by head_b; the form said what was wrong."""
+    from campaign.models import RectificationItem, Submission
+
+    assert (
+        RectificationItem.objects.filter(unit=world.cast.dept_a).count()
+        == (world.extra["dept_a_item_count"])
+    )
+    submission = Submission.objects.get(pk=world.of("submission", "a").pk)
+    assert submission.text == "标记材料-a" and submission.submitted_by_id != world.cast.head_b.pk
+    if form:
+        assert response.context["form"].errors.get("unit"), "no error on the unit"
+
+
 def _dept_a_ledger_untouched(world: World, response: Any) -> None:
     """A sibling's import saved nothing on dept_a's ledger and said why."""
     from campaign.models import RectificationItem
@@ -416,6 +430,22 @@ url(
     ok={"head_a": 200},
     sibling=["outsider", ("head_a", ("draft_campaign",))],
     readonly=["leader", "in_charge", "officer"],
+    extra=[
+        # head_b files an item for dept_a: the unit is not among its choices, nothing saved.
+        Case(
+            "sibling",
+            "head_b",
+            "POST",
+            Path("campaign:item_create", ("campaign",)),
+            200,
+            (
+                ("unit", lambda w: w.cast.dept_a.pk),
+                ("problem", "冒名填报的问题"),
+                ("deadline", "2026-12-31"),
+            ),
+            lambda w, r: _dept_a_untouched(w, r, form=True),
+        )
+    ],
 )
 url(
     "campaign:items_submit_list",
@@ -572,6 +602,18 @@ url(
     ok={"head_a": 302},
     sibling=["outsider", "evaluator"],
     readonly=["leader", "in_charge", "officer"],
+    extra=[
+        # head_b hands in material as dept_a: refused, dept_a's submission unchanged.
+        Case(
+            "sibling",
+            "head_b",
+            "POST",
+            Path("campaign:submission_submit", ("x:deliverable",)),
+            302,
+            (("unit", lambda w: w.cast.dept_a.pk), ("text", "冒名报送的材料")),
+            lambda w, r: _dept_a_untouched(w, r, form=False),
+        )
+    ],
 )
 url(
     "campaign:submission_review",
