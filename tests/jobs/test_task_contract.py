@@ -102,6 +102,38 @@ def test_every_periodic_task_changes_nothing_when_run_again(
     assert Notification.objects.filter(kind=Notification.Kind.REMINDER).exists()
 
 
+# --- Enqueued on commit, through one door ---------------------------------------------------
+
+PUBLISH_CALLS = ("delay", "apply_async", "send_task")
+# The one place that publishes: once, after commit, never raising into a web request.
+PUBLISHER = "units/jobs.py"
+
+
+def direct_publishes(source: str, filename: str) -> list[str]:
+    return [
+        f"{filename}:{node.lineno}"
+        for node in ast.walk(ast.parse(source, filename))
+        if isinstance(node, ast.Call) and _name(node.func) in PUBLISH_CALLS
+    ]
+
+
+def test_the_publish_scanner_finds_what_it_must():
+    source = "compute.delay(1)\napp.send_task('x')\nt.apply_async((1,))\nenqueue(t, 1)\n"
+    assert direct_publishes(source, "x.py") == ["x.py:1", "x.py:2", "x.py:3"]
+
+
+def test_tasks_are_published_only_through_enqueue_on_commit():
+    """A direct .delay() publishes before commit (the task may not see its rows) and, with
+    Redis down, raises or hangs inside the request; units.jobs.enqueue_on_commit does not."""
+    found = []
+    for folder in SCANNED:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            relative = str(path.relative_to(ROOT))
+            if relative != PUBLISHER and "/migrations/" not in relative:
+                found += direct_publishes(path.read_text(), relative)
+    assert not found, f"publish through units.jobs.enqueue_on_commit instead: {found}"
+
+
 # --- No ETA or countdown longer than the visibility timeout -------------------------------
 
 
