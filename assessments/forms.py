@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import RaterCategory, Survey
+from units.resources import check_xlsx_upload
 
 
 class CopySchemeForm(forms.Form):
@@ -36,4 +37,5 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("Upload an Excel file (.xlsx)."))
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
+        check_xlsx_upload(upload)
         return upload

@@ -138,4 +138,6 @@ def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
                         row for row in result.rows[:50] if row.import_type != "skip"
                     ]
     context["form"] = form
-    return render(request, "campaign/ledger_import.html", context)
+    # A refused file is a client error (400), as in the other importers.
+    refused = request.method == "POST" and (bool(form.errors) or "problems" in context)
+    return render(request, "campaign/ledger_import.html", context, status=400 if refused else 200)

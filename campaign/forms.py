@@ -17,6 +17,7 @@ from campaign.models import (
     RectificationItem,
 )
 from units.models import Unit
+from units.resources import check_xlsx_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -35,7 +36,44 @@ def clean_upload(upload: Any) -> Any:
         )
     if upload.size > MAX_UPLOAD:
         raise forms.ValidationError(_("The file is too large (at most 20 MB)."))
+    if not _content_matches(upload, name.rsplit(".", 1)[1]):
+        raise forms.ValidationError(
+            _("The content of “%(name)s” does not match its extension; it was not accepted.")
+            % {"name": upload.name}
+        )
     return upload
+
+
+# What the first bytes must be for each extension (an .exe or a web page renamed .jpg or
+# .pdf is refused). OLE2 is the legacy Office/WPS container; OOXML, OFD and ZIP are zips.
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAGIC = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "zip": (b"PK\x03\x04", b"PK\x05\x06"),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "ofd": (b"PK\x03\x04",),
+    "doc": (_OLE2,),
+    "xls": (_OLE2,),
+    "wps": (_OLE2, b"PK\x03\x04"),
+    "et": (_OLE2, b"PK\x03\x04"),
+}
+
+
+def _content_matches(upload: Any, extension: str) -> bool:
+    position = upload.tell()
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(position)
+    if extension == "txt":
+        # Plain text: no NUL bytes and no program or web page behind the name.
+        return b"\x00" not in head and not head.lstrip().lower().startswith(
+            (b"<!doctype", b"<html", b"mz")
+        )
+    return head.startswith(_MAGIC.get(extension, (b"",)))
 
 
 class UploadField(forms.FileField):
@@ -296,6 +334,7 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("Upload an Excel .xlsx file."))
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError(_("The file is too large (at most 20 MB)."))
+        check_xlsx_upload(upload)
         return upload
 
 

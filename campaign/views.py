@@ -60,6 +60,7 @@ def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> b
     except (ValidationError, InvalidTransition) as exc:
         text = _errors(exc) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
+        request._campaign_refused = True  # type: ignore[attr-defined]
         return False
     messages.success(request, success)
     return True
@@ -71,6 +72,7 @@ def _form_error(request: HttpRequest, form: Any) -> None:
         label = form.fields[field].label if field in form.fields else ""
         parts.append(f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
     messages.error(request, " ".join(parts))
+    request._campaign_refused = True  # type: ignore[attr-defined]
 
 
 # --- Campaigns ----------------------------------------------------------------------------
@@ -244,7 +246,10 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = permissions.get_item_for_user_or_404(request.user, pk)
+    return _item_page(request, permissions.get_item_for_user_or_404(request.user, pk))
+
+
+def _item_page(request: HttpRequest, item: RectificationItem, status: int = 200) -> HttpResponse:
     can_act = permissions.can_edit_item(request.user, item)
     can_review = permissions.can_review_item(request.user, item)
     pending = item.extension_requests.filter(status=ExtensionRequest.Status.PENDING).first()
@@ -273,6 +278,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comment_form": CommentForm(),
             "decision_form": ExtensionDecisionForm(),
         },
+        status=status,
     )
 
 
@@ -382,6 +388,10 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 ),
                 _("Extension requested."),
             )
+    if getattr(request, "_campaign_refused", False):
+        # Refused input or move: the page again with the Chinese reason, as a 400.
+        item.refresh_from_db()
+        return _item_page(request, item, status=400)
     return redirect("campaign:item_detail", pk)
 
 

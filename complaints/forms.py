@@ -16,6 +16,7 @@ from complaints.identity import Identity
 from complaints.models import AccountabilityAction, Complaint, ComplaintCategory
 from complaints.services import Upload
 from units.models import Unit
+from units.resources import check_xlsx_upload
 
 # Types a complainant may send, by the MIME type sniffed from the bytes.
 ALLOWED_TYPES = {
@@ -84,7 +85,27 @@ class AttachmentsField(forms.FileField):
         return uploads
 
 
+# Control characters break the Excel export and the screen; bidi overrides and zero-width
+# characters disguise text ("正常文字\u202etxt.exe" reads as something else).
+_HIDDEN_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+
+
 class _ComplaintFields(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, value in list(data.items()):
+            if isinstance(value, str) and _HIDDEN_CHARS.search(value):
+                self.add_error(
+                    name,
+                    _(
+                        "Remove the control or invisible characters (they often come with "
+                        "copied text)."
+                    ),
+                )
+        return data
+
     title = forms.CharField(label=_("Subject"), max_length=120)
     content = forms.CharField(
         label=_("Complaint details"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
@@ -333,3 +354,8 @@ def follow_up_form(*args: Any, rectification: bool, **kwargs: Any) -> FollowUpFo
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        check_xlsx_upload(upload)
+        return upload

@@ -9,6 +9,7 @@ may see, like every other list in Zuofeng.
 
 from __future__ import annotations
 
+import zipfile
 from typing import Any, cast
 
 from axes.admin import AccessAttemptAdmin
@@ -27,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
+from import_export.forms import ImportForm as BaseImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from units import roles, services
@@ -48,6 +50,7 @@ from units.resources import (
     ResponsibilityResource,
     UnitResource,
     adopt_saved_state,
+    check_xlsx_upload,
     sees_all_units,
     visible_people,
     visible_units,
@@ -175,6 +178,19 @@ class ExcelCSV(CSV):
         return super().create_dataset(in_stream, **kwargs)
 
 
+class GuardedImportForm(BaseImportForm):
+    """import-export's upload form, refusing a workbook that would inflate hugely."""
+
+    def clean_import_file(self) -> Any:
+        upload = self.cleaned_data["import_file"]
+        if upload.name.lower().endswith(".xlsx"):
+            # import-export's own message for this is English ("BadZipFile encountered").
+            if not zipfile.is_zipfile(upload):
+                raise forms.ValidationError(_("The file is not an Excel workbook (.xlsx)."))
+            check_xlsx_upload(upload)
+        return upload
+
+
 class ImportExportBase(ImportExportModelAdmin):
     """Excel and CSV only; resources see what the user sees; a failed confirm says so."""
 
@@ -189,6 +205,26 @@ class ImportExportBase(ImportExportModelAdmin):
 
     def get_export_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    import_form_class = GuardedImportForm
+
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        response = super().import_action(request, **kwargs)
+        # A refused file is a client error (400), as in the other importers of the app.
+        context = getattr(response, "context_data", None) or {}
+        result, form = context.get("result"), context.get("form")
+        if request.method == "POST" and result is not None and not sum(result.totals.values()):
+            # Nothing readable in the sheet (merged or missing header cells, blank rows):
+            # say so rather than offer to confirm an import of nothing.
+            context.pop("confirm_form", None)
+            if form is not None:
+                form.add_error("import_file", _("The file has no data rows."))
+        if request.method == "POST" and (
+            (form is not None and form.errors)
+            or (result is not None and (result.has_errors() or result.has_validation_errors()))
+        ):
+            response.status_code = 400
+        return response
 
     def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
         # import-export reports success after the confirm step whatever happened; the data

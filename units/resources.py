@@ -68,6 +68,55 @@ def cell_text(value: Any) -> str:
     return text
 
 
+# Every Excel import reads the whole sheet: refuse, before parsing, a workbook that
+# unpacks to more than this (a "zip bomb" of a few hundred KB can hold gigabytes of XML)
+# or that has more rows than any real ledger, hotline export or unit list.
+XLSX_MAX_UNPACKED = 50 * 1024 * 1024
+XLSX_MAX_ROWS = 20_000
+
+
+def check_xlsx_upload(upload: Any) -> None:
+    """Refuse an .xlsx that would inflate hugely or has too many rows (before parsing it).
+
+    Not-a-zip files pass through: each importer reports them in its own words.
+    """
+    import zipfile
+
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        if not zipfile.is_zipfile(upload):
+            return
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            if sum(m.file_size for m in members) > XLSX_MAX_UNPACKED:
+                raise ValidationError(
+                    _("The workbook unpacks to more than %(mb)d MB and cannot be imported.")
+                    % {"mb": XLSX_MAX_UNPACKED // (1024 * 1024)}
+                )
+            rows = 0
+            for member in members:
+                if not member.filename.startswith("xl/worksheets/"):
+                    continue
+                with archive.open(member) as stream:
+                    tail = b""
+                    while chunk := stream.read(1024 * 1024):
+                        rows += (tail + chunk).count(b"<row") - tail.count(b"<row")
+                        tail = chunk[-4:]
+            if rows > XLSX_MAX_ROWS + 1:  # the header row
+                raise ValidationError(
+                    _(
+                        "The workbook has more than %(max)s rows; split it into smaller files "
+                        "and import them one by one."
+                    )
+                    % {"max": XLSX_MAX_ROWS}
+                )
+    except zipfile.BadZipFile:
+        return
+    finally:
+        upload.seek(position)
+
+
 def adopt_saved_state(saved: models.Model, target: models.Model) -> None:
     """Copy what a service saved onto the object the caller holds (import row, admin form)."""
     if saved is target:

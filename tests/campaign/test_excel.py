@@ -153,7 +153,7 @@ def test_import_page_preview_then_confirm(cast, campaign, client_for):
     )
     assert RectificationItem.objects.count() == 2
     garbage = SimpleUploadedFile("台账.xlsx", b"not a workbook")
-    assert client.post(url, {"file": garbage}).status_code == 200
+    assert client.post(url, {"file": garbage}).status_code == 400
     # Read-only users may not import; outsiders see nothing.
     assert client_for(cast.leader).get(url).status_code == 403
     assert client_for(cast.outsider).get(url).status_code == 404

@@ -174,9 +174,9 @@ def test_actions_and_messages(client_for, cast, make_item):
     officer.post(reverse("campaign:item_action", args=[item.pk, "accept"]), {"comment": "同意"})
     item.refresh_from_db()
     assert item.status == S.ACCEPTED
-    # An illegal move is a message, not a 500.
+    # An illegal move is a message (a 400 with the reason), not a 500.
     response = officer.post(reverse("campaign:item_action", args=[item.pk, "accept"]), follow=True)
-    assert response.status_code == 200 and "不能从" in response.content.decode()
+    assert response.status_code == 400 and "不能从" in response.content.decode()
 
 
 def _bulk_items(cast, campaign, count: int) -> None:

@@ -182,7 +182,7 @@ def test_import_with_a_bad_row_shows_chinese_errors_and_offers_no_confirm(cast, 
         {"format": XLSX_FORMAT, "resource": "0", "import_file": upload},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "confirm_form" not in response.context
     assert "找不到上级单位编码“NOWHERE”" in response.content.decode()
     assert not Unit.objects.filter(code__in=["SLX-OK", "SLX-BAD"]).exists()
