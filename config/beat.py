@@ -58,8 +58,21 @@ class SingleBeatScheduler(DatabaseScheduler):
         cache.touch(LEASE_KEY, LEASE_SECONDS)
         return True
 
+    def _keep(self) -> bool:
+        """Renew the lease; False only when another beat is seen holding it."""
+        if self._renew():
+            return True
+        holder = cache.get(LEASE_KEY)
+        if holder is None:
+            # No holder visible: the lease lapsed, or the cache is unreachable (it answers
+            # as a miss, config/cache.py). Take it again if we can and keep ticking: stopping
+            # on a cache blip would leave no beat at all.
+            cache.add(LEASE_KEY, self.lease_token, LEASE_SECONDS)
+            return True
+        return holder == self.lease_token
+
     def tick(self, *args: Any, **kwargs: Any) -> float:
-        if not self._renew():
+        if not self._keep():
             # The lease lapsed (this process stalled) and another beat took over: stop
             # rather than run the schedule twice; the service manager restarts us as standby.
             logger.error("Beat %s lost the schedule lease; stopping.", self.lease_token)

@@ -7,6 +7,7 @@ periodic task drains once the broker is back.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,27 @@ def _count(result: Any) -> int:
     return 0
 
 
+def _close_interrupted(job: str) -> None:
+    """Runs of `job` still "running" after the broker's visibility timeout lost their worker.
+
+    By then Redis has handed the task to another worker (that is this run), so the old row
+    is closed as failed instead of showing "running" in the operations view for ever.
+    """
+    from django.conf import settings
+
+    from units.models import JobRun
+
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
+    cutoff = timezone.now() - datetime.timedelta(
+        seconds=int(options.get("visibility_timeout", 3600))
+    )
+    JobRun.objects.filter(job=job, status=JobRun.Status.RUNNING, started_at__lt=cutoff).update(
+        status=JobRun.Status.FAILED,
+        finished_at=timezone.now(),
+        error=_("Interrupted: the worker stopped before the run finished; the job ran again."),
+    )
+
+
 def record_run(job: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a periodic task body: each run leaves a JobRun row (items = return value)."""
 
@@ -53,6 +76,7 @@ def record_run(job: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             from units.models import JobRun
 
+            _close_interrupted(job)
             run = JobRun.objects.create(job=job)
             try:
                 items = body(*args, **kwargs)

@@ -58,3 +58,21 @@ def test_operations_view_lists_every_scheduled_job_with_its_last_run(
     assert "每日同步责任分工权限" in summary and "成功" in summary
     assert "连接超时" in summary and "失败" in summary
     assert summary.count("尚未运行。") == PeriodicTask.objects.count() - 2
+
+
+def test_a_run_whose_worker_died_is_closed_when_the_job_runs_again(cast):
+    import datetime
+
+    from django.utils import timezone
+
+    stale = JobRun.objects.create(
+        job="units.sync_responsibilities",
+        started_at=timezone.now() - datetime.timedelta(hours=2),
+    )
+    recent = JobRun.objects.create(job="units.sync_responsibilities")  # may still be running
+    sync_responsibilities.delay()
+    stale.refresh_from_db()
+    recent.refresh_from_db()
+    assert stale.status == JobRun.Status.FAILED and "中断" in stale.error
+    assert stale.finished_at is not None
+    assert recent.status == JobRun.Status.RUNNING

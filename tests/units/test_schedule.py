@@ -91,3 +91,17 @@ def test_a_second_beat_waits_while_the_first_holds_the_lease(monkeypatch):
         first.tick()
     assert second._renew() is True
     cache.delete(beat.LEASE_KEY)
+
+
+@pytest.mark.django_db
+def test_a_cache_blip_does_not_stop_the_beat_but_a_new_holder_does():
+    cache.delete(beat.LEASE_KEY)
+    holder = object.__new__(beat.SingleBeatScheduler)
+    holder.lease_token = "host-a:1"
+    holder._acquire()
+    cache.delete(beat.LEASE_KEY)  # as the fail-soft cache answers while Redis is down
+    assert holder._keep() is True
+    assert beat.lease_holder() == "host-a:1"  # taken again once the cache answers
+    cache.set(beat.LEASE_KEY, "host-b:2")
+    assert holder._keep() is False
+    cache.delete(beat.LEASE_KEY)
