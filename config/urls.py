@@ -10,6 +10,14 @@ from units.urls import auth_urlpatterns
 
 admin.site.site_header = settings.ZUOFENG_SITE_NAME
 admin.site.site_title = settings.ZUOFENG_SITE_NAME
+# The admin's own login form counts with the main one (django-axes covers both).
+admin.site.login = ratelimit(  # type: ignore[method-assign]
+    group="login",
+    key="ip",
+    rate=lambda group, request: settings.ZUOFENG_LOGIN_RATE,
+    method="POST",
+    block=True,
+)(admin.site.login)
 
 urlpatterns = [
     # The language switch is a public form too: rate-limited like the others.
@@ -17,17 +25,6 @@ urlpatterns = [
         "i18n/setlang/",
         ratelimit(group="setlang", key="ip", rate="60/m", method="POST", block=True)(set_language),
         name="set_language",
-    ),
-    # The admin's own login form counts with the main one (django-axes covers both).
-    path(
-        "admin/login/",
-        ratelimit(
-            group="login",
-            key="ip",
-            rate=lambda group, request: settings.ZUOFENG_LOGIN_RATE,
-            method="POST",
-            block=True,
-        )(admin.site.login),
     ),
     path("health/", health.live, name="health_live"),
     path("health/db/", health.database, name="health_db"),
