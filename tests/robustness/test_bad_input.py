@@ -66,6 +66,13 @@ EXCEL_ERRORS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    # These tests are about what the forms accept, not how often: hundreds of posts from
+    # one address would otherwise meet the (separately tested) rate limits.
+    settings.RATELIMIT_ENABLE = False
+
+
 def row_counts() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
