@@ -188,15 +188,6 @@ url(
     anon="200|503",
     na={"sibling": PUBLIC, "read-only": PUBLIC},
 )
-url(
-    # The admin's own login form, outside the admin's include (rate-limited with the main
-    # login): public like the main one.
-    "admin/login/",
-    methods=("GET", "POST"),
-    ok={"anon": 200, "officer": 302},
-    anon=200,
-    na={"sibling": PUBLIC, "read-only": PUBLIC},
-)
 url("home", ok={"officer": 302, "outsider": 302}, na={"sibling": NO_OBJECT, "read-only": NO_OBJECT})
 url(
     "login",

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments import permissions as assessment_permissions
@@ -93,6 +94,15 @@ def _sees_units(user, world, obj) -> bool:
 
 def _item_scope(user, item) -> bool:
     return in_qs(campaign_selectors.items_visible_to(user=user), item)
+
+
+def _overdue(item) -> bool:
+    S = item.Status
+    return (
+        item.status not in (S.DRAFT, S.CLOSED)
+        and not item.long_term
+        and item.deadline < timezone.localdate()
+    )
 
 
 def _complaint_scope(user, complaint) -> bool:
@@ -177,7 +187,7 @@ MODELS: tuple[Model, ...] = (
         "rectification item",
         tuple(
             (kind, side)
-            for kind in ("item", "individual_item", "draft_item", "submitted_item")
+            for kind in ("item", "individual_item", "draft_item", "submitted_item", "overdue_item")
             for side in ("a", "b")
         ),
         _item_scope,
@@ -193,6 +203,15 @@ MODELS: tuple[Model, ...] = (
                 _fixed("campaign:ledger_export", _campaign_pk),
                 page=_campaign_visible,
                 marker=lambda item: item.problem,
+            ),
+            Access(
+                "list",
+                _fixed("campaign:overdue_board"),
+                page=_sees_units,
+                marker=lambda item: item.problem,
+                # The 督办 board: the visible items that are overdue (filed, open, past due).
+                scope=lambda user, item: _item_scope(user, item) and _overdue(item),
+                label="overdue-board",
             ),
             Access("detail", _url("campaign:item_detail", "pk")),
             Access(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Includes deliberately left out, with the reason the suite does not cover them (a pattern
-# outside the include, such as the rate-limited admin/login/, is walked like any other):
+# outside such an include is walked like any other):
 EXCLUDED_PREFIXES = {
     # Django's own admin: is_staff plus model permissions, per-app admin tests cover what we
     # register; walking its ~hundreds of generated URLs adds nothing about our scoping.

@@ -117,6 +117,16 @@ def build_world() -> World:
             level=RectificationItem.Level.INDIVIDUAL,
             problem=f"标记事项-个人层面-{side}",
         )
+        # Accepted with a deadline already past: on the 督办 board of those who see it.
+        objects.setdefault("overdue_item", {})[side] = item_drive(
+            cast,
+            campaign,
+            S.ACCEPTED,
+            unit=unit,
+            actor=head,
+            problem=f"标记事项-逾期-{side}",
+            deadline=datetime.date(2026, 2, 2),
+        )
         objects["draft_item"][side] = item_drive(
             cast, campaign, S.DRAFT, unit=unit, actor=head, problem=f"标记事项-草稿-{side}"
         )
