@@ -12,7 +12,6 @@ import pytest
 
 from tests.campaign.conftest import campaign, make_item  # noqa: F401  (fixtures reused)
 from tests.complaints.conftest import category, make_complaint  # noqa: F401
-from tests.robustness.helpers import pass_second_factor
 
 _COUNTS = pytest.StashKey[Counter]()
 
@@ -36,11 +35,14 @@ def robust_counts(request) -> Counter:
 
 
 @pytest.fixture
-def login(client_for):
-    """client_for(user), and past the staff second factor when that is switched on."""
+def login(client, client_for):
+    """client_for(user) (which passes staff through the second factor); None: log out."""
 
     def log_in(user):
-        return pass_second_factor(client_for(user), user)
+        if user is None:
+            client.logout()
+            return client
+        return client_for(user)
 
     return log_in
 
