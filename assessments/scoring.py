@@ -35,11 +35,9 @@ from django.db.models import (
     Avg,
     Count,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     Func,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -47,7 +45,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest, Round
+from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
 from assessments import facts
@@ -60,9 +58,11 @@ from assessments.models import (
     Component,
     Grade,
     IndicatorScore,
+    RaterCategory,
     RecognitionRule,
     SurveyAnswer,
     SurveyCategoryScore,
+    SurveyDimension,
     SurveyDimensionScore,
 )
 from units.models import Unit
@@ -138,49 +138,47 @@ def _survey_answers(scheme: AssessmentScheme, unit_ids: QuerySet[Any]) -> QueryS
 
 
 def stage_survey(scheme: AssessmentScheme, unit_ids: QuerySet[Any]) -> None:
-    answers = _survey_answers(scheme, unit_ids)
-    per_category = (
-        answers.annotate(x_unit=F("response__unit_id"), x_category=F("response__category_id"))
-        .values("x_unit", "x_category")
-        .annotate(
-            x_answers=Count("pk"),
-            x_mean=Round(Avg("option__value", output_field=DEC), 4, output_field=DEC),
-            x_weight=Max("response__category__weight"),
-            x_scheme=Value(scheme.pk),
+    """Category and dimension means from one pass over the answers.
+
+    The answers (millions in a province) are summed once per (unit, category, dimension)
+    into a temporary table; both staging tables are grouped from that. A mean is the sum
+    over the count, so this gives what AVG over the answers gives.
+    """
+    cells = (
+        _survey_answers(scheme, unit_ids)
+        .values(
+            x_unit=F("response__unit_id"),
+            x_category=F("response__category_id"),
+            x_dimension=F("dimension_id"),
         )
+        .annotate(x_answers=Count("pk"), x_sum=Sum("option__value"))
     )
-    insert_select(
-        SurveyCategoryScore,
-        {
-            "scheme": "x_scheme",
-            "unit": "x_unit",
-            "category": "x_category",
-            "weight": "x_weight",
-            "answers": "x_answers",
-            "mean": "x_mean",
-        },
-        per_category,
-    )
-    per_dimension = (
-        answers.annotate(x_unit=F("response__unit_id"), x_dimension=F("dimension__name"))
-        .values("x_unit", "x_dimension")
-        .annotate(
-            x_answers=Count("pk"),
-            x_mean=Round(Avg("option__value", output_field=DEC), 4, output_field=DEC),
-            x_scheme=Value(scheme.pk),
+    sql, params = cells.query.sql_with_params()
+    qn = connection.ops.quote_name
+    category_table = qn(SurveyCategoryScore._meta.db_table)
+    dimension_table = qn(SurveyDimensionScore._meta.db_table)
+    rater_table = qn(RaterCategory._meta.db_table)
+    survey_dimension_table = qn(SurveyDimension._meta.db_table)
+    # SQLite would divide integer sums of whole-number values as integers: hence * 1.0.
+    mean = "ROUND(SUM(zf_c.x_sum) * 1.0 / SUM(zf_c.x_answers), 4)"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS zf_survey_cells")
+        cursor.execute(f"CREATE TEMPORARY TABLE zf_survey_cells AS {sql}", params)
+        cursor.execute(
+            f"INSERT INTO {category_table} (scheme_id, unit_id, category_id, weight, answers, mean)"  # noqa: S608
+            f" SELECT %s, zf_c.x_unit, zf_c.x_category, MAX(c.weight), SUM(zf_c.x_answers), {mean}"
+            f" FROM zf_survey_cells zf_c JOIN {rater_table} c ON c.id = zf_c.x_category"
+            f" GROUP BY zf_c.x_unit, zf_c.x_category",
+            [scheme.pk],
         )
-    )
-    insert_select(
-        SurveyDimensionScore,
-        {
-            "scheme": "x_scheme",
-            "unit": "x_unit",
-            "dimension": "x_dimension",
-            "answers": "x_answers",
-            "mean": "x_mean",
-        },
-        per_dimension,
-    )
+        cursor.execute(
+            f"INSERT INTO {dimension_table} (scheme_id, unit_id, dimension, answers, mean)"  # noqa: S608
+            f" SELECT %s, zf_c.x_unit, d.name, SUM(zf_c.x_answers), {mean}"
+            f" FROM zf_survey_cells zf_c JOIN {survey_dimension_table} d ON d.id = zf_c.x_dimension"
+            f" GROUP BY zf_c.x_unit, d.name",
+            [scheme.pk],
+        )
+        cursor.execute("DROP TABLE zf_survey_cells")
 
 
 def stage_evaluations(scheme: AssessmentScheme, unit_ids: QuerySet[Any]) -> None:
@@ -217,64 +215,65 @@ def stage_adjustments(
     facts.reset_table_cache()
     rules = list(scheme.adjustment_rules.order_by("sort_order", "pk"))
     for index, rule in enumerate(rules):
-        points = rule.points * rule.sign
-        for found in facts.facts_for(rule, ctx):
-            content_type = ContentType.objects.get_for_model(found.model)
-            rows = (
-                found.queryset.order_by()
-                .filter(x_unit__in=unit_ids)
-                .annotate(
-                    x_scheme=Value(scheme.pk),
-                    x_rule=Value(rule.pk),
-                    x_type=Value(content_type.pk),
-                    x_occurrence=Value(0),
-                    x_points=Value(points, output_field=DEC),
-                    x_capped=Value(False),
-                )
-            )
-            insert_select(
-                AdjustmentLine,
-                {
-                    "scheme": "x_scheme",
-                    "unit": "x_unit",
-                    "rule": "x_rule",
-                    "evidence_type": "x_type",
-                    "evidence_id": "x_evidence",
-                    "evidence_date": "x_date",
-                    "occurrence": "x_occurrence",
-                    "points": "x_points",
-                    "capped": "x_capped",
-                },
-                rows,
-            )
+        found = facts.facts_for(rule, ctx)
+        if found:
+            insert_lines(scheme, rule, found, unit_ids)
         progress(30 + 40 * (index + 1) // max(len(rules), 1), "adjustments")
-    _number_occurrences(scheme)
-    for rule in rules:
-        if rule.cap is None:
-            continue
-        # Occurrence n of a rule earns min(points, cap − (n−1)·points), never below 0.
-        remaining = ExpressionWrapper(
-            Value(rule.cap) - (F("occurrence") - 1) * Value(rule.points), output_field=DEC
-        )
-        AdjustmentLine.objects.filter(scheme=scheme, rule=rule, occurrence__gt=0).annotate(
-            x_reach=F("occurrence") * Value(rule.points)
-        ).filter(x_reach__gt=rule.cap).update(
-            points=Greatest(ZERO, remaining) * Value(rule.sign),
-            capped=True,
-        )
 
 
-def _number_occurrences(scheme: AssessmentScheme) -> None:
+def insert_lines(
+    scheme: AssessmentScheme,
+    rule: AdjustmentRule,
+    found: list[facts.Facts],
+    unit_ids: QuerySet[Any],
+) -> int:
+    """One rule's lines in one INSERT … SELECT, numbered and capped as they are written.
+
+    Occurrence n of a unit (ordered by date, then evidence) earns the rule's points, or
+    once n × points passes the cap, what is left of the cap (never below 0). Numbering
+    and capping in the same statement means no line is written twice.
+    """
+    branches, params = [], []
+    for source in found:
+        content_type = ContentType.objects.get_for_model(source.model)
+        rows = source.queryset.order_by().filter(x_unit__in=unit_ids)
+        sql, source_params = rows.values("x_unit", "x_evidence", "x_date").query.sql_with_params()
+        branches.append(
+            "SELECT zf_f.x_unit, zf_f.x_evidence, zf_f.x_date, %s AS x_type"  # noqa: S608
+            f" FROM ({sql}) zf_f"
+        )
+        params.extend([content_type.pk, *source_params])
+    points = rule.points
+    cap = rule.cap
+    sign = int(rule.sign)
+    # Decimals as NUMERIC: SQLite (the trial database) is handed them as text otherwise.
+    d = "CAST(%s AS NUMERIC)"
+    if cap is None:
+        earned, capped = d, "0 = 1"
+        earned_params: list[Any] = [points * sign]
+    else:
+        # Written without GREATEST so that SQLite runs it too.
+        earned = (
+            f"CASE WHEN zf_n.n * {d} <= {d} THEN {d}"
+            f" WHEN {d} - (zf_n.n - 1) * {d} > 0 THEN ({d} - (zf_n.n - 1) * {d}) * %s"
+            " ELSE 0 END"
+        )
+        earned_params = [points, cap, points * sign, cap, points, cap, points, sign]
+        capped = f"zf_n.n * {d} > {d}"
+        earned_params += [points, cap]
     table = connection.ops.quote_name(AdjustmentLine._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (scheme_id, unit_id, rule_id, evidence_type_id, evidence_id,"  # noqa: S608
+        f" evidence_date, occurrence, points, capped)"
+        f" SELECT %s, zf_n.x_unit, %s, zf_n.x_type, zf_n.x_evidence, zf_n.x_date, zf_n.n,"
+        f" {earned}, {capped}"
+        f" FROM (SELECT zf_u.*, ROW_NUMBER() OVER ("
+        f"  PARTITION BY zf_u.x_unit ORDER BY zf_u.x_date, zf_u.x_evidence) AS n"
+        f"  FROM ({' UNION ALL '.join(branches)}) zf_u) zf_n"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET occurrence = numbered.n FROM ("  # noqa: S608 (quoted names)
-            f"  SELECT id, ROW_NUMBER() OVER ("
-            f"    PARTITION BY rule_id, unit_id ORDER BY evidence_date, evidence_id"
-            f"  ) AS n FROM {table} WHERE scheme_id = %s"
-            f") numbered WHERE {table}.id = numbered.id",
-            [scheme.pk],
-        )
+        cursor.execute(sql, [scheme.pk, rule.pk, *earned_params, *params])
+        return cursor.rowcount
 
 
 def _max_points(scheme: AssessmentScheme) -> dict[str, Decimal]:
@@ -310,22 +309,6 @@ def insert_results(scheme: AssessmentScheme, units: QuerySet[Unit]) -> None:
         .values("s"),
         output_field=DEC,
     )
-    adjustments = Subquery(
-        AdjustmentLine.objects.order_by()
-        .filter(scheme=scheme, unit_id=OuterRef("pk"))
-        .values("unit_id")
-        .annotate(s=Sum("points"))
-        .values("s"),
-        output_field=DEC,
-    )
-
-    def vetoed(*vetoes: str) -> Exists:
-        return Exists(
-            AdjustmentLine.objects.filter(
-                scheme=scheme, unit_id=OuterRef("pk"), rule__veto__in=vetoes
-            )
-        )
-
     weights = scheme.weights
     rows = units.annotate(
         x_scheme=Value(scheme.pk),
@@ -334,23 +317,9 @@ def insert_results(scheme: AssessmentScheme, units: QuerySet[Unit]) -> None:
         x_survey=Round(Coalesce(survey_mean, ZERO) * Value(base), 2, output_field=DEC),
         x_special=share(Component.SPECIAL),
         x_org=share(Component.ORGANISATIONAL),
-    ).annotate(
-        x_composite=Round(
-            ExactDiv(
-                F("x_survey") * Value(weights[Component.SURVEY])
-                + F("x_special") * Value(weights[Component.SPECIAL])
-                + F("x_org") * Value(weights[Component.ORGANISATIONAL]),
-                Value(Decimal("100")),
-            ),
-            2,
-            output_field=DEC,
-        ),
-        x_adjustments=Round(Coalesce(adjustments, ZERO), 2, output_field=DEC),
     )
     rows = rows.annotate(
-        x_total=ExpressionWrapper(F("x_composite") + F("x_adjustments"), output_field=DEC),
-        x_veto=vetoed(AdjustmentRule.Veto.EXCELLENT, AdjustmentRule.Veto.EXCELLENT_NO_PROMOTION),
-        x_no_promotion=vetoed(AdjustmentRule.Veto.EXCELLENT_NO_PROMOTION),
+        x_zero=ZERO,
         x_one=Value(1),
         x_blank=Value(""),
         x_false=Value(False),
@@ -364,18 +333,59 @@ def insert_results(scheme: AssessmentScheme, units: QuerySet[Unit]) -> None:
             "survey_score": "x_survey",
             "special_score": "x_special",
             "organisational_score": "x_org",
-            "composite": "x_composite",
-            "adjustments": "x_adjustments",
-            "total": "x_total",
+            "composite": "x_zero",
+            "adjustments": "x_zero",
+            "total": "x_zero",
             "tied_with": "x_one",
             "grade": "x_blank",
-            "veto_excellent": "x_veto",
-            "no_promotion": "x_no_promotion",
+            "veto_excellent": "x_false",
+            "no_promotion": "x_false",
             "commended": "x_false",
             "talk": "x_false",
         },
         rows,
     )
+    _apply_lines(scheme)
+    # The weighted score and the total from the stored components, in a second statement:
+    # written into the INSERT they would repeat every component subquery per unit.
+    composite = Round(
+        ExactDiv(
+            F("survey_score") * Value(weights[Component.SURVEY])
+            + F("special_score") * Value(weights[Component.SPECIAL])
+            + F("organisational_score") * Value(weights[Component.ORGANISATIONAL]),
+            Value(Decimal("100")),
+        ),
+        2,
+        output_field=DEC,
+    )
+    AssessmentResult.objects.filter(scheme=scheme).update(
+        composite=composite,
+        total=ExpressionWrapper(composite + F("adjustments"), output_field=DEC),
+    )
+
+
+def _apply_lines(scheme: AssessmentScheme) -> None:
+    """Each unit's sum of adjustment lines and its vetoes, from one GROUP BY over the lines.
+
+    (Correlated per unit, the same figures cost one index walk per unit and figure.)
+    """
+    qn = connection.ops.quote_name
+    results = qn(AssessmentResult._meta.db_table)
+    lines = qn(AdjustmentLine._meta.db_table)
+    rules = qn(AdjustmentRule._meta.db_table)
+    veto = [AdjustmentRule.Veto.EXCELLENT.value, AdjustmentRule.Veto.EXCELLENT_NO_PROMOTION.value]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {results} SET adjustments = zf_s.points,"  # noqa: S608 (quoted names)
+            f" veto_excellent = (zf_s.veto = 1), no_promotion = (zf_s.no_promotion = 1)"
+            f" FROM (SELECT l.unit_id, ROUND(SUM(l.points), 2) AS points,"
+            f"  MAX(CASE WHEN r.veto IN (%s, %s) THEN 1 ELSE 0 END) AS veto,"
+            f"  MAX(CASE WHEN r.veto = %s THEN 1 ELSE 0 END) AS no_promotion"
+            f"  FROM {lines} l JOIN {rules} r ON r.id = l.rule_id WHERE l.scheme_id = %s"
+            f"  GROUP BY l.unit_id) zf_s"
+            f" WHERE {results}.scheme_id = %s AND {results}.unit_id = zf_s.unit_id",
+            [*veto, veto[1], scheme.pk, scheme.pk],
+        )
 
 
 def rank(scheme: AssessmentScheme) -> None:

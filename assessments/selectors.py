@@ -55,11 +55,15 @@ def ranking(*, scheme: AssessmentScheme, group_id: int | None = None) -> QuerySe
     return qs
 
 
-def line_figures(*, scheme: AssessmentScheme) -> dict[int, dict[str, int]]:
+def line_figures(
+    *, scheme: AssessmentScheme, unit_ids: list[int] | None = None
+) -> dict[int, dict[str, int]]:
     """Per unit: complaint and rectification occurrences behind the deductions (one GROUP BY)."""
+    lines = AdjustmentLine.objects.filter(scheme=scheme)
+    if unit_ids is not None:
+        lines = lines.filter(unit_id__in=unit_ids)
     rows = (
-        AdjustmentLine.objects.filter(scheme=scheme)
-        .order_by()
+        lines.order_by()
         .values("unit_id")
         .annotate(
             complaints=Count("pk", filter=Q(rule__kind__in=COMPLAINT_KINDS)),

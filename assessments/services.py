@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -556,9 +557,11 @@ def tokens_generate(
 Sets = tuple[set[int], set[int], set[int]]
 
 
-def _survey_sets(survey: Survey) -> Sets:
+def _survey_sets(survey: Survey, unit_ids: Iterable[int] | None = None) -> Sets:
+    """The survey's units (only those among `unit_ids` if given), dimensions and choices."""
+    units = survey.units.all() if unit_ids is None else survey.units.filter(pk__in=unit_ids)
     return (
-        set(survey.units.values_list("pk", flat=True)),
+        set(units.values_list("pk", flat=True)),
         set(survey.dimensions.values_list("pk", flat=True)),
         set(survey.scale.values_list("pk", flat=True)),
     )
@@ -568,8 +571,9 @@ def _parse_ratings(
     survey: Survey, ratings: dict[int, dict[int, int]], sets: Sets | None = None
 ) -> dict[int, dict[int, int]]:
     """Every rated unit must be one the survey covers, with every dimension answered."""
-    unit_ids, dimension_ids, option_ids = sets or _survey_sets(survey)
     rated = {u: answers for u, answers in ratings.items() if answers}
+    # One rater's handful of units, not the province's thousands, are looked up.
+    unit_ids, dimension_ids, option_ids = sets or _survey_sets(survey, unit_ids=list(rated))
     if not rated:
         raise SurveyRefused(_("Rate at least one unit before submitting."))
     for unit_id, answers in rated.items():

@@ -196,6 +196,9 @@ def scheme_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:scheme_detail", pk)
 
 
+DASHBOARD_PAGE = 50
+
+
 def _dashboard_reader(request: HttpRequest, pk: int) -> AssessmentScheme:
     if not permissions.can_view_dashboard(request.user):
         raise Http404(_("Assessment scheme not found."))
@@ -213,10 +216,14 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         ).order_by("sort_order", "name")
     )
     selected = next((g for g in groups if str(g.pk) == group_id), None)
-    results = list(selectors.ranking(scheme=scheme, group_id=selected.pk if selected else None))
-    figures = selectors.line_figures(scheme=scheme)
+    ranking = selectors.ranking(scheme=scheme, group_id=selected.pk if selected else None)
+    # A province ranks thousands of units: the table pages, the figures cover the page.
+    page = Paginator(ranking, DASHBOARD_PAGE).get_page(request.GET.get("page"))
+    results = list(page.object_list)
+    figures = selectors.line_figures(scheme=scheme, unit_ids=[r.unit_id for r in results])
     for r in results:
         r.figures = figures.get(r.unit_id, {})  # type: ignore[attr-defined]
+    top = results[:30] if page.number == 1 else list(ranking[:30])
     grade_labels = dict(Grade.choices)
     distribution = {
         row["grade"]: row["count"] for row in selectors.grade_distribution(scheme=scheme)
@@ -230,7 +237,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             {"year": row["scheme__year"], "average": float(row["average"] or 0)}
             for row in selectors.year_trend()
         ],
-        "ranking": [{"name": r.unit.display_name, "total": float(r.total)} for r in results[:30]],
+        "ranking": [{"name": r.unit.display_name, "total": float(r.total)} for r in top],
     }
     return render(
         request,
@@ -238,6 +245,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "scheme": scheme,
             "results": results,
+            "page": page,
             "groups": groups,
             "selected_group": selected,
             "summary": selectors.summary(scheme=scheme),
@@ -459,7 +467,8 @@ def survey_vote(request: HttpRequest, survey_pk: int, code: str) -> HttpResponse
             request, "assessments/survey_refused.html", {"message": refusal}, status=status
         )
     assert survey is not None and token is not None
-    context = {**_survey_form_context(survey), "token": token, "action": request.path}
+    # Built only when the form is shown: a province survey lists thousands of units.
+    context = {"token": token, "action": request.path}
     if request.method == "POST":
         try:
             ratings, comments = _ratings_from_post(request, survey)
@@ -467,9 +476,10 @@ def survey_vote(request: HttpRequest, survey_pk: int, code: str) -> HttpResponse
                 survey_id=survey.pk, code=code, ratings=ratings, comments=comments
             )
         except services.SurveyRefused as exc:
-            context["error"] = str(exc)
+            context = {**_survey_form_context(survey), **context, "error": str(exc)}
             return render(request, "assessments/survey_vote.html", context, status=400)
         return render(request, "assessments/survey_thanks.html", {"survey": survey})
+    context = {**_survey_form_context(survey), **context}
     return render(request, "assessments/survey_vote.html", context)
 
 

@@ -7,6 +7,7 @@ computed in the database (conditional aggregates), never in Python loops over ro
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -361,6 +362,36 @@ def public_circulars() -> QuerySet[Circular]:
     return Circular.objects.filter(status=Circular.Status.PUBLISHED, is_public=True).select_related(
         "campaign"
     )
+
+
+def unit_heads_lookup() -> Callable[[Unit], list[Any]]:
+    """unit_heads for many units from one query: the nearest unit upwards that has any."""
+    rows = (
+        Responsibility.objects.current()
+        .filter(
+            role__in=[
+                Responsibility.Role.FIRST_RESPONSIBLE,
+                Responsibility.Role.PRINCIPAL,
+                Responsibility.Role.LIAISON,
+            ],
+            person__user__isnull=False,
+            person__user__is_active=True,
+        )
+        .select_related("person__user", "unit")
+    )
+    by_path: dict[str, list[Any]] = {}
+    for row in rows:
+        by_path.setdefault(row.unit.path, []).append(row.person.user)
+
+    def heads(unit: Unit) -> list[Any]:
+        path = unit.path
+        while path:
+            if path in by_path:
+                return by_path[path]
+            path = path[: -Unit.steplen]
+        return []
+
+    return heads
 
 
 def unit_heads(*, unit: Unit) -> list[Any]:

@@ -1138,28 +1138,82 @@ def _windows(today: datetime.date) -> list[tuple[str, str, datetime.date, dateti
     ]
 
 
+class _NoticeBatch:
+    """What notification_send does, for many objects at once: one INSERT per batch.
+
+    The same rows (dedupe key, title, link) and the same e-mail task; a sweep over a
+    province would otherwise pay a statement, a commit and a broker publish per notice.
+    """
+
+    size = 2000
+
+    def __init__(self) -> None:
+        self.rows: list[Notification] = []
+        self.addressed = 0
+
+    def add(
+        self,
+        *,
+        recipients: Iterable[Any],
+        kind: str,
+        title: str,
+        url: str,
+        object_key: str,
+        deadline: datetime.date | None,
+    ) -> None:
+        for recipient in recipients:
+            if recipient is None or not recipient.is_active:
+                continue
+            self.rows.append(
+                Notification(
+                    recipient=recipient,
+                    kind=kind,
+                    title=title[:200],
+                    url=url,
+                    object_key=object_key,
+                    deadline=deadline,
+                    email_requested=True,
+                    dedupe_key=Notification.make_dedupe_key(
+                        kind=kind,
+                        object_key=object_key,
+                        deadline=deadline,
+                        recipient_id=recipient.pk,
+                    ),
+                )
+            )
+            self.addressed += 1
+        if len(self.rows) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        from units.jobs import enqueue_on_commit
+        from units.tasks import deliver_notification_emails
+
+        Notification.objects.bulk_create(self.rows, ignore_conflicts=True)
+        enqueue_on_commit(deliver_notification_emails, [row.dedupe_key for row in self.rows])
+        self.rows = []
+
+
 def reminders_sweep(*, today: datetime.date | None = None) -> int:
     """到期提醒 / 逾期提醒 for open items and missing deliverables; each sent once.
 
-    Safe to run any number of times: notification_send dedupes on (object, deadline,
-    kind, recipient), so a second sweep on the same day inserts nothing.
+    Safe to run any number of times: notices dedupe on (object, deadline, kind,
+    recipient), so a second sweep on the same day inserts nothing. Unit heads come from
+    one query and notices are written in batches, so the cost does not grow with one
+    statement per item.
     """
     today = today or timezone.localdate()
-    heads_cache: dict[int, list[Any]] = {}
-
-    def heads(unit: Unit) -> list[Any]:
-        if unit.pk not in heads_cache:
-            heads_cache[unit.pk] = selectors.unit_heads(unit=unit)
-        return heads_cache[unit.pk]
-
-    sent = 0
+    heads = selectors.unit_heads_lookup()
+    notices = _NoticeBatch()
     open_items = (
         Item.objects.exclude(status__in=[Status.DRAFT, Status.CLOSED])
         .filter(long_term=False, campaign__status=Campaign.Status.ACTIVE)
         .select_related("unit", "responsible_user")
     )
     for key, kind, first, last in _windows(today):
-        for item in open_items.filter(deadline__range=(first, last)).iterator(chunk_size=500):
+        for item in open_items.filter(deadline__range=(first, last)).iterator(chunk_size=2000):
             recipients = list(heads(item.unit))
             if item.responsible_user is not None and item.responsible_user not in recipients:
                 recipients.append(item.responsible_user)
@@ -1167,15 +1221,13 @@ def reminders_sweep(*, today: datetime.date | None = None) -> int:
                 title = _("Overdue: %(problem)s (deadline %(deadline)s)")
             else:
                 title = _("Due soon: %(problem)s (deadline %(deadline)s)")
-            sent += len(
-                notification_send(
-                    recipients=recipients,
-                    kind=kind,
-                    title=title % {"problem": str(item), "deadline": item.deadline},
-                    url=item_url(item),
-                    object_key=f"campaign.item:{item.pk}:{key}",
-                    deadline=item.deadline,
-                )
+            notices.add(
+                recipients=recipients,
+                kind=kind,
+                title=title % {"problem": str(item), "deadline": item.deadline},
+                url=item_url(item),
+                object_key=f"campaign.item:{item.pk}:{key}",
+                deadline=item.deadline,
             )
         deliverables = Deliverable.objects.filter(
             campaign__status=Campaign.Status.ACTIVE, due_date__range=(first, last)
@@ -1198,15 +1250,13 @@ def reminders_sweep(*, today: datetime.date | None = None) -> int:
                     title = _("Material overdue: %(title)s (due %(deadline)s)")
                 else:
                     title = _("Material due soon: %(title)s (due %(deadline)s)")
-                sent += len(
-                    notification_send(
-                        recipients=heads(unit),
-                        kind=kind,
-                        title=title
-                        % {"title": deliverable.title, "deadline": deliverable.due_date},
-                        url=reverse("campaign:deliverables"),
-                        object_key=f"campaign.deliverable:{deliverable.pk}:{unit.pk}:{key}",
-                        deadline=deliverable.due_date,
-                    )
+                notices.add(
+                    recipients=heads(unit),
+                    kind=kind,
+                    title=title % {"title": deliverable.title, "deadline": deliverable.due_date},
+                    url=reverse("campaign:deliverables"),
+                    object_key=f"campaign.deliverable:{deliverable.pk}:{unit.pk}:{key}",
+                    deadline=deliverable.due_date,
                 )
-    return sent
+    notices.flush()
+    return notices.addressed

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,7 +20,6 @@ from openpyxl import Workbook, load_workbook
 from complaints import services
 from complaints.identity import Identity
 from complaints.models import Complaint, ComplaintCategory
-from complaints.selectors import age_in_days
 from units.models import Unit
 from units.resources import cell_text, neutralise_formula
 
@@ -51,34 +53,107 @@ IMPORT_OPTIONAL = [
 MARKER = "12345工单号："
 
 
-def export_workbook(queryset: QuerySet[Complaint]) -> bytes:
-    """The complaint ledger as .xlsx: no complainant identity, formula-like text escaped."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "投诉台账"
-    ws.append(EXPORT_COLUMNS)
+# Columns read straight from the rows (no model instances: millions of rows stay cheap).
+_EXPORT_FIELDS = (
+    "number",
+    "channel",
+    "category__name",
+    "title",
+    "subject_unit__name",
+    "unit__name",
+    "status",
+    "received_at",
+    "deadline",
+    "supervision",
+    "verdict",
+    "satisfaction",
+    "closed_at",
+)
+# An .xlsx sheet holds 1,048,576 rows: the header and this many cases, then a new sheet.
+SHEET_ROWS = 1_048_575
+
+
+def export_rows(queryset: QuerySet[Complaint]) -> Iterator[list[Any]]:
+    """The ledger's rows, streamed from a server-side cursor: no identity, formulas escaped."""
     today = timezone.localdate()
-    for c in queryset.select_related("category", "unit", "subject_unit").iterator(chunk_size=500):
+    channels = dict(Complaint.Channel.choices)
+    statuses = dict(Complaint.Status.choices)
+    supervision = dict(Complaint.Supervision.choices)
+    verdicts = dict(Complaint.Verdict.choices)
+    satisfaction = dict(Complaint.Satisfaction.choices)
+    final = Complaint.FINAL_STATUSES
+    rows = queryset.order_by("pk").values_list(*_EXPORT_FIELDS)
+    for (
+        number,
+        channel,
+        category,
+        title,
+        subject_unit,
+        unit,
+        status,
+        received_at,
+        deadline,
+        supervised,
+        verdict,
+        rating,
+        closed_at,
+    ) in rows.iterator(chunk_size=5000):
+        received = timezone.localtime(received_at)
         row: list[Any] = [
-            c.number,
-            c.get_channel_display(),
-            c.category.name if c.category else "",
-            c.title,
-            c.subject_unit.name if c.subject_unit else "",
-            c.unit.name if c.unit else "",
-            c.get_status_display(),
-            timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"),
-            c.deadline,
-            c.get_supervision_display() if c.supervision != Complaint.Supervision.NONE else "",
-            c.get_verdict_display() if c.verdict else "",
-            c.get_satisfaction_display() if c.satisfaction else "",
-            timezone.localtime(c.closed_at).strftime("%Y-%m-%d %H:%M") if c.closed_at else "",
-            age_in_days(c, today) if c.is_open else "",
+            number,
+            str(channels.get(channel, channel)),
+            category or "",
+            title,
+            subject_unit or "",
+            unit or "",
+            str(statuses.get(status, status)),
+            received.strftime("%Y-%m-%d %H:%M"),
+            deadline,
+            str(supervision[supervised]) if supervised != Complaint.Supervision.NONE else "",
+            str(verdicts[verdict]) if verdict else "",
+            str(satisfaction[rating]) if rating else "",
+            timezone.localtime(closed_at).strftime("%Y-%m-%d %H:%M") if closed_at else "",
+            (today - received.date()).days if status not in final else "",
         ]
-        ws.append([neutralise_formula(str(v)) if isinstance(v, str) else v for v in row])
-    out = io.BytesIO()
+        yield [neutralise_formula(v) if isinstance(v, str) else v for v in row]
+
+
+def export_workbook(queryset: QuerySet[Complaint]) -> IO[bytes]:
+    """The ledger as .xlsx in a temporary file (write-only: flat memory), new sheet per 1M rows.
+
+    The caller reads the file and closes it, which deletes it.
+    """
+    wb = Workbook(write_only=True)
+    ws = None
+    filled = SHEET_ROWS
+    for row in export_rows(queryset):
+        if filled >= SHEET_ROWS:
+            ws = wb.create_sheet("投诉台账" if ws is None else f"投诉台账{len(wb.worksheets) + 1}")
+            ws.append(EXPORT_COLUMNS)
+            filled = 0
+        ws.append(row)
+        filled += 1
+    if ws is None:
+        wb.create_sheet("投诉台账").append(EXPORT_COLUMNS)
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it, which deletes it)
     wb.save(out)
-    return out.getvalue()
+    out.seek(0)
+    return out
+
+
+def export_csv(queryset: QuerySet[Complaint]) -> Iterator[bytes]:
+    """The ledger as CSV (UTF-8 with a BOM so that Excel reads the Chinese), chunk by chunk."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(EXPORT_COLUMNS)
+    for count, row in enumerate(export_rows(queryset), start=1):
+        writer.writerow(row)
+        if count % 2000 == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
 
 
 @dataclass

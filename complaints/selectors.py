@@ -131,7 +131,7 @@ def ledger(*, user: AnyUser) -> QuerySet[Complaint]:
     """投诉台账: every open case, oldest first; one query whatever the size."""
     return with_light(
         complaints_visible_to(user=user)
-        .exclude(status__in=Complaint.FINAL_STATUSES)
+        .filter(status__in=Complaint.OPEN_STATUSES)
         .select_related("category", "unit", "subject_unit")
         .order_by("received_at", "pk")
     )

@@ -178,13 +178,22 @@ def _notify_unit(
     title: str,
     include_in_charge: bool = False,
     object_suffix: str = "",
+    recipients_of: dict[int, dict[str, list[Any]]] | None = None,
 ) -> None:
-    """Tell the handling unit (and maybe its leaders in charge); e-mails go after commit."""
+    """Tell the handling unit (and maybe its leaders in charge); e-mails go after commit.
+
+    A sweep passes `recipients_of` to look each unit's recipients up once.
+    """
     from complaints.selectors import unit_recipients
 
     if complaint.unit is None:
         return
-    people = unit_recipients(unit=complaint.unit)
+    if recipients_of is None:
+        people = unit_recipients(unit=complaint.unit)
+    else:
+        if complaint.unit.pk not in recipients_of:
+            recipients_of[complaint.unit.pk] = unit_recipients(unit=complaint.unit)
+        people = recipients_of[complaint.unit.pk]
     recipients = people["heads"] + (people["in_charge"] if include_in_charge else [])
     url = reverse("complaints:detail", args=[complaint.pk])
     body = _("Case %(number)s: %(title)s. Handling deadline: %(deadline)s.") % {
@@ -666,6 +675,9 @@ def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[s
     today = today or timezone.localdate()
     counts = {"reminded": 0, "supervised": 0, "listed": 0}
     handling = Complaint.objects.in_handling().filter(unit__isnull=False)
+    # Looked up once per unit and per deadline, not once per case.
+    recipients_of: dict[int, dict[str, list[Any]]] = {}
+    listing_due: dict[datetime.date, datetime.date] = {}
 
     for complaint in handling.filter(
         deadline__gte=today, deadline__lte=due_soon_cutoff(today)
@@ -673,6 +685,7 @@ def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[s
         _notify_unit(
             complaint,
             kind=Notification.Kind.DUE_SOON,
+            recipients_of=recipients_of,
             title=_("Complaint %(number)s is due on %(deadline)s")
             % {"number": complaint.number, "deadline": complaint.deadline},
         )
@@ -705,6 +718,7 @@ def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[s
                 % {"number": complaint.number},
                 include_in_charge=True,
                 object_suffix=":supervised",
+                recipients_of=recipients_of,
             )
             counts["supervised"] += 1
 
@@ -713,7 +727,11 @@ def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[s
         deadline__lt=today, supervision=Complaint.Supervision.SUPERVISED
     ).values_list("pk", "deadline")
     for pk, deadline in list(candidates):
-        if deadline is None or add_working_days(deadline, listing_days) >= today:
+        if deadline is None:
+            continue
+        if deadline not in listing_due:
+            listing_due[deadline] = add_working_days(deadline, listing_days)
+        if listing_due[deadline] >= today:
             continue
         with transaction.atomic():
             claimed = Complaint.objects.filter(
@@ -732,6 +750,7 @@ def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[s
                 % {"number": complaint.number},
                 include_in_charge=True,
                 object_suffix=":listed",
+                recipients_of=recipients_of,
             )
             counts["listed"] += 1
     return counts

@@ -18,6 +18,7 @@ urlpatterns = [
     path("ledger/", views_reports.ledger, name="ledger"),
     path("figures/", views_reports.figures, name="figures"),
     path("export.xlsx", views_reports.export, name="export"),
+    path("export.csv", views_reports.export_csv, name="export_csv"),
     path("import/", views_reports.import_hotline, name="import"),
     path("identity-log/", views.identity_reveal_log, name="reveal_log"),
     path("<int:pk>/", views.complaint_detail, name="detail"),

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints import forms, permissions, reports, selectors
+from complaints.models import Complaint
 
 DIMENSION_LABELS = {
     "unit": gettext_lazy("By unit"),
@@ -57,21 +59,39 @@ def figures(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def export(request: HttpRequest) -> HttpResponse:
+def _exportable(request: HttpRequest) -> QuerySet[Complaint]:
     """Only staff and leaders export; the file never names the complainant."""
     if not request.user.has_perm("complaints.view_all_complaints") and not permissions.is_handler(
         request.user
     ):
         raise PermissionDenied(_("You may not export complaints."))
-    content = reports.export_workbook(selectors.complaints_visible_to(user=request.user))
+    return selectors.complaints_visible_to(user=request.user)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """The ledger as .xlsx (built row by row in a temporary file; for any size, the CSV)."""
+    with reports.export_workbook(_exportable(request)) as content:
+        data = content.read()
     response = HttpResponse(
-        content,
+        data,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="complaints-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The ledger as CSV for Excel, streamed row by row: any size in flat memory."""
+    response = StreamingHttpResponse(
+        reports.export_csv(_exportable(request)), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="complaints-{stamp}.csv"'
     return response
 
 
