@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test check lint security format messages migrations-check clean cluster-check
+.PHONY: install run test check lint security format messages migrations-check clean cluster-check bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -56,6 +56,18 @@ check: lint security migrations-check test
 ## against one PostgreSQL and one Redis (CLUSTER_DATABASE_URL, CLUSTER_REDIS_URL).
 cluster-check: install
 	BIN=$(BIN) deploy/cluster-check.sh
+
+## Benchmarks (PostgreSQL): a fresh synthetic data set at SCALE (province or small) in the
+## database DATABASE_URL names (its name must contain "bench"), then every measurement;
+## writes bench/results.json (province) or bench/results-small.json. See bench/README.md.
+SCALE ?= province
+BENCH_ENV = DJANGO_SETTINGS_MODULE=config.settings.bench \
+	DATABASE_URL="$(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/zf_bench)"
+bench: install
+	$(BENCH_ENV) $(BIN)/python -m bench.reset_db
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py bench_data --scale $(SCALE)
+	$(BENCH_ENV) $(BIN)/python manage.py bench_run --scale $(SCALE)
 
 ## Needs GNU gettext; the compiled .mo is committed so a fresh machine does not.
 messages: install

@@ -1,0 +1,550 @@
+"""The measurements behind `make bench`: each returns its figures for results.json.
+
+Run through `manage.py bench_run` on a database loaded by `manage.py bench_data`. The
+measurements change the data (scoring writes results, the sweep escalates, the import
+adds items, the load tests add complaints and votes), so `make bench` loads a fresh set
+before every run.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+KEYS = [
+    "scoring_s",
+    "scoring_sql_floor_s",
+    "scoring_ratio",
+    "dashboard_p95_ms",
+    "ranking_p95_ms",
+    "complaint_ledger_p95_ms",
+    "rectification_ledger_p95_ms",
+    "unit_page_p95_ms",
+    "dashboard_queries",
+    "ranking_queries",
+    "complaint_ledger_queries",
+    "rectification_ledger_queries",
+    "unit_page_queries",
+    "sweep_s",
+    "sweep_resend",
+    "import_rows_per_s",
+    "export_rows_per_s",
+    "export_peak_rss_mb",
+    "intake_rps",
+    "intake_p99_ms",
+    "survey_rps",
+]
+GOALS = {
+    "scoring_s": ("<=", 60),
+    "scoring_ratio": ("<=", 3),
+    "dashboard_p95_ms": ("<=", 200),
+    "ranking_p95_ms": ("<=", 200),
+    "complaint_ledger_p95_ms": ("<=", 200),
+    "rectification_ledger_p95_ms": ("<=", 200),
+    "unit_page_p95_ms": ("<=", 200),
+    "dashboard_queries": ("<=", 20),
+    "ranking_queries": ("<=", 20),
+    "complaint_ledger_queries": ("<=", 20),
+    "rectification_ledger_queries": ("<=", 20),
+    "unit_page_queries": ("<=", 20),
+    "sweep_s": ("<=", 30),
+    "sweep_resend": ("<=", 0),
+    "import_rows_per_s": (">=", 2000),
+    "export_peak_rss_mb": ("<=", 300),
+    "intake_rps": (">=", 150),
+    "intake_p99_ms": ("<=", 300),
+    "survey_rps": (">=", 150),
+}
+
+Log = Callable[[str], None]
+
+
+def user(username: str) -> Any:
+    return get_user_model().objects.get(username=username)
+
+
+def root_head() -> Any:
+    from units.models import Unit
+
+    root = Unit.objects.filter(depth=1).order_by("path").first()
+    return user(f"head{root.pk:06d}")
+
+
+def logged_in(who: Any) -> Client:
+    """A test client logged in as `who`, past the second factor where staff need one."""
+    client = Client()
+    client.force_login(who)
+    try:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from units.security import requires_two_factor
+    except ImportError:  # no two-factor login in this version
+        return client
+    if requires_two_factor(who):
+        device = TOTPDevice.objects.filter(user=who, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=who, name="bench", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+class QueryCounter:
+    """Counts the statements a request runs (request_started clears connection.queries)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+# --- Scoring ------------------------------------------------------------------------------
+
+
+def measure_scoring(log: Log) -> dict[str, Any]:
+    from assessments import scoring
+    from assessments.models import AssessmentResult, AssessmentScheme
+    from assessments.tasks import compute_scheme
+    from bench.floor import floor_totals
+
+    scheme = AssessmentScheme.objects.order_by("-year").first()
+    started = time.perf_counter()
+    count = compute_scheme(scheme.pk)  # the Celery task's body, run in this process
+    scoring_s = time.perf_counter() - started
+    log(f"scoring: {count} units in {scoring_s:.2f}s")
+    scheme.refresh_from_db()
+    started = time.perf_counter()
+    totals = floor_totals(scheme=scheme, cutoff=scoring.fact_cutoff(scheme.year))
+    floor_s = time.perf_counter() - started
+    stored = dict(AssessmentResult.objects.filter(scheme=scheme).values_list("unit_id", "total"))
+    mismatched = sum(1 for unit, total in stored.items() if totals.get(unit) != total)
+    log(f"scoring floor: {len(totals)} totals in {floor_s:.2f}s, {mismatched} differ")
+    if mismatched or len(totals) != len(stored):
+        raise RuntimeError(f"The SQL floor disagrees with the scoring task on {mismatched} units")
+    return {
+        "scoring_s": round(scoring_s, 2),
+        "scoring_sql_floor_s": round(floor_s, 2),
+        "scoring_ratio": round(scoring_s / floor_s, 2),
+    }
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+def pages() -> dict[str, tuple[Any, str]]:
+    """Page name → (user, url): each page as the role that uses it."""
+    from assessments.models import AssessmentScheme
+    from campaign.models import Campaign
+    from units.models import AssessmentGroup, Unit
+
+    scheme = AssessmentScheme.objects.order_by("-year").first()
+    campaign = Campaign.objects.filter(status=Campaign.Status.ACTIVE).order_by("-year").first()
+    township = AssessmentGroup.objects.get(name="乡镇（街道）")
+    # A county with its departments and townships below it.
+    county = Unit.objects.filter(depth=3).order_by("path").first()
+    officer, leader = user("bench_officer"), user("bench_leader")
+    dashboard = reverse("assessments:dashboard", args=[scheme.pk])
+    return {
+        "dashboard": (leader, dashboard),
+        "ranking": (leader, f"{dashboard}?group={township.pk}"),
+        "complaint_ledger": (officer, reverse("complaints:ledger")),
+        "rectification_ledger": (officer, reverse("campaign:ledger", args=[campaign.pk])),
+        "unit_page": (officer, reverse("units:unit_detail", args=[county.pk])),
+    }
+
+
+def measure_pages(log: Log, requests: int = 50) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for name, (who, url) in pages().items():
+        client = logged_in(who)
+        for _ in range(3):  # warm the connection, caches and templates
+            response = client.get(url)
+            assert response.status_code == 200, (name, url, response.status_code)
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            client.get(url)
+        times = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (name, url, response.status_code)
+        figures[f"{name}_p95_ms"] = round(p95(times), 1)
+        figures[f"{name}_queries"] = counter.count
+        log(
+            f"{name}: p95 {p95(times):.1f} ms, median {statistics.median(times):.1f} ms, "
+            f"{counter.count} queries ({url})"
+        )
+    return figures
+
+
+# --- Sweep --------------------------------------------------------------------------------
+
+
+def measure_sweep(log: Log) -> dict[str, Any]:
+    from campaign.services import reminders_sweep
+    from complaints.services import complaints_escalation_sweep
+    from units.models import Notification
+
+    def sweep() -> None:
+        reminders_sweep()
+        complaints_escalation_sweep()
+
+    before = Notification.objects.count()
+    started = time.perf_counter()
+    sweep()
+    sweep_s = time.perf_counter() - started
+    after_first = Notification.objects.count()
+    sweep()
+    resend = Notification.objects.count() - after_first
+    log(f"sweep: {after_first - before} notices in {sweep_s:.2f}s; second sweep sent {resend}")
+    return {"sweep_s": round(sweep_s, 2), "sweep_resend": resend}
+
+
+# --- Import -------------------------------------------------------------------------------
+
+
+def ledger_workbook(rows: int) -> bytes:
+    """A unit's ledger as exported, with the numbers cleared: `rows` new items."""
+    from openpyxl import Workbook
+
+    from campaign.models import Campaign, RectificationItem
+    from campaign.resources import LedgerResource
+
+    campaign = Campaign.objects.filter(status=Campaign.Status.ACTIVE).order_by("-year").first()
+    sample = list(
+        RectificationItem.objects.filter(campaign=campaign)
+        .select_related("unit", "category")
+        .order_by("pk")[:500]
+    )
+    resource = LedgerResource(campaign=campaign, user=None)
+    dataset = resource.export(
+        queryset=RectificationItem.objects.filter(pk__in=[i.pk for i in sample])
+    )
+    headers = list(dataset.headers)
+    number = headers.index("编号")
+    problem = headers.index("问题描述")
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("整改台账")
+    ws.append(headers)
+    for k in range(rows):
+        row = list(dataset[k % len(dataset)])
+        row[number] = ""
+        row[problem] = f"{row[problem]}（导入第{k + 1}条）"
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def measure_import(log: Log, rows: int = 20_000) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from campaign.models import Campaign, RectificationItem
+
+    campaign = Campaign.objects.filter(status=Campaign.Status.ACTIVE).order_by("-year").first()
+    content = ledger_workbook(rows)
+    client = logged_in(root_head())
+    url = reverse("campaign:ledger_import", args=[campaign.pk])
+    before = RectificationItem.objects.count()
+    started = time.perf_counter()
+    upload = SimpleUploadedFile("ledger.xlsx", content)
+    preview = client.post(url, {"file": upload})
+    found = re.search(r'name="token" value="([0-9a-f]+)"', preview.content.decode())
+    if found is None:
+        raise RuntimeError(f"The import preview refused the file: {preview.content[:3000]!r}")
+    token = found.group(1)
+    confirmed = client.post(url, {"token": token})
+    elapsed = time.perf_counter() - started
+    added = RectificationItem.objects.count() - before
+    if confirmed.status_code != 302 or added != rows:
+        body = confirmed.content.decode(errors="replace")
+        problems = re.findall(r"<td[^>]*>([^<]{3,200})</td>", body)[:20]
+        raise RuntimeError(
+            f"The import did not commit ({confirmed.status_code}, {added} added): {problems}"
+        )
+    log(f"import: {rows} rows previewed and committed in {elapsed:.1f}s")
+    return {"import_rows_per_s": round(rows / elapsed, 1)}
+
+
+# --- Export -------------------------------------------------------------------------------
+
+
+def export_in_this_process() -> dict[str, Any]:
+    """Run by the child process: stream the export as the officer, count rows, peak RSS."""
+    client = logged_in(user("bench_officer"))
+    started = time.perf_counter()
+    response = client.get(reverse("complaints:export_csv"))
+    assert response.status_code == 200, response.status_code
+    lines = 0
+    size = 0
+    for chunk in response.streaming_content:
+        lines += chunk.count(b"\n")
+        size += len(chunk)
+    elapsed = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"rows": lines - 1, "seconds": elapsed, "bytes": size, "peak_rss_mb": peak_kb / 1024}
+
+
+def measure_export(log: Log) -> dict[str, Any]:
+    from complaints.models import Complaint
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    out = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, str(BASE_DIR / "manage.py"), "bench_run", "--export-child"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=BASE_DIR,
+    )
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    expected = Complaint.objects.count()
+    if found["rows"] != expected:
+        raise RuntimeError(f"The export has {found['rows']} rows, the database {expected}")
+    log(
+        f"export: {found['rows']} rows, {found['bytes'] / 1e6:.0f} MB in {found['seconds']:.1f}s, "
+        f"peak RSS {found['peak_rss_mb']:.0f} MB"
+    )
+    return {
+        "export_rows_per_s": round(found["rows"] / found["seconds"], 1),
+        "export_peak_rss_mb": round(found["peak_rss_mb"], 1),
+    }
+
+
+# --- Intake and survey against gunicorn ---------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Gunicorn:
+    def __init__(self, workers: int) -> None:
+        self.port = _free_port()
+        self.workers = workers
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Gunicorn:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+        self.process = subprocess.Popen(  # noqa: S603 (our own gunicorn)
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "config.wsgi:application",
+                f"--bind=127.0.0.1:{self.port}",
+                f"--workers={self.workers}",
+                "--worker-class=sync",
+                "--backlog=2048",
+                "--log-level=warning",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            start_new_session=True,
+        )
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def measure_http(log: Log, seconds: float, threads: int, workers: int) -> dict[str, Any]:
+    from assessments import services as assessment_services
+    from assessments.models import RaterCategory, RaterToken, Survey
+    from bench import texts
+    from bench.load import run_load
+    from complaints.models import Complaint, ComplaintCategory
+    from units.models import Unit
+
+    categories = list(ComplaintCategory.objects.values_list("pk", flat=True))
+    units = list(Unit.objects.filter(depth__gte=3).values_list("pk", "name")[:500])
+    with Gunicorn(workers) as server:
+
+        def complaint(i: int, n: int, session: Any) -> tuple[str, list[tuple[str, str]]]:
+            return "/complaints/submit/", _complaint_fields(i, n, session)
+
+        def _complaint_fields(i: int, n: int, session: Any) -> list[tuple[str, str]]:
+            unit_id, unit_name = units[(i * 7919 + n) % len(units)]
+            behaviour = texts.BEHAVIOURS[n % len(texts.BEHAVIOURS)]
+            return [
+                ("title", f"反映{unit_name}{behaviour}"[:120]),
+                ("content", f"本人到{unit_name}办理业务，工作人员{behaviour}，请调查处理。"),
+                ("category", str(categories[n % len(categories)])),
+                ("subject_unit", str(unit_id)),
+                ("subject_person", ""),
+                ("name", "张三" if n % 3 else ""),
+                ("phone", "13800138000" if n % 3 else ""),
+                ("id_number", ""),
+                ("contact", ""),
+                ("website", ""),
+                ("token", session.form_token),
+            ]
+
+        # Warm every worker's imports and connections before timing.
+        run_load(
+            host="127.0.0.1",
+            port=server.port,
+            seconds=2,
+            threads=threads,
+            make_request=complaint,
+        )
+        before = Complaint.objects.count()
+        intake = run_load(
+            host="127.0.0.1",
+            port=server.port,
+            seconds=seconds,
+            threads=threads,
+            make_request=complaint,
+        )
+        stored = Complaint.objects.count() - before
+        log(
+            f"intake: {intake.rps:.1f} rps, p99 {intake.percentile(99):.0f} ms, "
+            f"{intake.ok} ok, {intake.failed} failed {intake.statuses}, {stored} stored"
+        )
+        # Fresh one-time codes, made with the real service, so every vote is a new rater.
+        survey = Survey.objects.filter(status=Survey.Status.OPEN).order_by("-pk").first()
+        needed = int(seconds * 400) + 1000
+        for category in RaterCategory.objects.filter(survey=survey):
+            made = 0
+            while made < needed // 5 + 1:
+                count = min(50_000, needed // 5 + 1 - made)
+                assessment_services.tokens_generate(
+                    survey=survey, category=category, count=count, actor=None
+                )
+                made += count
+        codes = list(
+            RaterToken.objects.filter(survey=survey, used_at__isnull=True)
+            .order_by("-pk")
+            .values_list("code", flat=True)[:needed]
+        )
+        dimensions = list(survey.dimensions.values_list("pk", flat=True))
+        options = list(survey.scale.values_list("pk", flat=True))
+        rated_units = list(survey.units.values_list("pk", flat=True))
+        handed: list[int] = [0]
+        import threading
+
+        lock = threading.Lock()
+
+        def vote(i: int, n: int, session: Any) -> tuple[str, list[tuple[str, str]]]:
+            with lock:
+                code = codes[handed[0] % len(codes)]
+                handed[0] += 1
+            fields = []
+            start = (i * 131 + n * 17) % len(rated_units)
+            for k in range(5):  # a rater rates the five units they deal with
+                unit_id = rated_units[(start + k) % len(rated_units)]
+                for d, dimension in enumerate(dimensions):
+                    fields.append((f"r_{unit_id}_{dimension}", str(options[(n + d + k) % 3 // 2])))
+            return f"/assessments/survey/{survey.pk}/{code}/", fields
+
+        votes = run_load(
+            host="127.0.0.1",
+            port=server.port,
+            seconds=seconds,
+            threads=threads,
+            make_request=vote,
+        )
+        log(
+            f"survey: {votes.rps:.1f} rps, p99 {votes.percentile(99):.0f} ms, "
+            f"{votes.ok} ok, {votes.failed} failed {votes.statuses}"
+        )
+        if handed[0] > len(codes):
+            raise RuntimeError("The survey load ran out of fresh codes")
+    return {
+        "intake_rps": round(intake.rps, 1),
+        "intake_p99_ms": round(intake.percentile(99), 1),
+        "survey_rps": round(votes.rps, 1),
+    }
+
+
+# --- All ----------------------------------------------------------------------------------
+
+
+STEPS = ["scoring", "pages", "sweep", "import", "export", "http"]
+
+
+def run_all(
+    *, scale: str, log: Log, only: list[str] | None = None, previous: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Every measurement in order (scoring first: the pages show its results).
+
+    `only` re-runs some steps and keeps the other figures from `previous`.
+    """
+    http_seconds = 30.0 if scale == "province" else 5.0
+    import_rows = int(
+        os.environ.get("BENCH_IMPORT_ROWS") or (20_000 if scale == "province" else 500)
+    )
+    figures: dict[str, Any] = dict(previous or {})
+    steps = only or STEPS
+    name = connection.settings_dict["NAME"]
+    log(f"bench at {scale} scale on {name}, {timezone.now():%Y-%m-%d %H:%M}: {', '.join(steps)}")
+    if "scoring" in steps:
+        figures.update(measure_scoring(log))
+    if "pages" in steps:
+        figures.update(measure_pages(log))
+    if "sweep" in steps:
+        figures.update(measure_sweep(log))
+    if "import" in steps:
+        figures.update(measure_import(log, rows=import_rows))
+    if "export" in steps:
+        figures.update(measure_export(log))
+    if "http" in steps:
+        figures.update(measure_http(log, seconds=http_seconds, threads=8, workers=4))
+    return {key: figures.get(key) for key in KEYS}
+
+
+def table(results: dict[str, Any], other: dict[str, Any] | None = None) -> str:
+    lines = [f"{'figure':32} {'value':>12}  {'goal':>8}  met"]
+    for key in KEYS:
+        value = results.get(key)
+        goal = GOALS.get(key)
+        met = ""
+        if goal is not None and isinstance(value, int | float):
+            op, target = goal
+            met = "yes" if (value <= target if op == "<=" else value >= target) else "NO"
+        if key.endswith("_queries") and other and key in other:
+            met += f" (other scale: {other[key]})"
+        goal_text = f"{goal[0]} {goal[1]}" if goal else ""
+        lines.append(f"{key:32} {value!s:>12}  {goal_text:>8}  {met}")
+    return "\n".join(lines)
