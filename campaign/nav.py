@@ -16,7 +16,8 @@ from units.selectors import ACT, unit_scope_q
 
 
 def nav_items(request: Any, role: str | None) -> list[NavItem]:
-    if role is None:
+    if role is None or role == roles.EVALUATOR:
+        # An evaluator scores the assessment and sees no unit's campaign work.
         return []
     items = [NavItem(_("Campaigns"), reverse("campaign:home"), "/campaign/campaigns/")]
     if role == roles.INSPECTION_STAFF:

@@ -593,6 +593,8 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         .select_related("campaign")
         .prefetch_related("units")
         .annotate(finding_count=Count("findings", distinct=True))
+        # Meta.ordering is dropped in GROUP BY queries: order explicitly for the paginator.
+        .order_by("-date", "-pk")
     )
     can_manage = permissions.can_manage_campaigns(request.user)
     if not can_manage and not Unit.objects.visible_to(request.user).exists():
