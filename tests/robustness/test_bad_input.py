@@ -21,7 +21,7 @@ from tests.assessments.county import build_county
 from tests.robustness.corpus import make_corpus
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
-IMPORTERS = ["hotline", "ledger", "scores", "units"]
+IMPORTERS = ["hotline", "ledger", "scores", "units", "people", "responsibilities"]
 EXCEL_CASES = ["wrong_headers", "merged_cells", "formulas", "dates_as_text", "unknown_unit"]
 SHARED_CASES = ["not_excel", "empty", "zip_bomb", "rows_100k"]
 # A zip bomb must be refused before it is inflated, not after minutes of parsing.
@@ -47,6 +47,8 @@ EXCEL_ERRORS = [
     "缺少列",
     "缺少必需的列",
     "未知单位",
+    "未知的单位编码",
+    "格式不正确",
     "不是有效的日期",
     "没有数据行",
     "解压后超过",
@@ -128,12 +130,19 @@ def importers(cast, campaign, login):
             "file",
             {},
         ),
-        "units": (
-            cast.officer,
-            reverse("admin:units_unit_import"),
-            "import_file",
-            {"format": "0", "resource": "0"},
-        ),
+        **{
+            importer: (
+                cast.officer,
+                reverse(f"admin:units_{model}_import"),
+                "import_file",
+                {"format": "0", "resource": "0"},
+            )
+            for importer, model in (
+                ("units", "unit"),
+                ("people", "person"),
+                ("responsibilities", "responsibility"),
+            )
+        },
     }
 
 

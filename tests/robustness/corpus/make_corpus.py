@@ -9,6 +9,8 @@ excel/<importer>/   hostile workbooks for each Excel import the app has:
     ledger      a unit's rectification ledger (campaign:ledger_import)
     scores      evaluation scores (assessments:evaluation_import)
     units       units in the admin's import-export (admin:units_unit_import)
+    people      people in the admin's import-export (admin:units_person_import)
+    responsibilities  who is responsible for which unit (admin:units_responsibility_import)
   each with wrong_headers, merged_cells, formulas, dates_as_text, unknown_unit
 excel/          not_excel.xlsx (a PDF renamed), empty.xlsx (0 bytes), zip_bomb.xlsx (a
                 valid workbook whose sheet inflates to 200 MB; 200 KB on disk)
@@ -40,6 +42,8 @@ HEADERS = {
     "ledger": ["编号", "单位编码", "问题描述", "整改措施", "整改时限", "责任人"],
     "scores": ["单位编码", "单位名称", "考核指标", "得分", "备注"],
     "units": ["单位编码", "单位名称", "简称", "单位类型", "上级单位编码", "考核组别", "排序"],
+    "people": ["姓名", "职务", "手机号", "邮箱", "所在单位编码", "登录账号"],
+    "responsibilities": ["单位编码", "姓名", "手机号", "责任类型", "开始日期", "结束日期"],
 }
 # A row that would be accepted, to be spoiled one way or another below.
 GOOD_ROW = {
@@ -47,10 +51,26 @@ GOOD_ROW = {
     "ledger": ["", "SLX-SCJ", "窗口授权不到位", "授权窗口即办", "2026-12-31", "张科长"],
     "scores": ["T-U1", "", "重点工作", 90, ""],
     "units": ["SLX-NEW", "新设单位", "", "部门", "SLX", "", 1],
+    "people": ["吴新", "科长", "13900000000", "wu@example.gov.cn", "SLX-SCJ", ""],
+    "responsibilities": ["SLX-SCJ", "赵局长", "", "第一责任人", "2026-01-01", ""],
 }
 # Which column holds a unit code, and which a date, per importer.
-UNIT_COLUMN = {"hotline": 4, "ledger": 1, "scores": 0, "units": 4}
-DATE_COLUMN = {"hotline": 1, "ledger": 4, "scores": 3, "units": 6}
+UNIT_COLUMN = {
+    "hotline": 4,
+    "ledger": 1,
+    "scores": 0,
+    "units": 4,
+    "people": 4,
+    "responsibilities": 0,
+}
+DATE_COLUMN = {
+    "hotline": 1,
+    "ledger": 4,
+    "scores": 3,
+    "units": 6,
+    "people": 3,
+    "responsibilities": 4,
+}
 
 FORMULAS = [
     "=cmd|' /C calc'!A0",
