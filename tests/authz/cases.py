@@ -802,12 +802,13 @@ url(
     readonly=["head_a", "in_charge", "outsider"],
     na={"sibling": "county-wide figures: no unit object"},
 )
-url(
-    "complaints:export",
-    ok={"officer": 200, "leader": 200},
-    readonly=["head_a", "in_charge", "outsider"],
-    na={"sibling": LIST_VIEW},
-)
+for _name in ("complaints:export", "complaints:export_csv"):
+    url(
+        _name,
+        ok={"officer": 200, "leader": 200},
+        readonly=["head_a", "in_charge", "outsider"],
+        na={"sibling": LIST_VIEW},
+    )
 url(
     "complaints:import",
     methods=("GET", "POST"),

@@ -346,6 +346,16 @@ MODELS: tuple[Model, ...] = (
                 ),
                 marker=lambda c: c.number,
             ),
+            Access(
+                "export",
+                _fixed("complaints:export_csv"),
+                page=lambda user, world, obj: (
+                    user.has_perm("complaints.view_all_complaints")
+                    or complaint_permissions.is_handler(user)
+                ),
+                marker=lambda c: c.number,
+                label="export-csv",
+            ),
             Access("detail", _url("complaints:detail", "pk")),
             Access(
                 "edit",
