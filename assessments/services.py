@@ -636,14 +636,20 @@ def survey_submit(
     """
     comments = comments or {}
     with transaction.atomic():
-        token = RaterToken.objects.select_for_update().filter(code=code.strip().upper()).first()
+        # The survey comes with the locked code: one round trip fewer per vote.
+        token = (
+            RaterToken.objects.select_for_update(of=("self",))
+            .select_related("survey")
+            .filter(code=code.strip().upper())
+            .first()
+        )
         if token is None:
             raise SurveyRefused(
                 _("This rating code is not valid. Check the link or the code on your slip.")
             )
         if token.survey_id != survey_id:
             raise SurveyRefused(_("This rating code belongs to another survey."))
-        survey = Survey.objects.get(pk=survey_id)
+        survey = token.survey
         if not survey.is_open:
             raise SurveyRefused(_("This survey is not open for rating."))
         if token.used_at is not None:
@@ -654,9 +660,9 @@ def survey_submit(
         )
         if not claimed:
             raise SurveyRefused(_("This rating code has already been used. Each code votes once."))
+        # No savepoint: on a conflict the whole vote is refused and rolled back anyway.
         try:
-            with transaction.atomic():
-                TokenUse.objects.bulk_create(TokenUse(token=token, unit_id=u) for u in rated)
+            TokenUse.objects.bulk_create(TokenUse(token=token, unit_id=u) for u in rated)
         except IntegrityError:
             raise SurveyRefused(
                 _("This rating code has already been used. Each code votes once.")
