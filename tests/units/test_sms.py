@@ -44,9 +44,7 @@ def test_reminders_are_texted_once_to_recipients_with_a_mobile(
         ("13800001111", "【作风建设管理平台】催办通知：投诉举报 TS2026-0007 已逾期")
     ]
     # Nobody is texted again when the delivery task is retried or the drain runs.
-    keys = list(
-        Notification.objects.filter(kind="reminder").values_list("dedupe_key", flat=True)
-    )
+    keys = list(Notification.objects.filter(kind="reminder").values_list("dedupe_key", flat=True))
     assert services.notifications_deliver(dedupe_keys=keys) == 0
     assert Notification.objects.filter(sms_requested=True, smsed_at__isnull=True).count() == 0
 
