@@ -364,9 +364,9 @@ def public_circulars() -> QuerySet[Circular]:
     )
 
 
-def unit_heads_lookup() -> Callable[[Unit], list[Any]]:
-    """unit_heads for many units from one query: the nearest unit upwards that has any."""
-    rows = (
+def _answering_responsibilities() -> QuerySet[Responsibility]:
+    """Current responsibilities whose holders answer for a unit, with an active login."""
+    return (
         Responsibility.objects.current()
         .filter(
             role__in=[
@@ -379,6 +379,11 @@ def unit_heads_lookup() -> Callable[[Unit], list[Any]]:
         )
         .select_related("person__user", "unit")
     )
+
+
+def unit_heads_lookup() -> Callable[[Unit], list[Any]]:
+    """unit_heads for many units from one query: the nearest unit upwards that has any."""
+    rows = _answering_responsibilities()
     by_path: dict[str, list[Any]] = {}
     for row in rows:
         by_path.setdefault(row.unit.path, []).append(row.person.user)
@@ -397,20 +402,7 @@ def unit_heads_lookup() -> Callable[[Unit], list[Any]]:
 def unit_heads(*, unit: Unit) -> list[Any]:
     """Login accounts answering for the unit: the nearest unit upwards that has any."""
     ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    rows = (
-        Responsibility.objects.current()
-        .filter(
-            unit__path__in=ancestors,
-            role__in=[
-                Responsibility.Role.FIRST_RESPONSIBLE,
-                Responsibility.Role.PRINCIPAL,
-                Responsibility.Role.LIAISON,
-            ],
-            person__user__isnull=False,
-            person__user__is_active=True,
-        )
-        .select_related("person__user", "unit")
-    )
+    rows = _answering_responsibilities().filter(unit__path__in=ancestors)
     by_depth: dict[int, list[Any]] = {}
     for row in rows:
         by_depth.setdefault(len(row.unit.path), []).append(row.person.user)

@@ -530,16 +530,14 @@ def notification_sms_deliver(*, dedupe_keys: list[str]) -> int:
         with transaction.atomic():
             notification = (
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient__person")
                 .filter(pk=pk, smsed_at__isnull=True)
                 .first()
             )
             if notification is None:
                 continue
-            phone = (
-                Person.objects.filter(user_id=notification.recipient_id)
-                .values_list("phone", flat=True)
-                .first()
-            )
+            person = getattr(notification.recipient, "person", None)
+            phone = person.phone if person is not None else ""
             if phone:
                 # Short, with the deadline: the link is in the in-app notice and the e-mail.
                 backend.send(
