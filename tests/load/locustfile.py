@@ -21,14 +21,16 @@ PASSWORD = "zuofeng2026"  # seed_demo's published demo password
 UNIT_HEADS = itertools.cycle(["danwei", "danwei2"])
 
 
-# Every response time, so that the runner computes exact percentiles with and without the
-# logins (password hashing is deliberately slow and happens once per session).
-_SAMPLES: list[tuple[str, str, float, bool]] = []
+# Every response time with its start, so that the runner computes exact percentiles with
+# and without the logins (password hashing is deliberately slow and happens once per
+# session) and, if asked, over the steady state after the last simulated user signed in.
+_SAMPLES: list[tuple[str, str, float, bool, float]] = []
 
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception=None, **kwargs):  # type: ignore[no-untyped-def]
-    _SAMPLES.append((request_type, name, response_time, exception is None))
+    started = kwargs.get("start_time") or 0.0
+    _SAMPLES.append((request_type, name, response_time, exception is None, started))
 
 
 @events.quitting.add_listener
