@@ -21,6 +21,7 @@ from campaign import permissions, selectors
 from campaign.forms import ImportForm, LedgerFilterForm
 from campaign.resources import LedgerResource
 from units.models import Unit
+from units.resources import CalamineXLSX
 from units.selectors import ACT, unit_scope_q
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,7 +53,8 @@ def _errors_of(result: Any) -> list[dict[str, Any]]:
     """Row number, column and message for every problem, as the user's sheet numbers them."""
     problems: list[dict[str, Any]] = []
     for error in result.base_errors:
-        problems.append({"row": "", "column": "", "message": str(error.error)})
+        for text in _texts(error.error):
+            problems.append({"row": "", "column": "", "message": text})
     for row in result.invalid_rows:
         for column, texts in row.error_dict.items():
             for text in texts:
@@ -65,15 +67,17 @@ def _errors_of(result: Any) -> list[dict[str, Any]]:
                 )
     for number, errors in result.row_errors():
         for error in errors:
-            err = error.error
-            texts = err.messages if isinstance(err, ValidationError) else [str(err)]
-            for text in texts:
+            for text in _texts(error.error):
                 problems.append({"row": number, "column": "", "message": text})
     return problems
 
 
+def _texts(error: Exception) -> list[str]:
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
 def _run(campaign: Any, user: Any, content: bytes, *, dry_run: bool) -> Any:
-    dataset = XLSX().create_dataset(content)
+    dataset = CalamineXLSX().create_dataset(content)
     resource = LedgerResource(campaign=campaign, user=user)
     return resource.import_data(dataset, dry_run=dry_run, user=user, raise_errors=False)
 

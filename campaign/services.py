@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from campaign import selectors
 from campaign.models import (
@@ -42,8 +43,9 @@ from campaign.models import (
 )
 from units.models import Notification, Unit
 from units.permissions import can_act_for_unit, can_oversee_unit
+from units.selectors import ACT, unit_scope_q
 from units.services import notification_send
-from units.transitions import check_transition, record_transition
+from units.transitions import check_transition, record_transition, record_transitions
 from units.types import AnyUser
 
 Item = RectificationItem
@@ -474,27 +476,74 @@ def item_create(
     **fields: Any,
 ) -> RectificationItem:
     """A unit files an item in its list (as a draft, until the list is submitted)."""
-    _require_act(actor, unit)
+    entry = {"unit": unit, "problem": problem, "deadline": deadline, **fields}
+    return items_file(campaign=campaign, actor=actor, entries=[entry], source_object=source_object)[
+        0
+    ]
+
+
+def items_file_check(*, campaign: Campaign, actor: AnyUser, units: Sequence[Unit]) -> None:
+    """May `actor` file items for these units in this campaign now? (One query at most.)"""
+    unit_ids = {unit.pk for unit in units}
+    if len(unit_ids) == 1:
+        _require_act(actor, units[0])
+    elif Unit.objects.filter(
+        unit_scope_q(user=actor, codename=ACT), pk__in=unit_ids
+    ).count() != len(unit_ids):
+        raise PermissionDenied(_("You may not act for this unit."))
     if campaign.status != Campaign.Status.ACTIVE:
         raise ValidationError(_("The campaign is not under way; items cannot be added."))
-    cleaned = _clean_item_fields({"problem": problem, "deadline": deadline, **fields})
+
+
+def items_file(
+    *,
+    campaign: Campaign,
+    actor: AnyUser,
+    entries: Sequence[dict[str, Any]],
+    source_object: Any = None,
+) -> list[RectificationItem]:
+    """Units file items in their lists: drafts, each with its history row and its transition.
+
+    Each entry holds `unit`, `problem`, `deadline` and any other editable item field. Set
+    based, so that a ledger import of 20 000 rows goes in within seconds: one query checks
+    that the actor may act for every unit named, then the items, their history rows and their
+    transition records go in with one INSERT per thousand rows each. All or nothing.
+    """
+    if not entries:
+        return []
+    items_file_check(campaign=campaign, actor=actor, units=[entry["unit"] for entry in entries])
     extra: dict[str, Any] = {}
     if source_object is not None:
         extra = {
             "source_type": ContentType.objects.get_for_model(source_object),
             "source_id": source_object.pk,
         }
-    with transaction.atomic():
-        item = Item.objects.create(
-            campaign=campaign,
-            unit=unit,
-            status=Status.DRAFT,
-            created_by=_who(actor),
-            **cleaned,
-            **extra,
+    who = _who(actor)
+    items = []
+    for entry in entries:
+        fields = dict(entry)
+        unit = fields.pop("unit")
+        items.append(
+            Item(
+                campaign=campaign,
+                unit=unit,
+                status=Status.DRAFT,
+                created_by=who,
+                **_clean_item_fields(fields),
+                **extra,
+            )
         )
-        _record_item(item, "", actor)
-    return item
+    with transaction.atomic():
+        created = bulk_create_with_history(items, Item, batch_size=1000, default_user=who)
+        record_transitions(
+            record_model=RectificationTransition,
+            subject_field="item",
+            subjects=created,
+            from_status="",
+            to_status=Status.DRAFT,
+            actor=actor,
+        )
+    return created
 
 
 def item_update(*, item: RectificationItem, actor: AnyUser, **changes: Any) -> RectificationItem:

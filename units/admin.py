@@ -46,6 +46,7 @@ from units.models import (
     UnitTransition,
 )
 from units.resources import (
+    CalamineXLSX,
     PersonResource,
     ResponsibilityResource,
     UnitResource,
@@ -194,7 +195,7 @@ class GuardedImportForm(BaseImportForm):
 class ImportExportBase(ImportExportModelAdmin):
     """Excel and CSV only; resources see what the user sees; a failed confirm says so."""
 
-    import_formats = [XLSX, ExcelCSV]
+    import_formats = [CalamineXLSX, ExcelCSV]
     export_formats = [XLSX, CSV]
     to_encoding = "utf-8-sig"  # Excel reads a CSV as UTF-8 only when it starts with a BOM
     # All columns, always: the selectable-fields form labels them in English.

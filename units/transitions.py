@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import models
@@ -35,10 +35,39 @@ def record_transition(
     comment: str = "",
 ) -> models.Model:
     """Write the transition record (actor may be None for the system)."""
-    return record_model.objects.create(  # type: ignore[attr-defined]
-        **{subject_field: subject},
-        actor=actor if actor is not None and actor.is_authenticated else None,
+    return record_transitions(
+        record_model=record_model,
+        subject_field=subject_field,
+        subjects=[subject],
         from_status=from_status,
         to_status=to_status,
+        actor=actor,
         comment=comment,
+    )[0]
+
+
+def record_transitions(
+    *,
+    record_model: type[models.Model],
+    subject_field: str,
+    subjects: Sequence[models.Model],
+    from_status: str,
+    to_status: str,
+    actor: Any,
+    comment: str = "",
+) -> list[models.Model]:
+    """The same move of many subjects at once (an import): one INSERT per thousand records."""
+    who = actor if actor is not None and actor.is_authenticated else None
+    return record_model.objects.bulk_create(  # type: ignore[attr-defined,no-any-return]
+        [
+            record_model(
+                **{subject_field: subject},
+                actor=who,
+                from_status=from_status,
+                to_status=to_status,
+                comment=comment,
+            )
+            for subject in subjects
+        ],
+        batch_size=1000,
     )
