@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
-from django.db.models import F, IntegerField, Value
+from django.db.models import F, IntegerField, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -171,10 +172,24 @@ def digest_compile(*, period: Period) -> Digest:
 
 
 def digest_recipients() -> Any:
-    """Leaders and inspection staff: the people the digests are written for."""
+    """Leaders and inspection staff who see every unit: the people digests are written for.
+
+    A digest carries every unit's figures and names the units at the bottom, so it goes only
+    to those its page shows it to (Digest.objects.visible_to): a superuser or a holder of
+    view_all_units or oversee_all_units, directly or through a group. Someone in these groups
+    whose jurisdiction was narrowed to a subtree gets none.
+    """
+    everything = Permission.objects.filter(
+        content_type__app_label="units", codename__in=["view_all_units", "oversee_all_units"]
+    )
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__name__in=[roles.LEADERSHIP, roles.INSPECTION_STAFF])
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions__in=everything)
+            | Q(groups__permissions__in=everything)
+        )
         .distinct()
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from campaign.models import RectificationItem
 from complaints.models import Complaint
 from tests.campaign.conftest import campaign_start, item_drive
 from tests.complaints.conftest import ID_NUMBER, NAME, PHONE, complaint_drive
-from units import digests, tasks
+from units import digests, roles, tasks
 from units.models import Digest, JobRun, Notification
 
 D = datetime.date
@@ -115,6 +116,30 @@ def test_weekly_digest_counts_the_week_and_names_units_at_the_bottom(
     # A digest is about figures: no complainant identity ever appears in it.
     for text in (message.body, str(digest.sections)):
         assert NAME not in text and PHONE not in text and ID_NUMBER not in text
+
+
+@pytest.mark.django_db
+def test_whoever_sees_only_a_subtree_gets_no_digest(
+    busy_county, django_capture_on_commit_callbacks
+):
+    """The digest names every unit: a leader narrowed to one department is not told."""
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    cast = busy_county
+    Group.objects.get(name=roles.LEADERSHIP).permissions.remove(
+        Permission.objects.get(codename="view_all_units")
+    )
+    assign_perm("units.view_unit", cast.leader, cast.dept_a)
+    assert Digest.objects.visible_to(cast.leader).count() == 0  # the page agrees
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = digests.digest_send(kind=Digest.Kind.WEEKLY, today=D(2026, 11, 23))
+    assert sent == 1
+    assert list(
+        Notification.objects.filter(kind=Notification.Kind.DIGEST).values_list(
+            "recipient__username", flat=True
+        )
+    ) == ["officer"]
 
 
 @pytest.mark.django_db
