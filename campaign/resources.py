@@ -21,7 +21,6 @@ from import_export.fields import Field
 from campaign import selectors, services
 from campaign.models import Campaign, ProblemCategory, RectificationItem
 from units.models import Unit
-from units.permissions import can_act_for_unit
 from units.resources import (
     ChoiceWidget,
     DateWidget,
@@ -31,6 +30,7 @@ from units.resources import (
     cell_text,
     visible_units,
 )
+from units.selectors import units_actable_by
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -71,6 +71,11 @@ class CachedUnitWidget(ScopedWidget):
     def __init__(self) -> None:
         super().__init__()
         self._cache: dict[str, Unit | None] = {}
+
+    def prime(self, codes: set[str]) -> None:
+        """Look up every code of the file at once (a province file names thousands)."""
+        found = {unit.code: unit for unit in visible_units(self.user).filter(code__in=codes)}
+        self._cache.update({code: found.get(code) for code in codes})
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Unit | None:
         code = cell_text(value)
@@ -205,7 +210,18 @@ class LedgerResource(ZuofengResource):
         super().__init__(user=user, **kwargs)
         self.campaign = campaign
         self._new: list[RectificationItem] = []
-        self._may_act: dict[int, bool] = {}
+        self._may_act: set[int] = set()
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        super().before_import(dataset, **kwargs)
+        # Two queries for the whole file: the units it names, and those the importer acts for.
+        column = self.fields["unit"].column_name
+        codes = {cell_text(value) for value in dataset[column]} - {""}
+        self.fields["unit"].widget.prime(codes)
+        actor = kwargs.get("user") or self.user
+        self._may_act = set(
+            units_actable_by(user=actor).filter(code__in=codes).values_list("pk", flat=True)
+        )
 
     def skip_row(
         self, instance: Any, original: Any, row: Any, import_validation_errors: Any = None
@@ -219,12 +235,7 @@ class LedgerResource(ZuofengResource):
             super().save_instance(instance, is_create, row, **kwargs)
             return
         # Checked here so that the sheet's row is named; items_file checks again, at once.
-        unit_id = instance.unit.pk
-        if unit_id not in self._may_act:
-            self._may_act[unit_id] = can_act_for_unit(
-                kwargs.get("user") or self.user, instance.unit
-            )
-        if not self._may_act[unit_id]:
+        if instance.unit.pk not in self._may_act:
             raise ValidationError({"单位编码": _("You may not act for this unit.")})
         self._new.append(instance)
 

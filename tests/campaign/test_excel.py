@@ -201,3 +201,26 @@ def test_import_page_preview_then_confirm(cast, campaign, client_for):
         .status_code
         == 404
     )
+
+
+def test_the_queries_do_not_grow_with_the_units_a_file_names(cast, campaign):
+    """A province unit head's file names thousands of units: looked up together, not each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from guardian.shortcuts import assign_perm
+
+    from units.models import Unit
+
+    root = Unit.objects.get(depth=1)
+    assign_perm("units.act_for_unit", cast.head_a, root)
+    codes = list(Unit.objects.filter(status=Unit.Status.ACTIVE).values_list("code", flat=True))
+    assert len(codes) > 3
+    counts = []
+    # The first pass also loads the user's permissions (cached on the user for the second).
+    for named in (codes[:1], codes[:1], codes):
+        content = workbook([row(n, unit=named[n % len(named)]) for n in range(len(codes) * 3)])
+        with CaptureQueriesContext(connection) as queries:
+            result = run(campaign, cast.head_a, content, dry_run=True)
+        assert not result.has_errors() and not result.has_validation_errors()
+        counts.append(len(queries))
+    assert counts[1] == counts[2]
