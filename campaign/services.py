@@ -44,7 +44,7 @@ from campaign.models import (
 from units.models import Notification, Unit
 from units.permissions import can_act_for_unit, can_oversee_unit
 from units.selectors import ACT, unit_scope_q
-from units.services import notification_send
+from units.services import NoticeBatch, notification_send
 from units.transitions import check_transition, record_transition, record_transitions
 from units.types import AnyUser
 
@@ -1187,64 +1187,6 @@ def _windows(today: datetime.date) -> list[tuple[str, str, datetime.date, dateti
     ]
 
 
-class _NoticeBatch:
-    """What notification_send does, for many objects at once: one INSERT per batch.
-
-    The same rows (dedupe key, title, link) and the same e-mail task; a sweep over a
-    province would otherwise pay a statement, a commit and a broker publish per notice.
-    """
-
-    size = 2000
-
-    def __init__(self) -> None:
-        self.rows: list[Notification] = []
-        self.addressed = 0
-
-    def add(
-        self,
-        *,
-        recipients: Iterable[Any],
-        kind: str,
-        title: str,
-        url: str,
-        object_key: str,
-        deadline: datetime.date | None,
-    ) -> None:
-        for recipient in recipients:
-            if recipient is None or not recipient.is_active:
-                continue
-            self.rows.append(
-                Notification(
-                    recipient=recipient,
-                    kind=kind,
-                    title=title[:200],
-                    url=url,
-                    object_key=object_key,
-                    deadline=deadline,
-                    email_requested=True,
-                    dedupe_key=Notification.make_dedupe_key(
-                        kind=kind,
-                        object_key=object_key,
-                        deadline=deadline,
-                        recipient_id=recipient.pk,
-                    ),
-                )
-            )
-            self.addressed += 1
-        if len(self.rows) >= self.size:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        from units.jobs import enqueue_on_commit
-        from units.tasks import deliver_notification_emails
-
-        Notification.objects.bulk_create(self.rows, ignore_conflicts=True)
-        enqueue_on_commit(deliver_notification_emails, [row.dedupe_key for row in self.rows])
-        self.rows = []
-
-
 def reminders_sweep(*, today: datetime.date | None = None) -> int:
     """到期提醒 / 逾期提醒 for open items and missing deliverables; each sent once.
 
@@ -1255,7 +1197,7 @@ def reminders_sweep(*, today: datetime.date | None = None) -> int:
     """
     today = today or timezone.localdate()
     heads = selectors.unit_heads_lookup()
-    notices = _NoticeBatch()
+    notices = NoticeBatch()
     open_items = (
         Item.objects.exclude(status__in=[Status.DRAFT, Status.CLOSED])
         .filter(long_term=False, campaign__status=Campaign.Status.ACTIVE)

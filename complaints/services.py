@@ -35,8 +35,8 @@ from complaints.permissions import (
 )
 from units.models import Notification, Person, Unit
 from units.permissions import can_oversee_unit
-from units.services import notification_send
-from units.transitions import check_transition, record_transition
+from units.services import NoticeBatch, notification_send
+from units.transitions import check_transition, record_transition, record_transitions
 from units.types import AnyUser
 from units.workdays import add_working_days, due_soon_cutoff
 
@@ -179,10 +179,12 @@ def _notify_unit(
     include_in_charge: bool = False,
     object_suffix: str = "",
     recipients_of: dict[int, dict[str, list[Any]]] | None = None,
+    notices: NoticeBatch | None = None,
 ) -> None:
     """Tell the handling unit (and maybe its leaders in charge); e-mails go after commit.
 
-    A sweep passes `recipients_of` to look each unit's recipients up once.
+    A sweep passes `recipients_of` to look each unit's recipients up once, and `notices`
+    to write the notices in batches.
     """
     from complaints.selectors import unit_recipients
 
@@ -206,7 +208,7 @@ def _notify_unit(
     # The notice is written in the caller's transaction, with the move it reports: deferred
     # to after commit, a process dying in between (a worker killed mid-sweep) would leave a
     # claimed case whose notice is never sent. notification_send e-mails after commit.
-    notification_send(
+    (notices.add if notices is not None else notification_send)(
         recipients=recipients,
         kind=kind,
         title=title,
@@ -669,103 +671,110 @@ def extension_request_decide(
 def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     """Daily: reminders before deadlines, 督办 when overdue, 挂牌督办 when still overdue.
 
-    Each step claims its cases with a conditional UPDATE, so two sweeps running at once
-    move (and notify about) each case once; notification_send dedupes besides.
+    Escalations go a thousand cases at a time: one transaction locks them (skipping rows a
+    concurrent sweep holds), moves them with one UPDATE and writes their transition records
+    and notices in batches, so two sweeps at once move and notify each case once and a
+    sweep killed midway leaves no case moved without its record and notice.
     """
     today = today or timezone.localdate()
-    counts = {"reminded": 0, "supervised": 0, "listed": 0}
     handling = Complaint.objects.in_handling().filter(unit__isnull=False)
     # Looked up once per unit and per deadline, not once per case.
     recipients_of: dict[int, dict[str, list[Any]]] = {}
-    listing_due: dict[datetime.date, datetime.date] = {}
 
-    for complaint in handling.filter(
-        deadline__gte=today, deadline__lte=due_soon_cutoff(today)
-    ).select_related("unit"):
+    reminders = NoticeBatch()
+    soon = handling.filter(deadline__gte=today, deadline__lte=due_soon_cutoff(today))
+    reminded = 0
+    for complaint in soon.select_related("unit").iterator(chunk_size=2000):
         _notify_unit(
             complaint,
             kind=Notification.Kind.DUE_SOON,
             recipients_of=recipients_of,
+            notices=reminders,
             title=_("Complaint %(number)s is due on %(deadline)s")
             % {"number": complaint.number, "deadline": complaint.deadline},
         )
-        counts["reminded"] += 1
+        reminded += 1
+    reminders.flush()
 
-    now = timezone.now()
-    overdue_ids = list(
-        handling.filter(deadline__lt=today, supervision=Complaint.Supervision.NONE).values_list(
-            "pk", flat=True
-        )
+    supervised = _escalate(
+        handling.filter(deadline__lt=today, supervision=Complaint.Supervision.NONE),
+        to=Complaint.Supervision.SUPERVISED,
+        stamp="supervised_at",
+        comment=_("Overdue: marked for supervised handling (督办)."),
+        title=_("Reminder notice: complaint %(number)s is overdue and under supervised handling"),
+        suffix=":supervised",
+        recipients_of=recipients_of,
     )
-    for pk in overdue_ids:
-        with transaction.atomic():
-            claimed = Complaint.objects.filter(
-                pk=pk,
-                supervision=Complaint.Supervision.NONE,
-                status__in=Complaint.HANDLING_STATUSES,
-                deadline__lt=today,
-            ).update(supervision=Complaint.Supervision.SUPERVISED, supervised_at=now)
-            if not claimed:
-                continue
-            complaint = Complaint.objects.select_related("unit").get(pk=pk)
-            _record_supervision(complaint, _("Overdue: marked for supervised handling (督办)."))
-            _notify_unit(
-                complaint,
-                kind=Notification.Kind.REMINDER,
-                title=_(
-                    "Reminder notice: complaint %(number)s is overdue and under supervised handling"
-                )
-                % {"number": complaint.number},
-                include_in_charge=True,
-                object_suffix=":supervised",
-                recipients_of=recipients_of,
-            )
-            counts["supervised"] += 1
 
+    # 挂牌督办 a set number of working days after the deadline: worked out per deadline.
     listing_days = conf.listing_after_working_days()
-    candidates = handling.filter(
-        deadline__lt=today, supervision=Complaint.Supervision.SUPERVISED
-    ).values_list("pk", "deadline")
-    for pk, deadline in list(candidates):
-        if deadline is None:
-            continue
-        if deadline not in listing_due:
-            listing_due[deadline] = add_working_days(deadline, listing_days)
-        if listing_due[deadline] >= today:
-            continue
-        with transaction.atomic():
-            claimed = Complaint.objects.filter(
-                pk=pk,
-                supervision=Complaint.Supervision.SUPERVISED,
-                status__in=Complaint.HANDLING_STATUSES,
-            ).update(supervision=Complaint.Supervision.LISTED, listed_at=now)
-            if not claimed:
-                continue
-            complaint = Complaint.objects.select_related("unit").get(pk=pk)
-            _record_supervision(complaint, _("Still overdue: listed for supervision (挂牌督办)."))
-            _notify_unit(
-                complaint,
-                kind=Notification.Kind.REMINDER,
-                title=_("Reminder notice: complaint %(number)s is listed for supervision")
-                % {"number": complaint.number},
-                include_in_charge=True,
-                object_suffix=":listed",
-                recipients_of=recipients_of,
-            )
-            counts["listed"] += 1
-    return counts
-
-
-def _record_supervision(complaint: Complaint, comment: str) -> None:
-    record_transition(
-        record_model=ComplaintTransition,
-        subject_field="complaint",
-        subject=complaint,
-        from_status=complaint.status,
-        to_status=complaint.status,
-        actor=None,
-        comment=comment,
+    overdue = handling.filter(deadline__lt=today, supervision=Complaint.Supervision.SUPERVISED)
+    deadlines = overdue.order_by().values_list("deadline", flat=True).distinct()
+    due = [day for day in deadlines if day and add_working_days(day, listing_days) < today]
+    listed = _escalate(
+        overdue.filter(deadline__in=due),
+        to=Complaint.Supervision.LISTED,
+        stamp="listed_at",
+        comment=_("Still overdue: listed for supervision (挂牌督办)."),
+        title=_("Reminder notice: complaint %(number)s is listed for supervision"),
+        suffix=":listed",
+        recipients_of=recipients_of,
     )
+    return {"reminded": reminded, "supervised": supervised, "listed": listed}
+
+
+def _escalate(
+    cases: models.QuerySet[Complaint],
+    *,
+    to: str,
+    stamp: str,
+    comment: str,
+    title: str,
+    suffix: str,
+    recipients_of: dict[int, dict[str, list[Any]]],
+    chunk: int = 1000,
+) -> int:
+    """Move `cases` to supervision level `to`, a chunk per transaction; how many moved."""
+    moved = 0
+    now = timezone.now()
+    while True:
+        with transaction.atomic():
+            batch = list(
+                cases.select_for_update(skip_locked=True, of=("self",))
+                .select_related("unit")
+                .order_by("pk")[:chunk]
+            )
+            if not batch:
+                return moved
+            Complaint.objects.filter(pk__in=[c.pk for c in batch]).update(
+                supervision=to, **{stamp: now}
+            )
+            by_status: dict[str, list[Complaint]] = {}
+            for complaint in batch:
+                by_status.setdefault(complaint.status, []).append(complaint)
+            for status, subjects in by_status.items():
+                record_transitions(
+                    record_model=ComplaintTransition,
+                    subject_field="complaint",
+                    subjects=subjects,
+                    from_status=status,
+                    to_status=status,
+                    actor=None,
+                    comment=comment,
+                )
+            notices = NoticeBatch()
+            for complaint in batch:
+                _notify_unit(
+                    complaint,
+                    kind=Notification.Kind.REMINDER,
+                    title=title % {"number": complaint.number},
+                    include_in_charge=True,
+                    object_suffix=suffix,
+                    recipients_of=recipients_of,
+                    notices=notices,
+                )
+            notices.flush()
+            moved += len(batch)
 
 
 def complaint_follow_up(

@@ -452,37 +452,91 @@ def notification_send(
     twice inserts nothing new. Reminders and overdue notices also go by text message
     unless `sms` says otherwise. Returns the dedupe keys of the notices addressed.
     """
-    if sms is None:
-        sms = kind in (Notification.Kind.REMINDER, Notification.Kind.OVERDUE)
-    rows = [
-        Notification(
-            recipient=recipient,
-            kind=kind,
-            title=title[:200],
-            body=body,
-            url=url,
-            object_key=object_key,
-            deadline=deadline,
-            email_requested=email,
-            sms_requested=sms,
-            dedupe_key=Notification.make_dedupe_key(
-                kind=kind, object_key=object_key, deadline=deadline, recipient_id=recipient.pk
-            ),
-        )
-        for recipient in recipients
-        if recipient is not None and recipient.is_active
-    ]
-    if not rows:
-        return []
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    keys = [row.dedupe_key for row in rows]
-    if email or sms:
-        from units.jobs import enqueue_on_commit
-        from units.tasks import deliver_notification_emails
-
-        # If the broker is down the notices stay pending; notification_emails_drain sends them.
-        enqueue_on_commit(deliver_notification_emails, keys)
+    batch = NoticeBatch()
+    keys = batch.add(
+        recipients=recipients,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        object_key=object_key,
+        deadline=deadline,
+        email=email,
+        sms=sms,
+    )
+    batch.flush()
     return keys
+
+
+class NoticeBatch:
+    """notification_send for many objects at once (a sweep): one INSERT per two thousand.
+
+    The same rows, dedupe keys and delivery task as notification_send; call flush() in the
+    transaction whose changes the notices report.
+    """
+
+    size = 2000
+
+    def __init__(self) -> None:
+        self.rows: list[Notification] = []
+        self.deliver: list[str] = []
+        self.addressed = 0
+
+    def add(
+        self,
+        *,
+        recipients: Iterable[Any],
+        kind: str,
+        title: str,
+        body: str = "",
+        url: str = "",
+        object_key: str = "",
+        deadline: datetime.date | None = None,
+        email: bool = True,
+        sms: bool | None = None,
+    ) -> list[str]:
+        if sms is None:
+            sms = kind in (Notification.Kind.REMINDER, Notification.Kind.OVERDUE)
+        keys = []
+        for recipient in recipients:
+            if recipient is None or not recipient.is_active:
+                continue
+            key = Notification.make_dedupe_key(
+                kind=kind, object_key=object_key, deadline=deadline, recipient_id=recipient.pk
+            )
+            self.rows.append(
+                Notification(
+                    recipient=recipient,
+                    kind=kind,
+                    title=title[:200],
+                    body=body,
+                    url=url,
+                    object_key=object_key,
+                    deadline=deadline,
+                    email_requested=email,
+                    sms_requested=sms,
+                    dedupe_key=key,
+                )
+            )
+            keys.append(key)
+        if email or sms:
+            self.deliver.extend(keys)
+        self.addressed += len(keys)
+        if len(self.rows) >= self.size:
+            self.flush()
+        return keys
+
+    def flush(self) -> None:
+        if self.rows:
+            Notification.objects.bulk_create(self.rows, ignore_conflicts=True)
+        if self.deliver:
+            from units.jobs import enqueue_on_commit
+            from units.tasks import deliver_notification_emails
+
+            # If the broker is down the notices stay pending; notification_emails_drain
+            # sends them.
+            enqueue_on_commit(deliver_notification_emails, self.deliver)
+        self.rows, self.deliver = [], []
 
 
 def notification_emails_deliver(*, dedupe_keys: list[str]) -> int:
