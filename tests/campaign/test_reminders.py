@@ -47,6 +47,9 @@ def test_item_reminders_before_and_after_the_deadline(cast, make_item):
     services.reminders_sweep(today=datetime.date(2026, 3, 9))  # still overdue: no repeat
     overdue = Notification.objects.filter(kind="overdue", recipient=cast.head_a)
     assert overdue.count() == 1 and "逾期提醒" in overdue.get().title
+    # Overdue notices go by text message too, as every other overdue notice; due-soon ones not.
+    assert overdue.get().sms_requested
+    assert not Notification.objects.filter(kind="due_soon", sms_requested=True).exists()
     assert not Notification.objects.filter(title__contains="已销号的问题").exists()
     assert not Notification.objects.filter(title__contains="草稿问题").exists()
     assert not Notification.objects.filter(title__contains="长期坚持").exists()

@@ -141,3 +141,28 @@ def test_two_concurrent_sweeps_send_each_notice_once(seed_data, cast, make_compl
     assert Notification.objects.filter(kind=R).count() == 12
     for c in complaints:
         assert c.transitions.filter(comment__contains="督办").count() == 1
+
+
+@pytest.mark.django_db
+def test_escalation_goes_in_chunks_with_a_record_and_a_notice_for_each_case(
+    cast, make_complaint, django_capture_on_commit_callbacks, monkeypatch
+):
+    """More overdue cases than a chunk: every one moved once, with its record and notice."""
+    import functools
+
+    monkeypatch.setattr(services, "_escalate", functools.partial(services._escalate, chunk=2))
+    today = timezone.localdate()
+    cases = [make_complaint("assigned") for _ in range(5)] + [make_complaint("sent_back")]
+    for complaint in cases:
+        _set_deadline(complaint, today - datetime.timedelta(days=1))
+    assert _sweep(today, django_capture_on_commit_callbacks)["supervised"] == 6
+    assert set(
+        Complaint.objects.filter(pk__in=[c.pk for c in cases]).values_list("supervision", flat=True)
+    ) == {Complaint.Supervision.SUPERVISED}
+    for complaint in cases:
+        last = complaint.transitions.last()
+        assert "督办" in last.comment and last.from_status == last.to_status == complaint.status
+        assert last.actor is None
+    keys = Notification.objects.filter(kind=R, recipient=cast.head_a)
+    assert keys.count() == 6 and keys.filter(sms_requested=True).count() == 6
+    assert _sweep(today, django_capture_on_commit_callbacks)["supervised"] == 0
