@@ -262,19 +262,9 @@ class LedgerResource(ZuofengResource):
 
     @staticmethod
     def _entry(item: RectificationItem) -> dict[str, Any]:
+        """items_file's keywords for a new row: the editable fields, as update uses them."""
         return {
-            "unit": item.unit,
-            "problem": item.problem,
-            "deadline": item.deadline,
-            "list_kind": item.list_kind,
-            "level": item.level,
-            "source": item.source,
-            "category": item.category,
-            "measures": item.measures,
-            "target": item.target,
-            "responsible_person": item.responsible_person,
-            "responsible_leader": item.responsible_leader,
-            "long_term": bool(item.long_term),
+            name.removesuffix("_id"): getattr(item, name.removesuffix("_id")) for name in _EDITABLE
         }
 
     def get_queryset(self) -> QuerySet[RectificationItem]:

@@ -485,11 +485,8 @@ def item_create(
 def items_file_check(*, campaign: Campaign, actor: AnyUser, units: Sequence[Unit]) -> None:
     """May `actor` file items for these units in this campaign now? (One query at most.)"""
     unit_ids = {unit.pk for unit in units}
-    if len(unit_ids) == 1:
-        _require_act(actor, units[0])
-    elif Unit.objects.filter(
-        unit_scope_q(user=actor, codename=ACT), pk__in=unit_ids
-    ).count() != len(unit_ids):
+    acted_for = Unit.objects.filter(unit_scope_q(user=actor, codename=ACT), pk__in=unit_ids)
+    if acted_for.count() != len(unit_ids):
         raise PermissionDenied(_("You may not act for this unit."))
     if campaign.status != Campaign.Status.ACTIVE:
         raise ValidationError(_("The campaign is not under way; items cannot be added."))

@@ -25,8 +25,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.formats.base_formats import XLSX
@@ -276,21 +276,15 @@ class ChoiceWidget(widgets.Widget):
         super().__init__()
         self.choices = choices
         self.unknown = unknown
-        self._lookup: dict[str, str] = {}
-        self._language: str | None = None
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         text = cell_text(value)
-        if not text:
+        if not text or text in self.choices.values:
             return text
-        # Labels are translated strings: the lookup is built once per language, not per cell.
-        language = get_language()
-        if language != self._language:
-            by_label = {str(label): code for code, label in self.choices.choices}
-            self._lookup = by_label | {code: code for code in self.choices.values}
-            self._language = language
-        if text in self._lookup:
-            return self._lookup[text]
+        # Labels are looked up at call time: they are translated strings.
+        by_label = {str(label): code for code, label in self.choices.choices}
+        if text in by_label:
+            return by_label[text]
         raise ValueError(str(self.unknown) % {"value": text})
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
