@@ -13,6 +13,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +110,9 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("campaign:campaign_detail", args=[self.pk])
+
 
 class CampaignTransition(TransitionRecord):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="transitions")
@@ -179,6 +183,9 @@ class Deliverable(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("campaign:deliverable_detail", args=[self.pk])
+
 
 class Submission(models.Model):
     """报送: one unit's material for a deliverable."""
@@ -228,6 +235,9 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.deliverable}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaign:deliverable_detail", args=[self.deliverable_id])
 
     @property
     def is_late(self) -> bool:
@@ -279,6 +289,9 @@ class Inspection(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("campaign:inspection_detail", args=[self.pk])
+
 
 class Finding(models.Model):
     """发现问题: fed back to the unit head and turned into a rectification item."""
@@ -314,6 +327,11 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.description[:30]}"
+
+    def get_absolute_url(self) -> str:
+        return (
+            reverse("campaign:inspection_detail", args=[self.inspection_id]) + f"#finding-{self.pk}"
+        )
 
 
 class RectificationItemQuerySet(models.QuerySet["RectificationItem"]):
@@ -459,6 +477,9 @@ class RectificationItem(models.Model):
 
     def __str__(self) -> str:
         return self.problem[:40]
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaign:item_detail", args=[self.pk])
 
     @property
     def is_closed(self) -> bool:
@@ -611,6 +632,9 @@ class Circular(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaign:circular_detail", args=[self.pk])
 
 
 class CircularTransition(TransitionRecord):

@@ -12,6 +12,7 @@ import logging
 from enum import StrEnum
 
 import chinese_calendar
+from django.db.models import Case, CharField, Q, Value, When
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,20 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
 def due_soon_cutoff(today: datetime.date, days: int = DUE_SOON_WORKING_DAYS) -> datetime.date:
     """Deadlines on or before this date (and not past) show yellow: for filters in SQL."""
     return add_working_days(today, days)
+
+
+def light_case(*, today: datetime.date, active: Q, deadline: str = "deadline") -> Case:
+    """The deadline light in SQL (one calendar look-up for a whole list): "red" once past the
+    deadline, "yellow" within 3 working days of it, "green" otherwise while `active` holds,
+    "" when it does not (closed, long-term, no deadline). Pairs with units/_light.html."""
+    on = active & Q(**{f"{deadline}__isnull": False})
+    return Case(
+        When(on & Q(**{f"{deadline}__lt": today}), then=Value("red")),
+        When(on & Q(**{f"{deadline}__lte": due_soon_cutoff(today)}), then=Value("yellow")),
+        When(on, then=Value("green")),
+        default=Value(""),
+        output_field=CharField(),
+    )
 
 
 def traffic_light(
