@@ -116,8 +116,8 @@ def _seed_year(year: int, token_count: int, *, officer: Any, evaluator: Any) -> 
 
 def _seed_accountability(year: int, units: list[Unit], rng: random.Random, officer: Any) -> None:
     """A few 问责 records of the year, so deductions and a veto have evidence behind them."""
-    from complaints.models import AccountabilityAction
-    from complaints.services import accountability_action_record
+    from campaign.models import AccountabilityAction
+    from campaign.services import accountability_action_record
 
     K = AccountabilityAction.Kind
     picks = rng.sample(units, min(5, len(units)))

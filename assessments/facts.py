@@ -91,7 +91,7 @@ def _facts(model: type[models.Model], qs: QuerySet[Any], *, unit: Any, date: Any
 
 
 def accountability(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
-    model = get_fact_model("complaints", "AccountabilityAction")
+    model = get_fact_model("campaign", "AccountabilityAction")
     if model is None:
         return []
     qs = model._default_manager.filter(date__gte=ctx.start, date__lte=ctx.end)

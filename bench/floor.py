@@ -114,7 +114,7 @@ facts AS (
   UNION ALL
     SELECT r.id, COALESCE(a.unit_id, p.unit_id), a.id, a.date
     FROM rules r
-    JOIN complaints_accountabilityaction a ON r.parameter = '' OR a.kind = r.parameter
+    JOIN campaign_accountabilityaction a ON r.parameter = '' OR a.kind = r.parameter
         OR (r.parameter = 'serious' AND a.kind IN
             ('reassignment', 'party_discipline', 'government_sanction', 'judicial_referral'))
     LEFT JOIN units_person p ON p.id = a.person_id

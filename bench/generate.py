@@ -49,6 +49,7 @@ from assessments.models import (
 )
 from bench import texts
 from campaign.models import (
+    AccountabilityAction,
     Campaign,
     Circular,
     CircularMention,
@@ -60,7 +61,7 @@ from campaign.models import (
     Submission,
 )
 from complaints import identity as complaint_identity
-from complaints.models import AccountabilityAction, Complaint, ComplaintCategory
+from complaints.models import Complaint, ComplaintCategory
 from units import roles
 from units.models import AssessmentGroup, Person, Responsibility, Unit, UnitUserObjectPermission
 

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from campaign.models import (
+    AccountabilityAction,
     Campaign,
     Circular,
     CircularMention,
@@ -138,3 +139,9 @@ class CircularAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("campaign", "number", "title", "kind", "status", "published_at", "is_public")
     list_filter = ("kind", "status", "campaign")
     inlines = [MentionInline]
+
+
+@admin.register(AccountabilityAction)
+class AccountabilityActionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["date", "kind", "unit", "person", "document_number"]
+    list_filter = ["kind"]

@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history
 
 from campaign import selectors
 from campaign.models import (
+    AccountabilityAction,
     Campaign,
     CampaignTransition,
     Circular,
@@ -41,7 +42,7 @@ from campaign.models import (
     Submission,
     SubmissionTransition,
 )
-from units.models import Notification, Unit
+from units.models import Notification, Person, Unit
 from units.permissions import can_act_for_unit, can_oversee_unit
 from units.selectors import ACT, unit_scope_q
 from units.services import NoticeBatch, notification_send
@@ -935,10 +936,50 @@ def finding_add(*, inspection: Inspection, actor: AnyUser, data: FindingInput) -
     return finding
 
 
+def accountability_action_record(
+    *,
+    kind: str,
+    reason: str,
+    actor: AnyUser,
+    unit: Unit | None = None,
+    person: Person | None = None,
+    date: datetime.date | None = None,
+    document_number: str = "",
+    source: Any = None,
+) -> AccountabilityAction:
+    """Record 问责 against a unit and/or a person; inspection staff within their jurisdiction."""
+    if kind not in AccountabilityAction.Kind.values:
+        raise ValidationError({"kind": _("Unknown accountability type.")})
+    if unit is None and person is None:
+        raise ValidationError(_("Name the unit or the person held accountable."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("The reason is required.")})
+    target_unit = unit or (person.unit if person else None)
+    if not actor.has_perm("campaign.add_accountabilityaction") or (
+        target_unit is not None and not can_oversee_unit(actor, target_unit)
+    ):
+        raise PermissionDenied(_("You may not record accountability actions for this unit."))
+    extra: dict[str, Any] = {}
+    if source is not None:
+        extra = {
+            "source_type": ContentType.objects.get_for_model(source),
+            "source_id": source.pk,
+        }
+    with transaction.atomic():
+        return AccountabilityAction.objects.create(
+            kind=kind,
+            unit=unit,
+            person=person,
+            reason=reason.strip(),
+            date=date or timezone.localdate(),
+            document_number=document_number.strip(),
+            recorded_by=actor if actor.is_authenticated else None,
+            **extra,
+        )
+
+
 def warning_talk_record(*, inspection: Inspection, unit: Unit, actor: AnyUser, reason: str) -> Any:
     """效能告诫谈话 for a unit with many findings, recorded as an accountability action."""
-    from complaints.services import accountability_action_record
-
     reason = _required_text(reason, "reason", _("Give the reason."))
     return accountability_action_record(
         kind="warning_talk", unit=unit, source=inspection, reason=reason, actor=actor

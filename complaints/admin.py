@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from complaints.models import AccountabilityAction, Complaint, ComplaintCategory, IdentityReveal
+from complaints.models import Complaint, ComplaintCategory, IdentityReveal
 
 
 @admin.register(ComplaintCategory)
@@ -50,9 +50,3 @@ class ComplaintAdmin(ReadOnlyAdmin):
 class IdentityRevealAdmin(ReadOnlyAdmin):
     list_display = ["revealed_at", "user", "complaint", "reason"]
     list_select_related = ["user", "complaint"]
-
-
-@admin.register(AccountabilityAction)
-class AccountabilityActionAdmin(ReadOnlyAdmin):
-    list_display = ["date", "kind", "unit", "person", "document_number"]
-    list_filter = ["kind"]

@@ -11,9 +11,10 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from campaign.models import AccountabilityAction
 from complaints import conf
 from complaints.identity import Identity
-from complaints.models import AccountabilityAction, Complaint, ComplaintCategory
+from complaints.models import Complaint, ComplaintCategory
 from complaints.services import Upload
 from units.models import Unit
 from units.resources import check_xlsx_upload

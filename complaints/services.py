@@ -8,19 +8,19 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.models import AccountabilityAction
+from campaign.services import accountability_action_record
 from complaints import conf
 from complaints.identity import Identity
 from complaints.identity import decrypt as identity_decrypt
 from complaints.identity import encrypt as identity_encrypt
 from complaints.models import (
-    AccountabilityAction,
     Complaint,
     ComplaintAttachment,
     ComplaintCategory,
@@ -33,55 +33,12 @@ from complaints.permissions import (
     can_handle_complaint,
     can_view_identity,
 )
-from units.models import Notification, Person, Unit
+from units.models import Notification, Unit
 from units.permissions import can_oversee_unit
 from units.services import NoticeBatch, notification_send
 from units.transitions import check_transition, record_transition, record_transitions
 from units.types import AnyUser
 from units.workdays import add_working_days, due_soon_cutoff
-
-
-def accountability_action_record(
-    *,
-    kind: str,
-    reason: str,
-    actor: AnyUser,
-    unit: Unit | None = None,
-    person: Person | None = None,
-    date: datetime.date | None = None,
-    document_number: str = "",
-    source: models.Model | None = None,
-) -> AccountabilityAction:
-    """Record 问责 against a unit and/or a person; inspection staff within their jurisdiction."""
-    if kind not in AccountabilityAction.Kind.values:
-        raise ValidationError({"kind": _("Unknown accountability type.")})
-    if unit is None and person is None:
-        raise ValidationError(_("Name the unit or the person held accountable."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("The reason is required.")})
-    target_unit = unit or (person.unit if person else None)
-    if not actor.has_perm("complaints.add_accountabilityaction") or (
-        target_unit is not None and not can_oversee_unit(actor, target_unit)
-    ):
-        raise PermissionDenied(_("You may not record accountability actions for this unit."))
-    extra: dict[str, Any] = {}
-    if source is not None:
-        extra = {
-            "source_type": ContentType.objects.get_for_model(source),
-            "source_id": source.pk,
-        }
-    with transaction.atomic():
-        return AccountabilityAction.objects.create(
-            kind=kind,
-            unit=unit,
-            person=person,
-            reason=reason.strip(),
-            date=date or timezone.localdate(),
-            document_number=document_number.strip(),
-            recorded_by=actor if actor.is_authenticated else None,
-            **extra,
-        )
-
 
 # --- Complaints ---------------------------------------------------------------------------
 # Every move below re-reads the row under select_for_update, checks who acts, checks the

@@ -25,8 +25,8 @@ from assessments.models import (
     Indicator,
     RecognitionRule,
 )
-from complaints.models import AccountabilityAction
-from complaints.services import accountability_action_record
+from campaign.models import AccountabilityAction
+from campaign.services import accountability_action_record
 from tests.factories import UserFactory, make_unit
 from units import roles
 from units import services as unit_services

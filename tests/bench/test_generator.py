@@ -13,9 +13,9 @@ from django.db import transaction
 
 from assessments.models import Evaluation, RaterToken, SurveyAnswer
 from bench.generate import generate
-from campaign.models import RectificationItem
+from campaign.models import AccountabilityAction, RectificationItem
 from complaints.identity import decrypt
-from complaints.models import AccountabilityAction, Complaint
+from complaints.models import Complaint
 from units.models import Unit
 
 TODAY = datetime.date(2026, 11, 23)

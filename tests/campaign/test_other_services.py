@@ -12,6 +12,7 @@ from django_celery_beat.models import PeriodicTask
 
 from campaign import selectors, services, tasks
 from campaign.models import (
+    AccountabilityAction,
     Campaign,
     CampaignTransition,
     Circular,
@@ -23,7 +24,6 @@ from campaign.models import (
     Submission,
     SubmissionTransition,
 )
-from complaints.models import AccountabilityAction
 from units.models import Notification
 from units.transitions import InvalidTransition
 

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from campaign.models import AccountabilityAction
 from complaints import services
-from complaints.models import AccountabilityAction, Complaint, ComplaintTransition
+from complaints.models import Complaint, ComplaintTransition
 from complaints.services import tracking_code_normalise
 from units.models import Notification
 from units.transitions import InvalidTransition

@@ -259,7 +259,7 @@ def test_units_do_not_get_the_complainants_files(client_for, cast, category):
 
 
 def test_accountability_from_substantiated_complaint_via_page(client_for, cast, make_complaint):
-    from complaints.models import AccountabilityAction
+    from campaign.models import AccountabilityAction
 
     complaint = make_complaint("closed")
     url = _act(complaint.pk, "follow_up")
