@@ -1,7 +1,14 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from units.extensions import ShellAppConfig
 
-class AssessmentsConfig(AppConfig):
+
+class AssessmentsConfig(ShellAppConfig):
+    default = True
     name = "assessments"
     verbose_name = _("Annual assessment")
+
+    # How assessments plugs into the shell (units.extensions): its hooks, by dotted path.
+    nav_items = "assessments.nav.nav_items"
+    workspace_panels = "assessments.nav.workspace_panels"
+    demo = "assessments.demo.seed"

@@ -1,7 +1,16 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from units.extensions import ShellAppConfig
 
-class CampaignConfig(AppConfig):
+
+class CampaignConfig(ShellAppConfig):
+    default = True
     name = "campaign"
     verbose_name = _("Campaigns and rectification")
+
+    # How campaign plugs into the shell (units.extensions): its hooks, by dotted path.
+    nav_items = "campaign.nav.nav_items"
+    workspace_panels = "campaign.nav.workspace_panels"
+    digest_sections = "campaign.nav.digest_sections"
+    digest_backlog = "campaign.nav.digest_backlog"
+    demo = "campaign.demo.seed"

@@ -1,7 +1,7 @@
 """Leadership digests (周检查、月点评、季小结): compile a period's figures once, notify leaders.
 
-The figures come from the apps through `units.extensions` hooks, so the shell does not
-import them: each app's `nav.py` may define
+The figures come from the apps through the hooks their AppConfig declares
+(units.extensions), so the shell does not import them:
 
 - `digest_sections(*, period: Period) -> list[dict]`: titled lines of figures, each
   `{"label", "value", "previous", "url"}` (previous is the same figure one period earlier,
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from units import extensions, roles
 from units.models import Digest, Notification, Unit
-from units.services import notification_send
+from units.notifications import notification_send
 
 BOTTOM_UNITS = 5
 

@@ -3,6 +3,9 @@
 A publish is tried once with short timeouts; if the broker is down the caller carries on
 and the work waits in its outbox (for e-mail: Notification rows not yet e-mailed), which a
 periodic task drains once the broker is back.
+
+A service enqueues by the task's name (`enqueue_on_commit("units.tasks.x", ...)`), so the
+tasks module imports the services and not the other way round.
 """
 
 from __future__ import annotations
@@ -20,8 +23,25 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 
+def registered_task(name: str) -> Any:
+    """The Celery task registered under `name` ("<app>.tasks.<function>").
+
+    Services name the task they enqueue instead of importing their tasks module, which
+    imports the services (tasks → services, never back). The registry is filled by Celery's
+    autodiscovery of every installed app's `tasks` module, which a worker runs at start and
+    a web process on its first enqueue.
+    """
+    from celery import current_app
+
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
+
+
 def enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
-    """Publish `task` once; on a broker failure log it and return False instead of raising."""
+    """Publish `task` (a task or its name) once; on a broker failure log it and return False."""
+    if isinstance(task, str):
+        task = registered_task(task)
     try:
         task.apply_async(args=args, kwargs=kwargs, retry=False)
     except Exception:
@@ -31,6 +51,7 @@ def enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
 
 
 def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
+    """enqueue() once the current transaction commits (immediately outside one)."""
     transaction.on_commit(lambda: enqueue(task, *args, **kwargs))
 
 

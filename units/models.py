@@ -1,7 +1,8 @@
 """The organisation: units in a tree, assessment groups, people and their responsibilities.
 
-Also the shared pieces every app builds on: the transition record, the working-day
-calendar's override table and in-app notifications.
+Also the shared pieces every app builds on: the scoping rule (`unit_scope_q`, re-exported
+by units.selectors), the transition record, the working-day calendar's override table and
+in-app notifications.
 """
 
 from __future__ import annotations
@@ -44,8 +45,6 @@ class UnitQuerySet(MP_NodeQuerySet):
 
     def visible_to(self, user: AnyUser) -> UnitQuerySet:
         """Units the user may read: a grant on a unit covers its whole subtree."""
-        from units.selectors import unit_scope_q
-
         return self.filter(unit_scope_q(user=user))
 
 
@@ -156,6 +155,67 @@ class UnitGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("Unit group permission")
         verbose_name_plural = _("Unit group permission")
+
+
+# --- Scoping: the one rule every app reuses ------------------------------------------------
+# It lives with the permission tables it reads so that the managers above (and Digest's)
+# can use it without importing selectors; units.selectors re-exports it for everyone else.
+# A permission on a unit covers the unit's whole subtree; the global permissions
+# (`units.view_all_units`, `units.oversee_all_units`) cover everything.
+
+VIEW = "view_unit"
+ACT = "act_for_unit"
+OVERSEE = "oversee_unit"
+_GLOBAL = {VIEW: "units.view_all_units", OVERSEE: "units.oversee_all_units"}
+_NOTHING = Q(pk__in=[])
+
+
+def granted_unit_paths(*, user: AnyUser, codenames: tuple[str, ...]) -> list[str]:
+    """Paths of units on which the user holds one of `codenames`, directly or via a group."""
+    user_paths = UnitUserObjectPermission.objects.filter(
+        user_id=user.pk,  # type: ignore[misc]
+        permission__codename__in=codenames,
+        permission__content_type__app_label="units",
+    ).values_list("content_object__path", flat=True)
+    group_paths = UnitGroupObjectPermission.objects.filter(
+        group__user=user.pk,
+        permission__codename__in=codenames,
+        permission__content_type__app_label="units",
+    ).values_list("content_object__path", flat=True)
+    paths = sorted(set(user_paths.union(group_paths)))
+    # Drop paths already covered by an ancestor's grant to keep the OR short.
+    roots: list[str] = []
+    for path in paths:
+        if not roots or not path.startswith(roots[-1]):
+            roots.append(path)
+    return roots
+
+
+def unit_scope_q(*, user: AnyUser, codename: str = VIEW, prefix: str = "") -> Q:
+    """A Q on Unit (or on a model reaching Unit through `prefix`, e.g. "unit__")."""
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    global_perm = _GLOBAL.get(codename)
+    if user.is_superuser or (global_perm and user.has_perm(global_perm)):  # type: ignore[union-attr]
+        return Q()
+    if codename == VIEW:
+        if user.has_perm(_GLOBAL[OVERSEE]):  # type: ignore[union-attr]
+            return Q()
+        # Whoever may act for or oversee a unit may also read it.
+        paths = granted_unit_paths(user=user, codenames=(VIEW, ACT, OVERSEE))
+    else:
+        paths = granted_unit_paths(user=user, codenames=(codename,))
+    if not paths:
+        return _NOTHING
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{prefix}path__startswith": path})
+    return q
+
+
+def user_sees_all_units(*, user: AnyUser) -> bool:
+    # unit_scope_q returns the empty Q exactly when nothing is filtered out.
+    return unit_scope_q(user=user) == Q()
 
 
 class Person(models.Model):
@@ -485,8 +545,6 @@ class JobRun(models.Model):
 class DigestQuerySet(models.QuerySet["Digest"]):
     def visible_to(self, user: Any) -> DigestQuerySet:
         """Digests cover the whole jurisdiction: only those who see every unit read them."""
-        from units.selectors import user_sees_all_units
-
         return self if user_sees_all_units(user=user) else self.none()
 
 

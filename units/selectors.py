@@ -1,76 +1,29 @@
-"""Reads for the organisation, above all the one scoping rule every app reuses.
+"""Reads for the organisation, and the one scoping rule every app reuses.
 
 A permission on a unit covers the unit's whole subtree. Global permissions
-(`units.view_all_units`, `units.oversee_all_units`) cover everything.
+(`units.view_all_units`, `units.oversee_all_units`) cover everything. The rule itself
+(`unit_scope_q`, the codenames, `granted_unit_paths`, `user_sees_all_units`) is defined next
+to the permission tables in units.models, so that the models' `visible_to` managers need not
+import this module; it is re-exported here, where every app looks for it.
 """
 
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from units.models import (
+from units.models import (  # the scoping rule is re-exported: this is where apps find it
+    ACT,
+    OVERSEE,
+    VIEW,  # noqa: F401
     Notification,
     Person,
     Responsibility,
     Unit,
-    UnitGroupObjectPermission,
-    UnitUserObjectPermission,
+    granted_unit_paths,  # noqa: F401
+    unit_scope_q,
+    user_sees_all_units,  # noqa: F401
 )
 from units.types import AnyUser
-
-VIEW = "view_unit"
-ACT = "act_for_unit"
-OVERSEE = "oversee_unit"
-_GLOBAL = {VIEW: "units.view_all_units", OVERSEE: "units.oversee_all_units"}
-_NOTHING = Q(pk__in=[])
-
-
-def granted_unit_paths(*, user: AnyUser, codenames: tuple[str, ...]) -> list[str]:
-    """Paths of units on which the user holds one of `codenames`, directly or via a group."""
-    user_paths = UnitUserObjectPermission.objects.filter(
-        user_id=user.pk,  # type: ignore[misc]
-        permission__codename__in=codenames,
-        permission__content_type__app_label="units",
-    ).values_list("content_object__path", flat=True)
-    group_paths = UnitGroupObjectPermission.objects.filter(
-        group__user=user.pk,
-        permission__codename__in=codenames,
-        permission__content_type__app_label="units",
-    ).values_list("content_object__path", flat=True)
-    paths = sorted(set(user_paths.union(group_paths)))
-    # Drop paths already covered by an ancestor's grant to keep the OR short.
-    roots: list[str] = []
-    for path in paths:
-        if not roots or not path.startswith(roots[-1]):
-            roots.append(path)
-    return roots
-
-
-def unit_scope_q(*, user: AnyUser, codename: str = VIEW, prefix: str = "") -> Q:
-    """A Q on Unit (or on a model reaching Unit through `prefix`, e.g. "unit__")."""
-    if not user.is_authenticated or not user.is_active:
-        return _NOTHING
-    global_perm = _GLOBAL.get(codename)
-    if user.is_superuser or (global_perm and user.has_perm(global_perm)):  # type: ignore[union-attr]
-        return Q()
-    if codename == VIEW:
-        if user.has_perm(_GLOBAL[OVERSEE]):  # type: ignore[union-attr]
-            return Q()
-        # Whoever may act for or oversee a unit may also read it.
-        paths = granted_unit_paths(user=user, codenames=(VIEW, ACT, OVERSEE))
-    else:
-        paths = granted_unit_paths(user=user, codenames=(codename,))
-    if not paths:
-        return _NOTHING
-    q = Q()
-    for path in paths:
-        q |= Q(**{f"{prefix}path__startswith": path})
-    return q
-
-
-def user_sees_all_units(*, user: AnyUser) -> bool:
-    # unit_scope_q returns the empty Q exactly when nothing is filtered out.
-    return unit_scope_q(user=user) == Q()
 
 
 def units_visible_to(*, user: AnyUser) -> QuerySet[Unit]:

@@ -1,17 +1,18 @@
-"""Every write to the organisation, and the shared notification service."""
+"""Every write to the organisation: units, people, responsibilities and their grants.
+
+The shared notification service lives in units.notifications; its names are re-exported
+here, where the apps have always found them.
+"""
 
 from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -25,11 +26,20 @@ from units.models import (
     Person,
     Responsibility,
     Unit,
-    UnitTransition,
     UnitUserObjectPermission,
 )
+from units.notifications import (  # noqa: F401 (re-exported: apps send through units.services)
+    NoticeBatch,
+    notification_emails_deliver,
+    notification_emails_drain,
+    notification_mark_read,
+    notification_send,
+    notification_sms_deliver,
+    notifications_deliver,
+    notifications_mark_all_read,
+)
 from units.selectors import ACT, VIEW
-from units.transitions import check_transition, record_transition
+from units.transitions import transition
 from units.types import AnyUser
 
 logger = logging.getLogger(__name__)
@@ -124,14 +134,7 @@ def unit_move(*, unit: Unit, new_parent: Unit, actor: AnyUser | None = None) -> 
 
 
 def _unit_set_status(*, unit: Unit, target: str, actor: AnyUser | None, comment: str) -> Unit:
-    with transaction.atomic():
-        locked = Unit.objects.select_for_update().get(pk=unit.pk)
-        check_transition(
-            transitions=Unit.TRANSITIONS,
-            current=locked.status,
-            target=target,
-            labels=Unit.Status.choices,
-        )
+    def check(locked: Unit) -> None:
         if target == Unit.Status.ARCHIVED and Unit.objects.get_children(locked).active().exists():
             raise ValidationError(
                 _("The unit still has active sub-units; archive or move them first.")
@@ -142,19 +145,8 @@ def _unit_set_status(*, unit: Unit, target: str, actor: AnyUser | None, comment:
                 raise ValidationError(
                     _("The parent unit is archived; this unit cannot be restored on its own.")
                 )
-        from_status = locked.status
-        locked.status = target
-        locked.save(update_fields=["status", "updated_at"])
-        record_transition(
-            record_model=UnitTransition,
-            subject_field="unit",
-            subject=locked,
-            from_status=from_status,
-            to_status=target,
-            actor=actor,
-            comment=comment,
-        )
-    return locked
+
+    return transition(unit, target=target, actor=actor, comment=comment, check=check)
 
 
 def unit_archive(*, unit: Unit, actor: AnyUser | None, comment: str = "") -> Unit:
@@ -429,216 +421,3 @@ def staff_jurisdiction_grant(*, user: Any, unit: Unit, actor: AnyUser | None = N
     from guardian.shortcuts import assign_perm
 
     assign_perm("units.oversee_unit", user, unit)
-
-
-# --- Notifications ------------------------------------------------------------------------
-
-
-def notification_send(
-    *,
-    recipients: Iterable[Any],
-    kind: str,
-    title: str,
-    body: str = "",
-    url: str = "",
-    object_key: str = "",
-    deadline: datetime.date | None = None,
-    email: bool = True,
-    sms: bool | None = None,
-) -> list[str]:
-    """Send an in-app notice (and an e-mail after commit), at most once per dedupe key.
-
-    The key is (object, deadline, kind, recipient): a retried task or a schedule that fires
-    twice inserts nothing new. Reminders and overdue notices also go by text message
-    unless `sms` says otherwise. Returns the dedupe keys of the notices addressed.
-    """
-    batch = NoticeBatch()
-    keys = batch.add(
-        recipients=recipients,
-        kind=kind,
-        title=title,
-        body=body,
-        url=url,
-        object_key=object_key,
-        deadline=deadline,
-        email=email,
-        sms=sms,
-    )
-    batch.flush()
-    return keys
-
-
-class NoticeBatch:
-    """notification_send for many objects at once (a sweep): one INSERT per two thousand.
-
-    The same rows, dedupe keys and delivery task as notification_send; call flush() in the
-    transaction whose changes the notices report.
-    """
-
-    size = 2000
-
-    def __init__(self) -> None:
-        self.rows: list[Notification] = []
-        self.deliver: list[str] = []
-        self.addressed = 0
-
-    def add(
-        self,
-        *,
-        recipients: Iterable[Any],
-        kind: str,
-        title: str,
-        body: str = "",
-        url: str = "",
-        object_key: str = "",
-        deadline: datetime.date | None = None,
-        email: bool = True,
-        sms: bool | None = None,
-    ) -> list[str]:
-        if sms is None:
-            sms = kind in (Notification.Kind.REMINDER, Notification.Kind.OVERDUE)
-        keys = []
-        for recipient in recipients:
-            if recipient is None or not recipient.is_active:
-                continue
-            key = Notification.make_dedupe_key(
-                kind=kind, object_key=object_key, deadline=deadline, recipient_id=recipient.pk
-            )
-            self.rows.append(
-                Notification(
-                    recipient=recipient,
-                    kind=kind,
-                    title=title[:200],
-                    body=body,
-                    url=url,
-                    object_key=object_key,
-                    deadline=deadline,
-                    email_requested=email,
-                    sms_requested=sms,
-                    dedupe_key=key,
-                )
-            )
-            keys.append(key)
-        if email or sms:
-            self.deliver.extend(keys)
-        self.addressed += len(keys)
-        if len(self.rows) >= self.size:
-            self.flush()
-        return keys
-
-    def flush(self) -> None:
-        if self.rows:
-            Notification.objects.bulk_create(self.rows, ignore_conflicts=True)
-        if self.deliver:
-            from units.jobs import enqueue_on_commit
-            from units.tasks import deliver_notification_emails
-
-            # If the broker is down the notices stay pending; notification_emails_drain
-            # sends them.
-            enqueue_on_commit(deliver_notification_emails, self.deliver)
-        self.rows, self.deliver = [], []
-
-
-def notification_emails_deliver(*, dedupe_keys: list[str]) -> int:
-    """E-mail the notices not yet e-mailed; a row lock makes concurrent runs send once."""
-    sent = 0
-    pending = Notification.objects.filter(
-        dedupe_key__in=dedupe_keys, email_requested=True, emailed_at__isnull=True
-    ).values_list("pk", flat=True)
-    for pk in list(pending):
-        with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient")
-                .filter(pk=pk, emailed_at__isnull=True)
-                .first()
-            )
-            if notification is None:
-                continue
-            address = notification.recipient.email
-            if address:
-                link = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
-                message = "\n\n".join(part for part in (notification.body, link) if part)
-                send_mail(
-                    subject=notification.title,
-                    message=message or notification.title,
-                    from_email=None,
-                    recipient_list=[address],
-                )
-                sent += 1
-            notification.emailed_at = timezone.now()
-            notification.save(update_fields=["emailed_at"])
-    return sent
-
-
-def notification_sms_deliver(*, dedupe_keys: list[str]) -> int:
-    """Text the notices not yet texted to recipients with a mobile number; sent once."""
-    from units.sms import get_backend
-
-    sent = 0
-    backend = get_backend()
-    pending = Notification.objects.filter(
-        dedupe_key__in=dedupe_keys, sms_requested=True, smsed_at__isnull=True
-    ).values_list("pk", flat=True)
-    for pk in list(pending):
-        with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient__person")
-                .filter(pk=pk, smsed_at__isnull=True)
-                .first()
-            )
-            if notification is None:
-                continue
-            person = getattr(notification.recipient, "person", None)
-            phone = person.phone if person is not None else ""
-            if phone:
-                # Short, with the deadline: the link is in the in-app notice and the e-mail.
-                backend.send(
-                    phone=phone, text=f"【{settings.ZUOFENG_SITE_NAME}】{notification.title}"
-                )
-                sent += 1
-            notification.smsed_at = timezone.now()
-            notification.save(update_fields=["smsed_at"])
-    return sent
-
-
-def notifications_deliver(*, dedupe_keys: list[str]) -> int:
-    """E-mail and text the given notices (each channel at most once per notice)."""
-    return notification_emails_deliver(dedupe_keys=dedupe_keys) + notification_sms_deliver(
-        dedupe_keys=dedupe_keys
-    )
-
-
-def notification_emails_drain(*, older_than_seconds: int = 60, batch: int = 500) -> int:
-    """Send e-mails and texts whose enqueue was lost (broker down, worker crash); periodic."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
-    email_keys = list(
-        Notification.objects.filter(
-            email_requested=True, emailed_at__isnull=True, created_at__lt=cutoff
-        )
-        .order_by("created_at")
-        .values_list("dedupe_key", flat=True)[:batch]
-    )
-    sms_keys = list(
-        Notification.objects.filter(
-            sms_requested=True, smsed_at__isnull=True, created_at__lt=cutoff
-        )
-        .order_by("created_at")
-        .values_list("dedupe_key", flat=True)[:batch]
-    )
-    return (notification_emails_deliver(dedupe_keys=email_keys) if email_keys else 0) + (
-        notification_sms_deliver(dedupe_keys=sms_keys) if sms_keys else 0
-    )
-
-
-def notification_mark_read(*, notification: Notification) -> None:
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-
-
-def notifications_mark_all_read(*, user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )

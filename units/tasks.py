@@ -2,14 +2,16 @@
 
 from celery import shared_task
 
-from units import services
+from units import notifications, services
+from units.digests import digest_send
 from units.jobs import record_run
+from units.models import Digest
 
 
 @shared_task(acks_late=True)
 def deliver_notification_emails(dedupe_keys: list[str]) -> int:
     """E-mail (and, for urgent notices, text) the given notices; safe to run twice."""
-    return services.notifications_deliver(dedupe_keys=dedupe_keys)
+    return notifications.notifications_deliver(dedupe_keys=dedupe_keys)
 
 
 @shared_task(acks_late=True)
@@ -23,16 +25,13 @@ def sync_responsibilities() -> int:
 @record_run("units.drain_notification_emails")
 def drain_notification_emails() -> int:
     """Every few minutes: e-mail the notices whose delivery task never ran."""
-    return services.notification_emails_drain()
+    return notifications.notification_emails_drain()
 
 
 @shared_task(acks_late=True)
 @record_run("units.send_weekly_digest")
 def send_weekly_digest() -> int:
     """Mondays: 周检查 for last week to leaders and inspection staff (once per period)."""
-    from units.digests import digest_send
-    from units.models import Digest
-
     return digest_send(kind=Digest.Kind.WEEKLY)
 
 
@@ -40,9 +39,6 @@ def send_weekly_digest() -> int:
 @record_run("units.send_monthly_digest")
 def send_monthly_digest() -> int:
     """First of the month: 月点评 for last month."""
-    from units.digests import digest_send
-    from units.models import Digest
-
     return digest_send(kind=Digest.Kind.MONTHLY)
 
 
@@ -50,7 +46,4 @@ def send_monthly_digest() -> int:
 @record_run("units.send_quarterly_digest")
 def send_quarterly_digest() -> int:
     """First day of a quarter: 季小结 for the last quarter."""
-    from units.digests import digest_send
-    from units.models import Digest
-
     return digest_send(kind=Digest.Kind.QUARTERLY)

@@ -6,14 +6,14 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from units import two_factor
-from units.management.commands.seed_demo import _refuse_in_production
+from units.demo import refuse_in_production
 
 
 class Command(BaseCommand):
     help = "打印演示账号（admin、jiwei）当前的二次验证码（仅限演示环境）。"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        _refuse_in_production()
+        refuse_in_production()
         self.stdout.write(two_factor.demo_current_code())
         self.stderr.write(
             _(
