@@ -24,17 +24,16 @@ from campaign.models import (
     RectificationTransition,
     Submission,
 )
+from units.admin_base import ReadOnlyAdmin
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyInline(admin.TabularInline):
+    """An inline as read-only as units.admin_base.ReadOnlyAdmin (its very permission checks)."""
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    extra = 0
+    has_add_permission = ReadOnlyAdmin.has_add_permission
+    has_change_permission = ReadOnlyAdmin.has_change_permission
+    has_delete_permission = ReadOnlyAdmin.has_delete_permission
 
 
 @admin.register(ProblemCategory)
@@ -73,21 +72,21 @@ class CampaignAdmin(admin.ModelAdmin):
         return False
 
 
-class TransitionInline(ReadOnlyMixin, admin.TabularInline):
+class TransitionInline(ReadOnlyInline):
     model = RectificationTransition
     extra = 0
     fields = ("created_at", "actor", "from_status", "to_status", "comment")
     readonly_fields = fields
 
 
-class ProgressInline(ReadOnlyMixin, admin.TabularInline):
+class ProgressInline(ReadOnlyInline):
     model = ProgressUpdate
     extra = 0
     fields = ("created_at", "author", "text", "attachment", "is_closure_evidence")
     readonly_fields = fields
 
 
-class ExtensionInline(ReadOnlyMixin, admin.TabularInline):
+class ExtensionInline(ReadOnlyInline):
     model = ExtensionRequest
     extra = 0
     fields = (
@@ -102,7 +101,7 @@ class ExtensionInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(RectificationItem)
-class RectificationItemAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RectificationItemAdmin(ReadOnlyAdmin):
     list_display = ("pk", "unit", "problem", "level", "source", "deadline", "status")
     list_filter = ("status", "level", "list_kind", "source", "campaign")
     search_fields = ("problem", "unit__name", "unit__code")
@@ -111,37 +110,37 @@ class RectificationItemAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ("deliverable", "unit", "status", "submitted_at")
     list_filter = ("status", "deliverable__campaign")
     list_select_related = ("deliverable", "unit")
 
 
-class FindingInline(ReadOnlyMixin, admin.TabularInline):
+class FindingInline(ReadOnlyInline):
     model = Finding
     extra = 0
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class InspectionAdmin(ReadOnlyAdmin):
     list_display = ("date", "kind", "team", "campaign")
     list_filter = ("kind", "campaign")
     inlines = [FindingInline]
 
 
-class MentionInline(ReadOnlyMixin, admin.TabularInline):
+class MentionInline(ReadOnlyInline):
     model = CircularMention
     extra = 0
 
 
 @admin.register(Circular)
-class CircularAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CircularAdmin(ReadOnlyAdmin):
     list_display = ("campaign", "number", "title", "kind", "status", "published_at", "is_public")
     list_filter = ("kind", "status", "campaign")
     inlines = [MentionInline]
 
 
 @admin.register(AccountabilityAction)
-class AccountabilityActionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AccountabilityActionAdmin(ReadOnlyAdmin):
     list_display = ["date", "kind", "unit", "person", "document_number"]
     list_filter = ["kind"]

@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import (
+    ITEM_COLUMNS,
+    AccountabilityAction,
     Campaign,
     Circular,
     CircularMention,
@@ -16,7 +18,7 @@ from campaign.models import (
     ProblemCategory,
     RectificationItem,
 )
-from units.models import Unit
+from units.models import Person, Unit
 from units.resources import check_xlsx_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -108,19 +110,7 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = RectificationItem
-        fields = [
-            "list_kind",
-            "level",
-            "source",
-            "category",
-            "problem",
-            "measures",
-            "target",
-            "responsible_person",
-            "responsible_leader",
-            "deadline",
-            "long_term",
-        ]
+        fields = list(ITEM_COLUMNS)  # the one declaration of what a unit fills in
         widgets = {
             "deadline": DATE,
             "problem": forms.Textarea(attrs={"rows": 3}),
@@ -208,9 +198,9 @@ class LedgerFilterForm(forms.Form):
         required=False,
         choices=[
             ("", _("All")),
-            ("red", _("Past deadline")),
-            ("yellow", _("Due within 3 working days")),
-            ("green", _("On track")),
+            ("red", _("Red light")),
+            ("yellow", _("Yellow light")),
+            ("green", _("On schedule")),
         ],
     )
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"), required=False)
@@ -352,3 +342,69 @@ class ImportForm(forms.Form):
 
 class DueDateForm(forms.Form):
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
+
+
+class AccountabilityForm(forms.Form):
+    """问责 from a finding: against its unit, or a named cadre of that unit."""
+
+    finding = forms.ModelChoiceField(queryset=Finding.objects.none(), label=_("Finding"))
+    kind = forms.ChoiceField(
+        label=_("Accountability type"), choices=AccountabilityAction.Kind.choices
+    )
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        label=_("Person held accountable"),
+        required=False,
+        help_text=_("Leave empty to hold the unit accountable."),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    document_number = forms.CharField(label=_("Document number"), max_length=64, required=False)
+    date = forms.DateField(label=_("Date of decision"), widget=DATE, required=False)
+
+    def __init__(self, *args: Any, findings: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["finding"].queryset = findings  # type: ignore[attr-defined]
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        self.fields["person"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda p: f"{p.name}（{p.unit}{' · ' + p.title if p.title else ''}）"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        finding, person = data.get("finding"), data.get("person")
+        if finding is not None and person is not None and person.unit_id != finding.unit_id:
+            self.add_error("person", _("Choose a cadre of the unit the finding concerns."))
+        return data
+
+
+class CampaignCloseForm(forms.Form):
+    """Closing a campaign: its open items stay on its ledger, or move to one under way."""
+
+    KEEP, CARRY = "keep", "carry"
+    open_items = forms.ChoiceField(
+        label=_("Open items"),
+        widget=forms.RadioSelect,
+        initial=KEEP,
+        choices=[
+            (KEEP, _("Keep them on this campaign's ledger, to be worked off and closed here")),
+            (CARRY, _("Carry them into another campaign under way")),
+        ],
+    )
+    carry_into = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(), label=_("Campaign to carry them into"), required=False
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, campaigns: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["carry_into"].queryset = campaigns  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("open_items") == self.CARRY and not data.get("carry_into"):
+            self.add_error("carry_into", _("Choose the campaign to carry the open items into."))
+        if data.get("open_items") != self.CARRY:
+            data["carry_into"] = None
+        return data

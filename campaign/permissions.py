@@ -7,14 +7,28 @@ are visible only to those who act for or oversee the unit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from campaign import selectors
-from campaign.models import Campaign, Circular, Inspection, RectificationItem, Submission
+from campaign.models import (
+    AccountabilityAction,
+    Campaign,
+    Circular,
+    Deliverable,
+    ExtensionRequest,
+    Finding,
+    Inspection,
+    ProgressUpdate,
+    RectificationItem,
+    Submission,
+)
 from units.models import Unit
 from units.permissions import can_act_for_unit, can_oversee_unit
+from units.selectors import ACT, unit_scope_q
 from units.types import AnyUser
 
 
@@ -31,8 +45,25 @@ def can_review_item(user: AnyUser, item: RectificationItem) -> bool:
     return can_oversee_unit(user, item.unit)
 
 
+def can_review_submission(user: AnyUser, submission: Submission) -> bool:
+    return can_oversee_unit(user, submission.unit)
+
+
 def can_act_for(user: AnyUser, unit: Unit) -> bool:
     return can_act_for_unit(user, unit)
+
+
+def can_record_accountability(user: AnyUser, unit: Unit | None) -> bool:
+    """问责 is recorded by inspection staff within their jurisdiction."""
+    return bool(
+        user.is_authenticated
+        and user.has_perm("campaign.add_accountabilityaction")  # type: ignore[union-attr]
+        and (unit is None or can_oversee_unit(user, unit))
+    )
+
+
+def can_close_campaign(user: AnyUser, campaign: Campaign) -> bool:
+    return can_manage_campaigns(user) and campaign.status == Campaign.Status.ACTIVE
 
 
 def get_campaign_for_user_or_404(user: AnyUser, pk: int) -> Campaign:
@@ -47,7 +78,9 @@ def get_item_for_user_or_404(user: AnyUser, pk: int) -> RectificationItem:
     try:
         return (
             selectors.items_visible_to(user=user)
-            .select_related("campaign", "unit", "category", "responsible_user", "finding")
+            .select_related(
+                "campaign", "unit", "category", "responsible_user", "finding", "carried_from"
+            )
             .get(pk=pk)
         )
     except RectificationItem.DoesNotExist:
@@ -79,6 +112,63 @@ def get_circular_for_user_or_404(user: AnyUser, pk: int) -> Circular:
         raise Http404(_("Circular not found.")) from None
 
 
+def get_deliverable_for_user_or_404(user: AnyUser, pk: int) -> Deliverable:
+    try:
+        return (
+            Deliverable.objects.filter(campaign__in=selectors.campaigns_visible_to(user=user))
+            .select_related("campaign", "campaign__scope")
+            .get(pk=pk)
+        )
+    except Deliverable.DoesNotExist:
+        raise Http404(_("Deliverable not found.")) from None
+
+
+def get_extension_for_user_or_404(user: AnyUser, pk: int) -> ExtensionRequest:
+    try:
+        return (
+            ExtensionRequest.objects.filter(item__in=selectors.items_visible_to(user=user))
+            .select_related("item", "item__unit")
+            .get(pk=pk)
+        )
+    except ExtensionRequest.DoesNotExist:
+        raise Http404(_("Extension request not found.")) from None
+
+
+def get_progress_for_user_or_404(user: AnyUser, pk: int) -> ProgressUpdate:
+    try:
+        return ProgressUpdate.objects.filter(item__in=selectors.items_visible_to(user=user)).get(
+            pk=pk
+        )
+    except ProgressUpdate.DoesNotExist:
+        raise Http404(_("Progress update not found.")) from None
+
+
+def get_finding_for_user_or_404(user: AnyUser, pk: int) -> Finding:
+    try:
+        return selectors.findings_visible_to(user=user).select_related("unit").get(pk=pk)
+    except Finding.DoesNotExist:
+        raise Http404(_("Finding not found.")) from None
+
+
+def get_public_circular_or_404(pk: int) -> Circular:
+    try:
+        return selectors.public_circulars().get(pk=pk)
+    except Circular.DoesNotExist:
+        raise Http404(_("Circular not found.")) from None
+
+
+def get_accountability_for_user_or_404(user: AnyUser, pk: int) -> AccountabilityAction:
+    """问责 within the viewer's reach of its unit (or its person's unit); others 404."""
+    try:
+        return (
+            selectors.accountability_visible_to(user=user)
+            .select_related("unit", "person", "person__unit", "recorded_by", "source_type")
+            .get(pk=pk)
+        )
+    except AccountabilityAction.DoesNotExist:
+        raise Http404(_("Accountability action not found.")) from None
+
+
 def require_act_for(user: AnyUser, unit: Unit) -> None:
     """Read-only users (leaders, leaders in charge) get 403 on writes."""
     if not can_act_for_unit(user, unit):
@@ -95,3 +185,16 @@ def require_oversee(user: AnyUser, unit: Unit) -> None:
 def require_manage_campaigns(user: AnyUser) -> None:
     if not can_manage_campaigns(user):
         raise PermissionDenied(_("Only inspection staff may do this."))
+
+
+def require_act_for_units(user: AnyUser, units: Iterable[Unit]) -> None:
+    """One query for one unit or many (a ledger import names thousands)."""
+    unit_ids = {unit.pk for unit in units}
+    acted_for = Unit.objects.filter(unit_scope_q(user=user, codename=ACT), pk__in=unit_ids)
+    if acted_for.count() != len(unit_ids):
+        raise PermissionDenied(_("You may not act for this unit."))
+
+
+def require_record_accountability(user: AnyUser, unit: Unit | None) -> None:
+    if not can_record_accountability(user, unit):
+        raise PermissionDenied(_("You may not record accountability actions for this unit."))

@@ -9,17 +9,19 @@ row and nothing is saved.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db import models
+from django.db.models import NOT_PROVIDED, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import widgets
 from import_export.fields import Field
 
 from campaign import selectors, services
-from campaign.models import Campaign, ProblemCategory, RectificationItem
+from campaign.models import ITEM_COLUMNS, Campaign, ProblemCategory, RectificationItem
 from units.models import Unit
 from units.resources import (
     ChoiceWidget,
@@ -36,19 +38,11 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 Item = RectificationItem
+# What an import compares and may change: the unit and the item fields a unit fills in
+# (campaign.models.ITEM_COLUMNS, the one declaration), by attribute name.
 _EDITABLE = (
     "unit_id",
-    "list_kind",
-    "level",
-    "source",
-    "category_id",
-    "problem",
-    "measures",
-    "target",
-    "responsible_person",
-    "responsible_leader",
-    "deadline",
-    "long_term",
+    *(f"{name}_id" if Item._meta.get_field(name).is_relation else name for name in ITEM_COLUMNS),
 )
 
 
@@ -132,42 +126,43 @@ class YesNoWidget(widgets.Widget):
         return "是" if value else "否"
 
 
+class _Unknown:
+    """“Unknown 清单类型: x”, worded when shown (ChoiceWidget fills in the value)."""
+
+    def __init__(self, header: str) -> None:
+        self.header = header
+
+    def __str__(self) -> str:
+        return _("Unknown %(column)s: %%(value)s") % {"column": self.header}
+
+
+def _column(name: str, header: str) -> Field:
+    """The ledger column of an item field, its widget chosen by the model field's kind."""
+    field = Item._meta.get_field(name)
+    widget: widgets.Widget
+    if name == "category":
+        widget = CategoryWidget()
+    elif field.choices:
+        choices = SimpleNamespace(
+            values=[code for code, _label in field.choices], choices=field.choices
+        )
+        widget = ChoiceWidget(choices, unknown=_Unknown(header))  # type: ignore[arg-type]
+    elif isinstance(field, models.BooleanField):
+        widget = YesNoWidget()
+    elif isinstance(field, models.DateField):
+        widget = DateWidget()
+    else:
+        widget = TextWidget(max_length=field.max_length or 4000)  # type: ignore[attr-defined]
+    default = field.default if field.has_default() else NOT_PROVIDED
+    return Field(attribute=name, column_name=header, widget=widget, default=default)
+
+
 class LedgerResource(ZuofengResource):
     id = Field(attribute="id", column_name="编号", widget=IdWidget())
     unit = Field(attribute="unit", column_name="单位编码", widget=CachedUnitWidget())
     unit_name = Field(attribute="unit__name", column_name="单位名称", readonly=True)
-    list_kind = Field(
-        attribute="list_kind",
-        column_name="清单类型",
-        widget=ChoiceWidget(Item.ListKind, unknown=gettext_lazy("Unknown list: %(value)s")),
-        default=Item.ListKind.PROBLEM,
-    )
-    level = Field(
-        attribute="level",
-        column_name="层级",
-        widget=ChoiceWidget(Item.Level, unknown=gettext_lazy("Unknown level: %(value)s")),
-        default=Item.Level.UNIT,
-    )
-    source = Field(
-        attribute="source",
-        column_name="问题来源",
-        widget=ChoiceWidget(Item.Source, unknown=gettext_lazy("Unknown source: %(value)s")),
-        default=Item.Source.SELF_INSPECTION,
-    )
-    category = Field(attribute="category", column_name="问题类别", widget=CategoryWidget())
-    problem = Field(attribute="problem", column_name="问题描述", widget=TextWidget(max_length=2000))
-    measures = Field(
-        attribute="measures", column_name="整改措施", widget=TextWidget(max_length=4000)
-    )
-    target = Field(attribute="target", column_name="整改目标", widget=TextWidget(max_length=2000))
-    responsible_person = Field(
-        attribute="responsible_person", column_name="责任人", widget=TextWidget(max_length=64)
-    )
-    responsible_leader = Field(
-        attribute="responsible_leader", column_name="责任领导", widget=TextWidget(max_length=64)
-    )
-    deadline = Field(attribute="deadline", column_name="整改时限", widget=DateWidget())
-    long_term = Field(attribute="long_term", column_name="长期坚持", widget=YesNoWidget())
+    # One column per item field a unit fills in, headed as ITEM_COLUMNS says.
+    locals().update({name: _column(name, header) for name, header in ITEM_COLUMNS.items()})
     status = Field(
         attribute="status",
         column_name="状态",
@@ -182,23 +177,7 @@ class LedgerResource(ZuofengResource):
     class Meta(ZuofengResource.Meta):
         model = Item
         name = "整改台账"
-        fields = (
-            "id",
-            "unit",
-            "unit_name",
-            "list_kind",
-            "level",
-            "source",
-            "category",
-            "problem",
-            "measures",
-            "target",
-            "responsible_person",
-            "responsible_leader",
-            "deadline",
-            "long_term",
-            "status",
-        )
+        fields = ("id", "unit", "unit_name", *ITEM_COLUMNS, "status")
         import_id_fields = ["id"]
         # No copy of every row for an HTML diff (skip_row below compares the snapshot the
         # shared resource keeps) and no savepoint per row from import-export: new rows are

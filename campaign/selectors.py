@@ -11,9 +11,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DecimalField,
     Exists,
@@ -29,6 +29,7 @@ from django.db.models.functions import Cast, Round, TruncDate
 from django.utils import timezone
 
 from campaign.models import (
+    AccountabilityAction,
     Campaign,
     Circular,
     Deliverable,
@@ -41,7 +42,7 @@ from campaign.models import (
 from units.models import Responsibility, Unit
 from units.selectors import ACT, OVERSEE, VIEW, unit_scope_q
 from units.types import AnyUser
-from units.workdays import due_soon_cutoff
+from units.workdays import light_case
 
 Status = RectificationItem.Status
 # Items that count in the figures: everything filed (drafts are the unit's scratch pad).
@@ -101,20 +102,13 @@ def current_campaign(*, user: AnyUser) -> Campaign | None:
     )
 
 
-def with_light(
-    qs: QuerySet[RectificationItem], today: datetime.date
-) -> QuerySet[RectificationItem]:
-    """Annotate 红灯 / 黄灯 / 绿灯 in SQL (one calendar lookup for the whole list)."""
-    cutoff = due_soon_cutoff(today)
-    return qs.annotate(
-        light=Case(
-            When(Q(status=Status.CLOSED) | Q(long_term=True), then=Value("")),
-            When(deadline__lt=today, then=Value("red")),
-            When(deadline__lte=cutoff, then=Value("yellow")),
-            default=Value("green"),
-            output_field=CharField(),
-        )
-    )
+# An item's deadline light is on while it is open and has a hard deadline.
+LIGHT_ON = ~Q(status=Status.CLOSED) & Q(long_term=False)
+
+
+def item_light(*, today: datetime.date) -> Case:
+    """红灯 / 黄灯 for items, in SQL (units.workdays.light_case; units/_light.html shows it)."""
+    return light_case(today=today, active=LIGHT_ON)
 
 
 LEDGER_FILTERS = ("status", "list_kind", "level", "source", "light", "unit", "q")
@@ -126,8 +120,11 @@ def ledger(
     """整改台账: the visible items of a campaign with traffic lights, filtered."""
     filters = filters or {}
     today = timezone.localdate()
-    qs = with_light(items_visible_to(user=user).filter(campaign=campaign), today).select_related(
-        "unit", "category"
+    qs = (
+        items_visible_to(user=user)
+        .filter(campaign=campaign)
+        .annotate(light=item_light(today=today))
+        .select_related("unit", "category")
     )
     for name in ("status", "list_kind", "level", "source"):
         if filters.get(name):
@@ -409,3 +406,31 @@ def unit_heads(*, unit: Unit) -> list[Any]:
     if not by_depth:
         return []
     return by_depth[max(by_depth)]
+
+
+def accountability_visible_to(*, user: AnyUser) -> QuerySet[AccountabilityAction]:
+    """问责 of units in the user's reach: by its unit, or else by its person's unit."""
+    by_unit = unit_scope_q(user=user, prefix="unit__")
+    if by_unit == Q():  # the whole organisation (an empty Q would swallow the OR below)
+        return AccountabilityAction.objects.all()
+    by_person = Q(unit__isnull=True) & unit_scope_q(user=user, prefix="person__unit__")
+    return AccountabilityAction.objects.filter(by_unit | by_person)
+
+
+def accountability_for_inspection(
+    *, user: AnyUser, inspection: Inspection
+) -> QuerySet[AccountabilityAction]:
+    """问责 recorded from an inspection or from one of its findings, as far as the user sees."""
+    types = ContentType.objects.get_for_models(Inspection, Finding)
+    return (
+        accountability_visible_to(user=user)
+        .filter(
+            Q(source_type=types[Inspection], source_id=inspection.pk)
+            | Q(
+                source_type=types[Finding],
+                source_id__in=Finding.objects.filter(inspection=inspection).values("pk"),
+            )
+        )
+        .select_related("unit", "person")
+        .order_by("-date", "-pk")
+    )

@@ -1,0 +1,55 @@
+"""Campaigns, phases, deliverables, the problem catalogue, rectification, inspections, circulars.
+
+The rectification item is the heart: each unit lists its problems, sets measures and a
+deadline, and keeps the ledger (整改台账) until inspection staff verify and close (销号).
+One module per concern; every model is importable from `campaign.models` as before.
+"""
+
+from campaign.models.accountability import AccountabilityAction
+from campaign.models.campaigns import (
+    UPLOAD_TO,
+    Campaign,
+    CampaignTransition,
+    Deliverable,
+    Phase,
+    ProblemCategory,
+    Submission,
+    SubmissionTransition,
+)
+from campaign.models.circulars import Circular, CircularMention, CircularTransition
+from campaign.models.inspections import Finding, Inspection
+from campaign.models.items import (
+    ITEM_COLUMNS,
+    ITEM_SERVICE_FIELDS,
+    ExtensionRequest,
+    ExtensionTransition,
+    ProgressUpdate,
+    RectificationItem,
+    RectificationItemQuerySet,
+    RectificationTransition,
+)
+
+__all__ = [
+    "ITEM_COLUMNS",
+    "ITEM_SERVICE_FIELDS",
+    "UPLOAD_TO",
+    "AccountabilityAction",
+    "Campaign",
+    "CampaignTransition",
+    "Circular",
+    "CircularMention",
+    "CircularTransition",
+    "Deliverable",
+    "ExtensionRequest",
+    "ExtensionTransition",
+    "Finding",
+    "Inspection",
+    "Phase",
+    "ProblemCategory",
+    "ProgressUpdate",
+    "RectificationItem",
+    "RectificationItemQuerySet",
+    "RectificationTransition",
+    "Submission",
+    "SubmissionTransition",
+]

@@ -1,0 +1,106 @@
+"""Every write to campaigns, rectification items, inspections and circulars.
+
+One module per concern; each state change goes through units.transitions.transition and
+checks its actor with campaign.permissions.require_*. The public names are re-exported here
+so that `from campaign import services` and `from campaign.services import x` keep working.
+"""
+
+from campaign.services._common import item_url
+from campaign.services.accountability import accountability_action_record
+from campaign.services.campaigns import (
+    ANNUAL_PHASES,
+    SPECIAL_DELIVERABLE_PHASES,
+    SPECIAL_PHASES,
+    STANDARD_DELIVERABLES,
+    PhaseTemplate,
+    campaign_activate,
+    campaign_close,
+    campaign_create,
+    deliverable_update,
+    items_carry_over,
+)
+from campaign.services.circulars import (
+    circular_create,
+    circular_draft_progress,
+    circular_publish,
+    circular_update,
+    circulars_draft_monthly,
+)
+from campaign.services.extensions import extension_approve, extension_refuse, extension_request
+from campaign.services.inspections import (
+    FindingInput,
+    finding_add,
+    inspection_record,
+    warning_talk_record,
+)
+from campaign.services.items import (
+    ITEM_EDITABLE,
+    item_accept,
+    item_close,
+    item_create,
+    item_establish,
+    item_raise,
+    item_reject_closure,
+    item_request_closure,
+    item_return,
+    item_start,
+    item_submit,
+    item_update,
+    items_file,
+    items_file_check,
+    items_submit_list,
+    progress_post,
+)
+from campaign.services.reminders import reminders_sweep
+from campaign.services.submissions import (
+    submission_accept,
+    submission_return,
+    submission_submit,
+)
+
+__all__ = [
+    "ANNUAL_PHASES",
+    "ITEM_EDITABLE",
+    "SPECIAL_DELIVERABLE_PHASES",
+    "SPECIAL_PHASES",
+    "STANDARD_DELIVERABLES",
+    "FindingInput",
+    "PhaseTemplate",
+    "accountability_action_record",
+    "campaign_activate",
+    "campaign_close",
+    "campaign_create",
+    "circular_create",
+    "circular_draft_progress",
+    "circular_publish",
+    "circular_update",
+    "circulars_draft_monthly",
+    "deliverable_update",
+    "extension_approve",
+    "extension_refuse",
+    "extension_request",
+    "finding_add",
+    "inspection_record",
+    "item_accept",
+    "item_close",
+    "item_create",
+    "item_establish",
+    "item_raise",
+    "item_reject_closure",
+    "item_request_closure",
+    "item_return",
+    "item_start",
+    "item_submit",
+    "item_update",
+    "item_url",
+    "items_carry_over",
+    "items_file",
+    "items_file_check",
+    "items_submit_list",
+    "progress_post",
+    "reminders_sweep",
+    "submission_accept",
+    "submission_return",
+    "submission_submit",
+    "warning_talk_record",
+]

@@ -1,0 +1,220 @@
+"""Circulars (通报, 第N期): drafted by staff or from the figures each month, then published."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign import permissions, selectors
+from campaign.models import Campaign, Circular, CircularMention, CircularTransition
+from campaign.services._common import required_text
+from units.models import Unit
+from units.transitions import record_transition, transition
+from units.types import AnyUser
+
+
+def _next_number(campaign: Campaign) -> int:
+    # The campaign row lock serialises numbering; the unique constraint backs it up.
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    current = Circular.objects.filter(campaign=campaign).aggregate(n=Max("number"))["n"]
+    return (current or 0) + 1
+
+
+def _set_mentions(circular: Circular, mentions: Iterable[tuple[Unit, str]]) -> None:
+    rows = {}
+    for unit, tone in mentions:
+        if tone not in CircularMention.Tone.values:
+            raise ValidationError({"mentions": _("Unknown tone.")})
+        rows[unit.pk] = CircularMention(circular=circular, unit=unit, tone=tone)
+    circular.mentions.all().delete()
+    CircularMention.objects.bulk_create(rows.values())
+
+
+def circular_create(
+    *,
+    campaign: Campaign,
+    kind: str,
+    title: str,
+    body: str,
+    actor: AnyUser | None,
+    mentions: Iterable[tuple[Unit, str]] = (),
+    period: str = "",
+) -> Circular:
+    """A draft circular with the next number (第N期) of its campaign."""
+    if actor is not None:
+        permissions.require_manage_campaigns(actor)
+    if kind not in Circular.Kind.values:
+        raise ValidationError({"kind": _("Unknown circular type.")})
+    title = required_text(title, "title", _("The title is required."))
+    body = required_text(body, "body", _("The body is required."))
+    with transaction.atomic():
+        circular = Circular.objects.create(
+            campaign=campaign,
+            number=_next_number(campaign),
+            kind=kind,
+            title=title,
+            body=body,
+            period=period,
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        _set_mentions(circular, mentions)
+        record_transition(
+            record_model=CircularTransition,
+            subject_field="circular",
+            subject=circular,
+            from_status="",
+            to_status=circular.status,
+            actor=actor,
+        )
+    return circular
+
+
+def circular_update(
+    *,
+    circular: Circular,
+    actor: AnyUser,
+    title: str,
+    body: str,
+    mentions: Iterable[tuple[Unit, str]] | None = None,
+    kind: str | None = None,
+) -> Circular:
+    permissions.require_manage_campaigns(actor)
+    title = required_text(title, "title", _("The title is required."))
+    body = required_text(body, "body", _("The body is required."))
+    with transaction.atomic():
+        locked = Circular.objects.select_for_update().get(pk=circular.pk)
+        if locked.status != Circular.Status.DRAFT:
+            raise ValidationError(_("A published circular cannot be changed."))
+        locked.title, locked.body = title, body
+        fields = ["title", "body"]
+        if kind:
+            if kind not in Circular.Kind.values:
+                raise ValidationError({"kind": _("Unknown circular type.")})
+            locked.kind = kind
+            fields.append("kind")
+        locked.save(update_fields=fields)
+        if mentions is not None:
+            _set_mentions(locked, mentions)
+    return locked
+
+
+def circular_publish(*, circular: Circular, actor: AnyUser, is_public: bool = False) -> Circular:
+    """第N期 goes out: read by every unit in scope, and by the public when `is_public`."""
+    permissions.require_manage_campaigns(actor)
+    return transition(
+        circular,
+        target=Circular.Status.PUBLISHED,
+        actor=actor,
+        fields={"published_at": timezone.now(), "is_public": is_public},
+    )
+
+
+def _fmt_rate(value: Any) -> str:
+    return "—" if value is None else f"{Decimal(value):.1f}%"
+
+
+def circular_draft_progress(
+    *,
+    campaign: Campaign,
+    actor: AnyUser | None,
+    period: str = "",
+    today: datetime.date | None = None,
+) -> Circular:
+    """整改完成情况通报 drafted from the figures, for staff to edit and publish.
+
+    With a `period` (e.g. "2026-03") it is made once: a second call returns the first draft.
+    """
+    today = today or timezone.localdate()
+    if period:
+        existing = Circular.objects.filter(
+            campaign=campaign, kind=Circular.Kind.PROGRESS, period=period
+        ).first()
+        if existing is not None:
+            return existing
+    # Figures over the whole scope: the circular is for everyone, not the drafter's view.
+    viewer: Any = actor if actor is not None else _SystemViewer()
+    totals = selectors.campaign_totals(user=viewer, campaign=campaign, today=today)
+    rows = list(selectors.unit_figures(user=viewer, campaign=campaign, today=today))
+    lines = [
+        _(
+            "As of %(date)s, %(items)s rectification items have been filed, %(closed)s closed; "
+            "closure rate %(rate)s, on-time closure rate %(on_time)s, %(overdue)s overdue."
+        )
+        % {
+            "date": today.isoformat(),
+            "items": totals["items"],
+            "closed": totals["closed"],
+            "rate": _fmt_rate(totals["closure_rate"]),
+            "on_time": _fmt_rate(totals["on_time_rate"]),
+            "overdue": totals["overdue"],
+        },
+        "",
+        _("Ranking by closure rate:"),
+    ]
+    for rank, unit in enumerate(rows, start=1):
+        lines.append(
+            _(
+                "%(rank)s. %(unit)s: %(items)s items, %(closed)s closed, closure rate %(rate)s, "
+                "on-time rate %(on_time)s, %(overdue)s overdue"
+            )
+            % {
+                "rank": rank,
+                "unit": unit.name,
+                "items": unit.items,  # type: ignore[attr-defined]
+                "closed": unit.closed,  # type: ignore[attr-defined]
+                "rate": _fmt_rate(unit.closure_rate),  # type: ignore[attr-defined]
+                "on_time": _fmt_rate(unit.on_time_rate),  # type: ignore[attr-defined]
+                "overdue": unit.overdue,  # type: ignore[attr-defined]
+            }
+        )
+    laggards = [unit.name for unit in rows if unit.overdue]  # type: ignore[attr-defined]
+    if laggards:
+        lines += [
+            "",
+            _("Units with overdue items, to rectify at once: %(units)s.")
+            % {"units": "、".join(laggards)},
+        ]
+    try:
+        return circular_create(
+            campaign=campaign,
+            kind=Circular.Kind.PROGRESS,
+            title=_("Circular on rectification progress (%(date)s)") % {"date": today.isoformat()},
+            body="\n".join(lines),
+            actor=actor,
+            period=period,
+        )
+    except IntegrityError:
+        # The same month's draft was made concurrently: return that one.
+        return Circular.objects.get(campaign=campaign, kind=Circular.Kind.PROGRESS, period=period)
+
+
+class _SystemViewer:
+    """The scheduler drafting a circular sees the whole organisation."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+
+    def has_perm(self, perm: str) -> bool:
+        return True
+
+
+def circulars_draft_monthly(*, today: datetime.date | None = None) -> list[Circular]:
+    """The beat task's work: one progress draft per active campaign per month."""
+    today = today or timezone.localdate()
+    period = f"{today:%Y-%m}"
+    return [
+        circular_draft_progress(campaign=campaign, actor=None, period=period, today=today)
+        for campaign in Campaign.objects.filter(status=Campaign.Status.ACTIVE).select_related(
+            "scope"
+        )
+    ]

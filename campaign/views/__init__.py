@@ -1,0 +1,80 @@
+"""Thin views: fetch through the permission helpers, validate a form, call one service.
+
+One module per part of the site; state changes go through units.actions.perform. The view
+names are re-exported here for campaign.urls and anyone importing `campaign.views`.
+"""
+
+from campaign.views.accountability import accountability_detail
+from campaign.views.campaigns import (
+    campaign_activate,
+    campaign_close,
+    campaign_detail,
+    campaign_list,
+    home,
+)
+from campaign.views.circulars import (
+    circular_create,
+    circular_detail,
+    circular_draft_progress,
+    circular_edit,
+    circular_list,
+    circular_publish,
+    public_circular_detail,
+    public_circular_list,
+)
+from campaign.views.deliverables import (
+    deliverable_detail,
+    deliverable_due_date,
+    deliverables,
+    submission_review,
+    submission_submit,
+)
+from campaign.views.files import finding_evidence, progress_attachment, submission_attachment
+from campaign.views.inspections import inspection_detail, inspection_list
+from campaign.views.items import (
+    extension_decide,
+    item_action,
+    item_create,
+    item_detail,
+    item_edit,
+    items_submit_list,
+    ledger,
+    overdue_board,
+    review_queue,
+)
+
+__all__ = [
+    "accountability_detail",
+    "campaign_activate",
+    "campaign_close",
+    "campaign_detail",
+    "campaign_list",
+    "circular_create",
+    "circular_detail",
+    "circular_draft_progress",
+    "circular_edit",
+    "circular_list",
+    "circular_publish",
+    "deliverable_detail",
+    "deliverable_due_date",
+    "deliverables",
+    "extension_decide",
+    "finding_evidence",
+    "home",
+    "inspection_detail",
+    "inspection_list",
+    "item_action",
+    "item_create",
+    "item_detail",
+    "item_edit",
+    "items_submit_list",
+    "ledger",
+    "overdue_board",
+    "progress_attachment",
+    "public_circular_detail",
+    "public_circular_list",
+    "review_queue",
+    "submission_attachment",
+    "submission_review",
+    "submission_submit",
+]
