@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 
 from complaints.models import Complaint, ComplaintCategory, IdentityReveal
+from units.admin_base import ReadOnlyAdmin
 
 
 @admin.register(ComplaintCategory)
@@ -22,17 +21,6 @@ class ComplaintCategoryAdmin(admin.ModelAdmin):
     ]
     list_editable = ["accept_days", "handle_days", "urgent_days", "is_active", "sort_order"]
     autocomplete_fields = ["default_unit"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Complaint)

@@ -11,13 +11,13 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import AccountabilityAction
+from campaign.models import AccountabilityAction, Campaign
 from complaints import conf
 from complaints.identity import Identity
 from complaints.models import Complaint, ComplaintCategory
 from complaints.services import Upload
+from units.excel.cells import check_xlsx_upload
 from units.models import Unit
-from units.resources import check_xlsx_upload
 
 # Types a complainant may send, by the MIME type sniffed from the bytes.
 ALLOWED_TYPES = {
@@ -331,26 +331,71 @@ class RevealForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
+    """整改 and/or 问责 on a substantiated complaint, in one submission."""
+
+    raise_item = forms.BooleanField(
+        label=_("Raise a rectification item for the unit complained about"), required=False
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.none(), required=False
+    )
+    problem = forms.CharField(
+        label=_("Problem to rectify"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The unit sees this text; never name the complainant."),
+    )
+    working_days = forms.IntegerField(
+        label=_("Rectification deadline (working days from today)"),
+        required=False,
+        min_value=1,
+        max_value=250,
+        initial=20,
+    )
     kind = forms.ChoiceField(
-        label=_("Accountability type"), choices=AccountabilityAction.Kind.choices
+        label=_("Accountability type"),
+        required=False,
+        choices=[("", _("No accountability action")), *AccountabilityAction.Kind.choices],
     )
     reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     document_number = forms.CharField(label=_("Document number"), max_length=64, required=False)
     date = forms.DateField(
         label=_("Date of decision"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    create_rectification = forms.BooleanField(
-        label=_("Also open a rectification item"), required=False
-    )
 
+    def __init__(self, *args: Any, campaigns: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if campaigns is None:
+            return
+        options = list(campaigns)
+        if not options:
+            # Nothing under way covers the unit: only 问责 can be recorded.
+            for name in ("raise_item", "campaign", "problem", "working_days"):
+                del self.fields[name]
+            return
+        self.fields["campaign"].queryset = campaigns
+        if len(options) == 1:
+            self.fields["campaign"].initial = options[0].pk
 
-def follow_up_form(*args: Any, rectification: bool, **kwargs: Any) -> FollowUpForm:
-    form = FollowUpForm(*args, **kwargs)
-    if not rectification:
-        del form.fields["create_rectification"]
-    return form
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("raise_item") and not data.get("kind"):
+            raise forms.ValidationError(
+                _("Choose a rectification item, an accountability action, or both.")
+            )
+        if data.get("raise_item"):
+            for name in ("campaign", "problem", "working_days"):
+                if data.get(name) in (None, ""):
+                    self.add_error(name, _("This field is required."))
+        if data.get("kind") and not data.get("reason", "").strip():
+            self.add_error("reason", _("The reason is required."))
+        return data
 
 
 class ImportForm(forms.Form):

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from units.extension_requests import ExtensionRequestBase, ExtensionTransitionBase
 from units.models import TransitionRecord
+from units.workdays import traffic_light
 
 # --- Complaints (投诉) ---------------------------------------------------------------------
 
@@ -108,6 +110,8 @@ class Complaint(models.Model):
     FINAL_STATUSES = frozenset({Status.REJECTED, Status.CLOSED, Status.MERGED})
     # A unit is working on the case: its deadline runs and escalation applies.
     HANDLING_STATUSES = frozenset({Status.ASSIGNED, Status.SENT_BACK, Status.REROUTE_REQUESTED})
+    # The unit's answer was accepted on review: its verdict holds.
+    REVIEWED_STATUSES = frozenset({Status.RETURN_VISIT, Status.CLOSED})
     # The open statuses in a fixed order, as the ledger filters and its partial index say
     # (PostgreSQL uses a partial index only when the query's condition matches it).
     OPEN_STATUSES = tuple(sorted(set(Status.values) - FINAL_STATUSES))
@@ -248,13 +252,20 @@ class Complaint(models.Model):
         return self.status in self.HANDLING_STATUSES
 
     @property
+    def is_substantiated(self) -> bool:
+        """属实 or 基本属实, as the unit found and the staff accepted on review: what opens
+        rectification and 问责 (an answer still under review may yet be sent back)."""
+        return (
+            self.verdict in (self.Verdict.SUBSTANTIATED, self.Verdict.PARTLY)
+            and self.status in self.REVIEWED_STATUSES
+        )
+
+    @property
     def tracking_code_display(self) -> str:
         code = self.tracking_code
         return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
     def light(self, today: datetime.date | None = None) -> str | None:
-        from units.workdays import traffic_light
-
         if not self.is_in_handling:
             return None
         light = traffic_light(self.deadline, today or timezone.localdate())
@@ -289,36 +300,16 @@ class ComplaintAttachment(models.Model):
         return self.original_name
 
 
-class ExtensionRequest(models.Model):
-    """延期申请: asked by the unit before the deadline, decided by inspection staff."""
+class ExtensionRequest(ExtensionRequestBase):
+    """延期申请 on a complaint: asked before the deadline (units.extension_requests)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REFUSED = "refused", _("Refused")
+    SUBJECT = "complaint"
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="extension_requests"
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    old_deadline = models.DateField(_("Current deadline"))
-    new_deadline = models.DateField(_("Requested deadline"))
-    reason = models.TextField(_("Reason for extension"))
-    status = models.CharField(
-        _("Status"), max_length=16, choices=Status.choices, default=Status.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("Decided at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("Requested at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("Extension request")
-        verbose_name_plural = _("Extension requests")
+    class Meta(ExtensionRequestBase.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["complaint"],
@@ -328,7 +319,13 @@ class ExtensionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.complaint.number} → {self.new_deadline}"
+        return f"{self.complaint.number} → {self.requested_deadline}"
+
+
+class ExtensionTransition(ExtensionTransitionBase):
+    request = models.ForeignKey(
+        ExtensionRequest, on_delete=models.CASCADE, related_name="transitions"
+    )
 
 
 class IdentityReveal(models.Model):

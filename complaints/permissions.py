@@ -6,12 +6,13 @@ handle everything in their jurisdiction plus the unrouted intake; leaders read.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from complaints.models import Complaint
-from complaints.selectors import complaints_visible_to
+from complaints.models import Complaint, ComplaintAttachment, ExtensionRequest
+from complaints.selectors import complaints_visible_to, pending_extensions
+from units.models import Unit
 from units.permissions import can_act_for_unit, can_oversee_unit
 from units.types import AnyUser
 
@@ -64,6 +65,18 @@ def can_view_figures(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.has_perm(VIEW_FIGURES))  # type: ignore[union-attr]
 
 
+def can_export(user: AnyUser) -> bool:
+    """Only staff and leaders export; the file never names the complainant."""
+    return is_handler(user) or bool(
+        user.is_authenticated and user.has_perm("complaints.view_all_complaints")  # type: ignore[union-attr]
+    )
+
+
+def can_follow_up(user: AnyUser, complaint: Complaint) -> bool:
+    """Rectification and 问责 follow a substantiated complaint: staff who handle it."""
+    return complaint.is_substantiated and can_handle_complaint(user, complaint)
+
+
 def get_complaint_for_user_or_404(user: AnyUser, pk: int) -> Complaint:
     """Outsiders and sibling units get 404: a case they may not see does not exist for them."""
     try:
@@ -74,6 +87,77 @@ def get_complaint_for_user_or_404(user: AnyUser, pk: int) -> Complaint:
         )
     except Complaint.DoesNotExist:
         raise Http404(_("Complaint not found.")) from None
+
+
+def get_attachment_for_user_or_404(
+    user: AnyUser, complaint_pk: int, attachment_pk: int
+) -> ComplaintAttachment:
+    """A file of a case the user sees; 403 for those who see the case but not its files."""
+    complaint = get_complaint_for_user_or_404(user, complaint_pk)
+    require_view_attachments(user, complaint)
+    try:
+        return complaint.attachments.select_related("complaint").get(pk=attachment_pk)
+    except ComplaintAttachment.DoesNotExist:
+        raise Http404(_("Attachment not found.")) from None
+
+
+def get_merge_target_for_user(user: AnyUser, number: str) -> Complaint:
+    """The surviving case of a merge, by its case number, among the cases the user sees."""
+    into = complaints_visible_to(user=user).filter(number=number.strip()).first()
+    if into is None:
+        raise ValidationError({"into": _("No complaint has this case number.")})
+    return into
+
+
+def get_pending_extension_or_404(complaint: Complaint) -> ExtensionRequest:
+    """The extension request waiting on a complaint the caller has already fetched."""
+    request = pending_extensions(complaint=complaint).first()
+    if request is None:
+        raise Http404(_("No extension request is waiting for a decision."))
+    return request
+
+
+def require_handler(user: AnyUser) -> None:
+    if not is_handler(user):
+        raise PermissionDenied(_("Only inspection staff may do this."))
+
+
+def require_intake(user: AnyUser | None) -> None:
+    """Channels other than the public web form are registered by inspection staff."""
+    if user is None or not is_handler(user):
+        raise PermissionDenied(
+            _("Only inspection staff may register complaints from this channel.")
+        )
+
+
+def require_assign_to(user: AnyUser, unit: Unit) -> None:
+    if not can_oversee_unit(user, unit):
+        raise PermissionDenied(_("You may not assign complaints to this unit."))
+
+
+def require_view_identity(user: AnyUser, complaint: Complaint) -> None:
+    if not can_view_identity(user, complaint):
+        raise PermissionDenied(_("You may not see who made this complaint."))
+
+
+def require_view_attachments(user: AnyUser, complaint: Complaint) -> None:
+    if not can_view_attachments(user, complaint):
+        raise PermissionDenied(_("Attachments are kept by inspection staff."))
+
+
+def require_view_figures(user: AnyUser) -> None:
+    if not can_view_figures(user):
+        raise PermissionDenied(_("You may not see complaint figures."))
+
+
+def require_export(user: AnyUser) -> None:
+    if not can_export(user):
+        raise PermissionDenied(_("You may not export complaints."))
+
+
+def require_reveal_log(user: AnyUser) -> None:
+    if not (user.is_authenticated and user.has_perm("complaints.view_identityreveal")):  # type: ignore[union-attr]
+        raise PermissionDenied(_("Only inspection staff may see this."))
 
 
 def require_handle(user: AnyUser, complaint: Complaint) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -20,8 +20,9 @@ from openpyxl import Workbook, load_workbook
 from complaints import services
 from complaints.identity import Identity
 from complaints.models import Complaint, ComplaintCategory
+from complaints.permissions import require_handler
+from units.excel.cells import cell_text, neutralise_formula
 from units.models import Unit
-from units.resources import cell_text, neutralise_formula
 
 # Column headers are a file format read by clerks, so they are plain Chinese strings.
 EXPORT_COLUMNS = [
@@ -260,8 +261,7 @@ def parse_hotline_file(upload: Any) -> ImportResult:
 
 def import_hotline(*, upload: Any, actor: Any) -> ImportResult:
     """All or nothing: one bad row and nothing is saved."""
-    if not actor.has_perm("complaints.handle_complaint"):
-        raise PermissionDenied(_("Only inspection staff may do this."))
+    require_handler(actor)
     result = parse_hotline_file(upload)
     if result.has_errors:
         return result

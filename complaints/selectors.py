@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from campaign.models import AccountabilityAction, Campaign, RectificationItem
+from campaign.selectors import accountability_visible_to, campaigns_visible_to, items_visible_to
 from complaints.models import Complaint, ComplaintCategory, ExtensionRequest, IdentityReveal
 from units.models import Responsibility, Unit
 from units.selectors import ACT, OVERSEE, unit_scope_q
 from units.types import AnyUser
-from units.workdays import due_soon_cutoff
+from units.workdays import due_soon_cutoff, light_case
 
 _NOTHING = Q(pk__in=[])
 
@@ -37,17 +40,38 @@ def complaints_visible_to(*, user: AnyUser) -> QuerySet[Complaint]:
 
 
 def with_light(qs: QuerySet[Complaint], today: datetime.date | None = None) -> QuerySet[Complaint]:
-    """Annotate `light_value` (green / yellow / red) in SQL: one calendar look-up per page."""
-    today = today or timezone.localdate()
-    handling = Q(status__in=Complaint.HANDLING_STATUSES, deadline__isnull=False)
+    """Annotate `light_value` (units/_light.html): the deadline runs while a unit handles it."""
     return qs.annotate(
-        light_value=Case(
-            When(handling & Q(deadline__lt=today), then=Value("red")),
-            When(handling & Q(deadline__lte=due_soon_cutoff(today)), then=Value("yellow")),
-            When(handling, then=Value("green")),
-            default=Value(""),
-            output_field=CharField(),
+        light_value=light_case(
+            today=today or timezone.localdate(),
+            active=Q(status__in=Complaint.HANDLING_STATUSES),
         )
+    )
+
+
+def public_case(*, tracking_code: str) -> Complaint | None:
+    """The case a tracking code names, with only what its public status page shows."""
+    return (
+        Complaint.objects.select_related("merged_into")
+        .filter(tracking_code=tracking_code)
+        .only(
+            "number",
+            "tracking_code",
+            "status",
+            "title",
+            "received_at",
+            "accepted_at",
+            "assigned_at",
+            "deadline",
+            "answered_at",
+            "closed_at",
+            "rejection_reason",
+            "public_reply",
+            "satisfaction",
+            "merged_into__number",
+            "merged_into__tracking_code",
+        )
+        .first()
     )
 
 
@@ -244,3 +268,34 @@ def identity_reveals(*, user: AnyUser) -> QuerySet[IdentityReveal]:
 
 def due_soon_filter(today: datetime.date) -> Q:
     return Q(deadline__gte=today, deadline__lte=due_soon_cutoff(today))
+
+
+def _from_complaint(complaint: Complaint) -> Q:
+    return Q(source_type=ContentType.objects.get_for_model(Complaint), source_id=complaint.pk)
+
+
+def items_raised_from(
+    *, complaint: Complaint, user: AnyUser | None = None
+) -> QuerySet[RectificationItem]:
+    """Rectification items whose source is the complaint (those `user` sees, if given)."""
+    items = RectificationItem.objects.all() if user is None else items_visible_to(user=user)
+    return items.filter(_from_complaint(complaint)).select_related("campaign", "unit")
+
+
+def accountability_from(
+    *, complaint: Complaint, user: AnyUser | None = None
+) -> QuerySet[AccountabilityAction]:
+    """问责 recorded from the complaint (as far as `user`, when given, may see them)."""
+    base = AccountabilityAction.objects if user is None else accountability_visible_to(user=user)
+    return base.filter(_from_complaint(complaint)).select_related("unit", "person")
+
+
+def campaigns_for_item(*, user: AnyUser, unit: Unit) -> QuerySet[Campaign]:
+    """Campaigns under way, seen by the officer, whose scope covers the unit complained about."""
+    return (
+        campaigns_visible_to(user=user)
+        .filter(status=Campaign.Status.ACTIVE)
+        .alias(unit_path=Value(unit.path))
+        .filter(unit_path__startswith=F("scope__path"))
+        .order_by("-start_date", "-pk")
+    )

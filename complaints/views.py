@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -18,8 +17,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from campaign.models import Campaign
 from complaints import conf, forms, permissions, selectors, services
-from complaints.models import Complaint, ComplaintAttachment, ExtensionRequest
+from complaints.models import Complaint
+from units.actions import Action, attach_errors, perform
 from units.selectors import units_overseen_by
 from units.transitions import InvalidTransition
 
@@ -73,7 +74,7 @@ def public_submit(request: HttpRequest) -> HttpResponse:
                     uploads=data["attachments"],
                 )
             except ValidationError as exc:
-                _attach_errors(form, exc)
+                attach_errors(form, exc)
             else:
                 # Shown once: the code lives only in this session until the next page view.
                 request.session["complaints_new_code"] = complaint.tracking_code_display
@@ -97,28 +98,7 @@ def _public_case(code: str) -> Complaint | None:
     normalised = services.tracking_code_normalise(code)
     if len(normalised) != services.TRACKING_CODE_LENGTH:
         return None
-    return (
-        Complaint.objects.select_related("merged_into")
-        .filter(tracking_code=normalised)
-        .only(
-            "number",
-            "tracking_code",
-            "status",
-            "title",
-            "received_at",
-            "accepted_at",
-            "assigned_at",
-            "deadline",
-            "answered_at",
-            "closed_at",
-            "rejection_reason",
-            "public_reply",
-            "satisfaction",
-            "merged_into__number",
-            "merged_into__tracking_code",
-        )
-        .first()
-    )
+    return selectors.public_case(tracking_code=normalised)
 
 
 def _status_page(request: HttpRequest, complaint: Complaint, **extra: Any) -> HttpResponse:
@@ -194,14 +174,6 @@ def public_rate(request: HttpRequest) -> HttpResponse:
 # --- Staff and unit pages -----------------------------------------------------------------
 
 
-def _attach_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 @require_GET
 def complaint_list(request: HttpRequest) -> HttpResponse:
@@ -225,15 +197,10 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _require_handler(request: HttpRequest) -> None:
-    if not permissions.is_handler(request.user):
-        raise PermissionDenied(_("Only inspection staff may do this."))
-
-
 @login_required
 @require_GET
 def triage_queue(request: HttpRequest) -> HttpResponse:
-    _require_handler(request)
+    permissions.require_handler(request.user)
     queue = selectors.triage_queue(user=request.user)
     page = Paginator(queue, 30).get_page(request.GET.get("page"))
     return render(request, "complaints/queue.html", {"page": page, "today": timezone.localdate()})
@@ -244,7 +211,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
     """Staff register complaints from the hotline, letters, visits, the box, media, inspection."""
-    _require_handler(request)
+    permissions.require_handler(request.user)
     form = forms.IntakeForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
@@ -264,7 +231,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as exc:
-                _attach_errors(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -304,6 +271,8 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
             else []
         ),
         "extensions": list(complaint.extension_requests.select_related("requested_by")),
+        "raised_items": list(selectors.items_raised_from(complaint=complaint, user=user)),
+        "accountability": list(selectors.accountability_from(complaint=complaint, user=user)),
         "can_handle": can_handle,
         "can_answer": can_answer,
         "can_view_identity": permissions.can_view_identity(user, complaint),
@@ -334,10 +303,12 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
         if status == Complaint.Status.RETURN_VISIT:
             context["rate_form"] = forms.RateForm(auto_id="rate_%s")
             context["close_form"] = forms.RequiredCommentForm(auto_id="close_%s")
-        if complaint.verdict in (Complaint.Verdict.SUBSTANTIATED, Complaint.Verdict.PARTLY):
-            context["rectification_available"] = services.rectification_available()
-            context["follow_up_form"] = forms.follow_up_form(
-                auto_id="follow_up_%s", rectification=context["rectification_available"]
+        if complaint.is_substantiated:
+            context["follow_up_form"] = forms.FollowUpForm(
+                # Prefilled from the subject, never from who complained.
+                initial={"raise_item": not context["raised_items"], "problem": complaint.title},
+                auto_id="follow_up_%s",
+                **_follow_up_kwargs(request, complaint),
             )
         context["pending_extension"] = selectors.pending_extensions(complaint=complaint).first()
         if context["can_view_identity"]:
@@ -365,125 +336,158 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "complaints/detail.html", _detail_context(request, complaint))
 
 
-# Each action: (form class, who may act, the service call).
-Action = tuple[
-    type, Callable[[Any, Complaint], bool], Callable[[HttpRequest, Complaint, dict[str, Any]], Any]
-]
-
-
 def _merge(request: HttpRequest, complaint: Complaint, data: dict[str, Any]) -> Any:
-    into = (
-        selectors.complaints_visible_to(user=request.user)
-        .filter(number=data["into"].strip())
-        .first()
-    )
-    if into is None:
-        raise ValidationError({"into": _("No complaint has this case number.")})
+    into = permissions.get_merge_target_for_user(request.user, data["into"])
     return services.complaint_merge(complaint=complaint, into=into, actor=request.user)
 
 
+def _follow_up(request: HttpRequest, complaint: Complaint, data: dict[str, Any]) -> Any:
+    """One submission: an item (with 问责 if a kind is chosen), or 问责 alone."""
+    if not data.get("raise_item"):
+        return services.complaint_follow_up(
+            complaint=complaint,
+            actor=request.user,
+            kind=data["kind"],
+            reason=data["reason"],
+            document_number=data["document_number"],
+            date=data["date"],
+        )
+    accountability = None
+    if data["kind"]:
+        accountability = services.Accountability(
+            kind=data["kind"],
+            reason=data["reason"],
+            document_number=data["document_number"],
+            date=data["date"],
+        )
+    return services.complaint_raise_item(
+        complaint=complaint,
+        actor=request.user,
+        campaign=data["campaign"],
+        problem=data["problem"],
+        working_days=data["working_days"],
+        accountability=accountability,
+    )
+
+
+def _assign_kwargs(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+    return {"units": units_overseen_by(user=request.user).active()}
+
+
+def _follow_up_kwargs(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+    unit = complaint.subject_unit or complaint.unit
+    if unit is None:
+        return {"campaigns": Campaign.objects.none()}
+    return {"campaigns": selectors.campaigns_for_item(user=request.user, unit=unit)}
+
+
 ACTIONS: dict[str, Action] = {
-    "accept": (
-        forms.CommentForm,
-        permissions.can_handle_complaint,
-        lambda r, c, d: services.complaint_accept(complaint=c, actor=r.user, comment=d["comment"]),
+    "accept": Action(
+        form=forms.CommentForm,
+        allowed=permissions.can_handle_complaint,
+        call=lambda r, c, d: services.complaint_accept(
+            complaint=c, actor=r.user, comment=d["comment"]
+        ),
+        done=gettext_noop("Complaint accepted."),
     ),
-    "reject": (
-        forms.RejectForm,
-        permissions.can_handle_complaint,
-        lambda r, c, d: services.complaint_reject(complaint=c, actor=r.user, reason=d["reason"]),
+    "reject": Action(
+        form=forms.RejectForm,
+        allowed=permissions.can_handle_complaint,
+        call=lambda r, c, d: services.complaint_reject(
+            complaint=c, actor=r.user, reason=d["reason"]
+        ),
+        done=gettext_noop("Complaint not accepted; the reason is shown to the complainant."),
     ),
-    "assign": (
-        forms.AssignForm,
-        permissions.can_handle_complaint,
-        lambda r, c, d: services.complaint_assign(
+    "assign": Action(
+        form=forms.AssignForm,
+        allowed=permissions.can_handle_complaint,
+        call=lambda r, c, d: services.complaint_assign(
             complaint=c,
             unit=d["unit"],
             actor=r.user,
             deadline=d["deadline"],
             instructions=d["instructions"],
         ),
+        done=gettext_noop("Complaint assigned."),
+        form_kwargs=_assign_kwargs,
     ),
-    "review": (
-        forms.ReviewForm,
-        permissions.can_handle_complaint,
-        lambda r, c, d: services.complaint_review(
+    "review": Action(
+        form=forms.ReviewForm,
+        allowed=permissions.can_handle_complaint,
+        call=lambda r, c, d: services.complaint_review(
             complaint=c, actor=r.user, approve=d["decision"] == "approve", note=d["note"]
         ),
+        done=gettext_noop("Review recorded."),
     ),
-    "rate": (
-        forms.RateForm,
-        permissions.can_handle_complaint,
-        lambda r, c, d: services.complaint_rate(
+    "rate": Action(
+        form=forms.RateForm,
+        allowed=permissions.can_handle_complaint,
+        call=lambda r, c, d: services.complaint_rate(
             complaint=c, satisfaction=d["satisfaction"], comment=d["comment"], actor=r.user
         ),
+        done=gettext_noop("Return visit recorded."),
     ),
-    "close": (
-        forms.RequiredCommentForm,
-        permissions.can_handle_complaint,
-        lambda r, c, d: services.complaint_close(complaint=c, actor=r.user, comment=d["comment"]),
-    ),
-    "merge": (forms.MergeForm, permissions.can_handle_complaint, _merge),
-    "follow_up": (
-        forms.FollowUpForm,
-        permissions.can_handle_complaint,
-        lambda r, c, d: services.complaint_follow_up(
-            complaint=c,
-            actor=r.user,
-            kind=d["kind"],
-            reason=d["reason"],
-            document_number=d["document_number"],
-            date=d["date"],
-            create_rectification=d.get("create_rectification", False),
+    "close": Action(
+        form=forms.RequiredCommentForm,
+        allowed=permissions.can_handle_complaint,
+        call=lambda r, c, d: services.complaint_close(
+            complaint=c, actor=r.user, comment=d["comment"]
         ),
+        done=gettext_noop("Complaint closed."),
     ),
-    "answer": (
-        forms.AnswerForm,
-        permissions.can_answer_complaint,
-        lambda r, c, d: services.complaint_answer(complaint=c, actor=r.user, **d),
+    "merge": Action(
+        form=forms.MergeForm,
+        allowed=permissions.can_handle_complaint,
+        call=_merge,
+        done=gettext_noop("Complaint merged as a duplicate."),
     ),
-    "reroute": (
-        forms.RequiredCommentForm,
-        permissions.can_answer_complaint,
-        lambda r, c, d: services.complaint_request_reroute(
+    "follow_up": Action(
+        form=forms.FollowUpForm,
+        allowed=permissions.can_handle_complaint,
+        call=_follow_up,
+        done=gettext_noop("Follow-up recorded."),
+        form_kwargs=_follow_up_kwargs,
+    ),
+    "answer": Action(
+        form=forms.AnswerForm,
+        allowed=permissions.can_answer_complaint,
+        call=lambda r, c, d: services.complaint_answer(complaint=c, actor=r.user, **d),
+        done=gettext_noop("Answer submitted for review."),
+    ),
+    "reroute": Action(
+        form=forms.RequiredCommentForm,
+        allowed=permissions.can_answer_complaint,
+        call=lambda r, c, d: services.complaint_request_reroute(
             complaint=c, actor=r.user, reason=d["comment"]
         ),
+        done=gettext_noop("Re-routing requested."),
     ),
-    "extension": (
-        forms.ExtensionForm,
-        permissions.can_answer_complaint,
-        lambda r, c, d: services.extension_request_create(
+    "extension": Action(
+        form=forms.ExtensionForm,
+        allowed=permissions.can_answer_complaint,
+        call=lambda r, c, d: services.extension_request_create(
             complaint=c, actor=r.user, new_deadline=d["new_deadline"], reason=d["reason"]
         ),
+        done=gettext_noop("Extension requested."),
     ),
-    "extension_decide": (
-        forms.ExtensionDecideForm,
-        permissions.can_handle_complaint,
-        lambda r, c, d: services.extension_request_decide(
-            request=get_object_or_404(
-                ExtensionRequest, complaint=c, status=ExtensionRequest.Status.PENDING
-            ),
+    "extension_decide": Action(
+        form=forms.ExtensionDecideForm,
+        allowed=permissions.can_handle_complaint,
+        call=lambda r, c, d: services.extension_request_decide(
+            request=permissions.get_pending_extension_or_404(c),
             actor=r.user,
             approve=d["decision"] == "approve",
             note=d["note"],
         ),
+        done=gettext_noop("Extension request decided."),
     ),
 }
 
-DONE_MESSAGES = {
-    "accept": gettext_noop("Complaint accepted."),
-    "reject": gettext_noop("Complaint not accepted; the reason is shown to the complainant."),
-    "assign": gettext_noop("Complaint assigned."),
-    "review": gettext_noop("Review recorded."),
-    "rate": gettext_noop("Return visit recorded."),
-    "close": gettext_noop("Complaint closed."),
-    "merge": gettext_noop("Complaint merged as a duplicate."),
-    "follow_up": gettext_noop("Accountability action recorded."),
-    "answer": gettext_noop("Answer submitted for review."),
-    "reroute": gettext_noop("Re-routing requested."),
-    "extension": gettext_noop("Extension requested."),
-    "extension_decide": gettext_noop("Extension request decided."),
-}
+
+def _refused(request: HttpRequest, complaint: Complaint, extra: dict[str, Any]) -> HttpResponse:
+    return render(
+        request, "complaints/detail.html", {**_detail_context(request, complaint), **extra}
+    )
 
 
 @login_required
@@ -492,32 +496,14 @@ def complaint_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     complaint = permissions.get_complaint_for_user_or_404(request.user, pk)
-    form_class, allowed, call = ACTIONS[action]
-    if not allowed(request.user, complaint):
-        raise PermissionDenied(_("You may not do this for this complaint."))
-    kwargs: dict[str, Any] = {}
-    if form_class is forms.AssignForm:
-        kwargs["units"] = units_overseen_by(user=request.user).active()
-    if form_class is forms.FollowUpForm:
-        form = forms.follow_up_form(
-            request.POST, auto_id="follow_up_%s", rectification=services.rectification_available()
-        )
-    else:
-        form = form_class(request.POST, auto_id=f"{action}_%s", **kwargs)
-    if form.is_valid():
-        try:
-            call(request, complaint, form.cleaned_data)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        except InvalidTransition as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _(DONE_MESSAGES[action]))
-            return redirect("complaints:detail", pk=complaint.pk)
-    context = _detail_context(request, complaint)
-    context[f"{action}_form"] = form
-    context["failed_action"] = action
-    return render(request, "complaints/detail.html", context, status=400)
+    return perform(
+        request,
+        complaint,
+        name=action,
+        actions=ACTIONS,
+        success_url=complaint.get_absolute_url(),
+        refused=_refused,
+    )
 
 
 @login_required
@@ -525,8 +511,7 @@ def complaint_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Shown in this response only (never stored in a page cache), and logged."""
     complaint = permissions.get_complaint_for_user_or_404(request.user, pk)
-    if not permissions.can_view_identity(request.user, complaint):
-        raise PermissionDenied(_("You may not see who made this complaint."))
+    permissions.require_view_identity(request.user, complaint)
     form = forms.RevealForm(request.POST, auto_id="reveal_%s")
     context = _detail_context(request, complaint)
     if form.is_valid():
@@ -544,10 +529,8 @@ def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
-    complaint = permissions.get_complaint_for_user_or_404(request.user, pk)
-    if not permissions.can_view_attachments(request.user, complaint):
-        raise PermissionDenied(_("Attachments are kept by inspection staff."))
-    attachment = get_object_or_404(ComplaintAttachment, pk=attachment_id, complaint=complaint)
+    attachment = permissions.get_attachment_for_user_or_404(request.user, pk, attachment_id)
+    complaint = attachment.complaint
     return FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
@@ -559,8 +542,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
 @login_required
 @require_GET
 def identity_reveal_log(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("complaints.view_identityreveal"):
-        raise PermissionDenied(_("Only inspection staff may see this."))
+    permissions.require_reveal_log(request.user)
     page = Paginator(selectors.identity_reveals(user=request.user), 50).get_page(
         request.GET.get("page")
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -42,8 +41,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def figures(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_view_figures(request.user):
-        raise PermissionDenied(_("You may not see complaint figures."))
+    permissions.require_view_figures(request.user)
     by = request.GET.get("by", "unit")
     if by not in selectors.DIMENSIONS:
         by = "unit"
@@ -61,10 +59,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 def _exportable(request: HttpRequest) -> QuerySet[Complaint]:
     """Only staff and leaders export; the file never names the complainant."""
-    if not request.user.has_perm("complaints.view_all_complaints") and not permissions.is_handler(
-        request.user
-    ):
-        raise PermissionDenied(_("You may not export complaints."))
+    permissions.require_export(request.user)
     return selectors.complaints_visible_to(user=request.user)
 
 
@@ -98,8 +93,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_hotline(request: HttpRequest) -> HttpResponse:
-    if not permissions.is_handler(request.user):
-        raise PermissionDenied(_("Only inspection staff may do this."))
+    permissions.require_handler(request.user)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {
         "form": form,

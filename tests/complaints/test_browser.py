@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from campaign import services as campaign_services
+from campaign.models import Campaign, RectificationItem
 from complaints.models import Complaint
+from tests.complaints.conftest import NAME, PHONE
 from tests.factories import PASSWORD
 from tests.otp import pass_browser_two_factor
 
@@ -109,3 +114,47 @@ def test_anonymous_complaint_journey(seed_data, live_server, cast, page, output_
     page.goto(live_server.url + reverse("units:workspace"))
     assert page.get_by_test_id("complaints-panel").is_visible()
     page.screenshot(path=str(output_dir / "09-officer-workspace.png"), full_page=True)
+
+
+def test_officer_raises_a_rectification_item_from_a_substantiated_complaint(
+    seed_data, live_server, cast, page, output_dir, make_complaint
+):
+    """One officer action: the item is on the unit's ledger, linked both ways."""
+    created = campaign_services.campaign_create(
+        name="2026年作风建设年",
+        year=2026,
+        scope=cast.root,
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+        template=Campaign.Template.ANNUAL,
+        actor=cast.officer,
+    )
+    campaign = campaign_services.campaign_activate(campaign=created, actor=cast.officer)
+    complaint = make_complaint("closed")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _login(page, live_server, "officer")
+    page.goto(live_server.url + complaint.get_absolute_url())
+    form = page.get_by_test_id("follow-up")
+    assert page.locator("#follow_up_problem").input_value() == complaint.title
+    assert page.locator("#follow_up_campaign").input_value() == str(campaign.pk)
+    page.locator("#follow_up_problem").fill("窗口工作人员推诿扯皮，群众办事多次往返")
+    page.locator("#follow_up_working_days").fill("10")
+    page.locator("#follow_up_kind").select_option("warning_talk")
+    page.locator("#follow_up_reason").fill("推诿扯皮属实")
+    form.screenshot(path=str(output_dir / "10-follow-up-form.png"))
+    page.get_by_test_id("follow-up-submit").click()
+    page.get_by_test_id("raised-items").wait_for()
+    page.screenshot(path=str(output_dir / "11-complaint-with-item.png"), full_page=True)
+    item = RectificationItem.objects.get()
+    page.get_by_test_id("raised-items").get_by_role("link").first.click()
+    page.wait_for_url("**" + item.get_absolute_url())
+    page.get_by_test_id("source-record").click()
+    page.wait_for_url("**" + complaint.get_absolute_url())
+
+    _login(page, live_server, "head_a")
+    page.goto(live_server.url + reverse("campaign:ledger", args=[campaign.pk]))
+    assert "群众办事多次往返" in page.content()
+    page.screenshot(path=str(output_dir / "12-unit-ledger.png"), full_page=True)
+    page.goto(live_server.url + item.get_absolute_url())
+    assert NAME not in page.content() and PHONE not in page.content()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from complaints import services, tasks
 from complaints.models import Complaint
+from complaints.services import escalation
 from units.models import Notification
 from units.workdays import add_working_days
 
@@ -150,7 +151,7 @@ def test_escalation_goes_in_chunks_with_a_record_and_a_notice_for_each_case(
     """More overdue cases than a chunk: every one moved once, with its record and notice."""
     import functools
 
-    monkeypatch.setattr(services, "_escalate", functools.partial(services._escalate, chunk=2))
+    monkeypatch.setattr(escalation, "_escalate", functools.partial(escalation._escalate, chunk=2))
     today = timezone.localdate()
     cases = [make_complaint("assigned") for _ in range(5)] + [make_complaint("sent_back")]
     for complaint in cases:

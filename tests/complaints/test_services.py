@@ -170,7 +170,7 @@ def test_assignment_uses_category_limits_and_notifies_without_identity(
     category.save()
     complaint = make_complaint(S.ACCEPTED)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(services.timezone, "localdate", lambda: datetime.date(2026, 9, 29))
+        mp.setattr(timezone, "localdate", lambda: datetime.date(2026, 9, 29))
         # Tue 29 Sep 2026 + 5 working days: 30 Sep, (1–7 Oct holiday), 8, 9, 10 (Sat, adjusted), 12
         with django_capture_on_commit_callbacks(execute=True):
             assigned = services.complaint_assign(

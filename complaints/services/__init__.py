@@ -1,0 +1,67 @@
+"""Every write to complaints, one module per stage of a case.
+
+intake (登记), handling (受理 → 办结), extensions (延期), escalation (督办 sweep) and
+follow_up (整改 and 问责 from a substantiated complaint). The public names are importable
+from `complaints.services` as before.
+"""
+
+from __future__ import annotations
+
+from campaign.services import accountability_action_record
+from complaints.services.escalation import complaints_escalation_sweep
+from complaints.services.extensions import extension_request_create, extension_request_decide
+from complaints.services.follow_up import (
+    Accountability,
+    complaint_follow_up,
+    complaint_raise_item,
+)
+from complaints.services.handling import (
+    ASSIGNABLE_FROM,
+    complaint_accept,
+    complaint_answer,
+    complaint_assign,
+    complaint_close,
+    complaint_identity_reveal,
+    complaint_merge,
+    complaint_rate,
+    complaint_reject,
+    complaint_request_reroute,
+    complaint_review,
+)
+from complaints.services.intake import (
+    CROCKFORD,
+    TRACKING_CODE_LENGTH,
+    Upload,
+    complaint_default_deadline,
+    complaint_submit,
+    tracking_code_new,
+    tracking_code_normalise,
+)
+
+__all__ = [
+    "ASSIGNABLE_FROM",
+    "CROCKFORD",
+    "TRACKING_CODE_LENGTH",
+    "Accountability",
+    "Upload",
+    "accountability_action_record",
+    "complaint_accept",
+    "complaint_answer",
+    "complaint_assign",
+    "complaint_close",
+    "complaint_default_deadline",
+    "complaint_follow_up",
+    "complaint_identity_reveal",
+    "complaint_merge",
+    "complaint_raise_item",
+    "complaint_rate",
+    "complaint_reject",
+    "complaint_request_reroute",
+    "complaint_review",
+    "complaint_submit",
+    "complaints_escalation_sweep",
+    "extension_request_create",
+    "extension_request_decide",
+    "tracking_code_new",
+    "tracking_code_normalise",
+]

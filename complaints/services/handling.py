@@ -1,0 +1,362 @@
+"""受理 → 交办 → 办理 → 审核 → 回访 → 办结: every move of a case, one service each.
+
+Every move goes through units.transitions.transition (lock, the model's transition map,
+save, the ComplaintTransition record); who may act is complaints.permissions' to say.
+Notifications carry the case number and subject only: never who complained.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints import conf
+from complaints.identity import Identity
+from complaints.identity import decrypt as identity_decrypt
+from complaints.models import Complaint, ComplaintTransition, IdentityReveal
+from complaints.permissions import (
+    require_answer,
+    require_assign_to,
+    require_handle,
+    require_view_identity,
+)
+from complaints.services.intake import complaint_default_deadline
+from complaints.services.notices import notify_unit
+from units.models import Notification, Unit
+from units.transitions import check_transition, record_transition, transition
+from units.types import AnyUser
+from units.workdays import add_working_days
+
+logger = logging.getLogger(__name__)
+
+ASSIGNABLE_FROM = (Complaint.Status.ACCEPTED, Complaint.Status.REROUTE_REQUESTED)
+
+
+def case_queryset() -> Any:
+    """What a move locks and loads with the case."""
+    return Complaint.objects.select_related("unit", "subject_unit", "category")
+
+
+def lock_case(complaint: Complaint) -> Complaint:
+    """The case, locked for a service that checks more than the move before making it."""
+    return case_queryset().select_for_update(of=("self",)).get(pk=complaint.pk)
+
+
+def history_note(complaint: Complaint, actor: AnyUser | None, comment: str) -> None:
+    """An entry in the case's history that is not a move (a deadline, a follow-up)."""
+    record_transition(
+        record_model=ComplaintTransition,
+        subject_field="complaint",
+        subject=complaint,
+        from_status=complaint.status,
+        to_status=complaint.status,
+        actor=actor,
+        comment=comment,
+    )
+
+
+def _move(
+    complaint: Complaint,
+    *,
+    target: str,
+    actor: AnyUser | None,
+    require: Callable[[AnyUser, Complaint], None] | None = None,
+    comment: str = "",
+    fields: dict[str, Any] | None = None,
+) -> Complaint:
+    """A plain move: lock, `require(actor, case)`, then transition's map, save and record."""
+    return transition(
+        complaint,
+        target=target,
+        actor=actor,
+        comment=comment,
+        fields=fields,
+        queryset=case_queryset(),
+        check=(lambda row: require(actor, row)) if require is not None else None,  # type: ignore[arg-type]
+    )
+
+
+def _only_from(statuses: tuple[str, ...] | str, target: str, current: str) -> None:
+    """Narrow the map where two services share a target (交办 vs. a reopening)."""
+    sources = (statuses,) if isinstance(statuses, str) else statuses
+    check_transition(
+        transitions={s: {target} for s in sources},
+        current=current,
+        target=target,
+        labels=Complaint.Status.choices,
+    )
+
+
+def complaint_accept(*, complaint: Complaint, actor: AnyUser, comment: str = "") -> Complaint:
+    """受理."""
+    return _move(
+        complaint,
+        target=Complaint.Status.ACCEPTED,
+        actor=actor,
+        require=require_handle,
+        comment=comment,
+        fields={"accepted_at": timezone.now()},
+    )
+
+
+def complaint_reject(*, complaint: Complaint, actor: AnyUser, reason: str) -> Complaint:
+    """不予受理: the reason is shown to the complainant."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Tell the complainant why it is not accepted.")})
+    return _move(
+        complaint,
+        target=Complaint.Status.REJECTED,
+        actor=actor,
+        require=require_handle,
+        comment=reason,
+        fields={"rejection_reason": reason, "closed_at": timezone.now()},
+    )
+
+
+def complaint_assign(
+    *,
+    complaint: Complaint,
+    unit: Unit,
+    actor: AnyUser,
+    deadline: datetime.date | None = None,
+    instructions: str = "",
+) -> Complaint:
+    """交办 (or re-route) to a unit with a handling deadline in working days."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = lock_case(complaint)
+        require_handle(actor, locked)
+        require_assign_to(actor, unit)
+        if not unit.is_active:
+            raise ValidationError({"unit": _("The unit is archived.")})
+        deadline = deadline or complaint_default_deadline(
+            category=locked.category, urgent=locked.urgent, start=today
+        )
+        if deadline <= today:
+            raise ValidationError({"deadline": _("The deadline must be after today.")})
+        # Return visit → assigned is the complainant's reopening (complaint_rate), not 交办.
+        _only_from(ASSIGNABLE_FROM, Complaint.Status.ASSIGNED, locked.status)
+        rerouted = locked.status == Complaint.Status.REROUTE_REQUESTED
+        comment = instructions.strip() or (_("Re-routed") if rerouted else "")
+        moved = transition(
+            locked,
+            locked=True,
+            target=Complaint.Status.ASSIGNED,
+            actor=actor,
+            comment=f"{unit.name} · {deadline.isoformat()}" + (f" · {comment}" if comment else ""),
+            fields={
+                "unit": unit,
+                "deadline": deadline,
+                "assigned_at": timezone.now(),
+                "instructions": instructions.strip(),
+                "supervision": Complaint.Supervision.NONE,
+                "supervised_at": None,
+                "listed_at": None,
+            },
+        )
+        notify_unit(
+            moved,
+            kind=Notification.Kind.ASSIGNED,
+            title=_("Complaint %(number)s has been assigned to your unit")
+            % {"number": moved.number},
+            object_suffix=f":assigned:{moved.transitions.count()}",
+        )
+    return moved
+
+
+def complaint_request_reroute(*, complaint: Complaint, actor: AnyUser, reason: str) -> Complaint:
+    """非本单位职责: the unit asks the staff to route the case elsewhere."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Explain why this is not your unit's responsibility.")})
+    return _move(
+        complaint,
+        target=Complaint.Status.REROUTE_REQUESTED,
+        actor=actor,
+        require=require_answer,
+        comment=reason,
+    )
+
+
+def complaint_answer(
+    *,
+    complaint: Complaint,
+    actor: AnyUser,
+    facts: str,
+    verdict: str,
+    measures: str,
+    public_reply: str,
+) -> Complaint:
+    """办理: the unit reports the facts, the verdict, its measures and the public reply."""
+    errors = {}
+    if not facts.strip():
+        errors["facts"] = _("Describe the facts found.")
+    if verdict not in Complaint.Verdict.values:
+        errors["verdict"] = _("Choose a verdict.")
+    if not public_reply.strip():
+        errors["public_reply"] = _("Write the reply the complainant will read.")
+    if errors:
+        raise ValidationError(errors)
+    return _move(
+        complaint,
+        target=Complaint.Status.ANSWERED,
+        actor=actor,
+        require=require_answer,
+        fields={
+            "facts": facts.strip(),
+            "verdict": verdict,
+            "measures": measures.strip(),
+            "public_reply": public_reply.strip(),
+            "answered_at": timezone.now(),
+        },
+    )
+
+
+def complaint_review(
+    *, complaint: Complaint, actor: AnyUser, approve: bool, note: str = ""
+) -> Complaint:
+    """审核: accept the unit's answer (on to the return visit) or send it back (退回重办)."""
+    note = note.strip()
+    if not approve and not note:
+        raise ValidationError({"note": _("Say what the unit must redo.")})
+    target = Complaint.Status.RETURN_VISIT if approve else Complaint.Status.SENT_BACK
+    with transaction.atomic():
+        moved = _move(
+            complaint,
+            target=target,
+            actor=actor,
+            require=require_handle,
+            comment=note,
+            fields={"review_note": note},
+        )
+        if not approve:
+            notify_unit(
+                moved,
+                kind=Notification.Kind.RETURNED,
+                title=_("Complaint %(number)s was sent back for re-handling")
+                % {"number": moved.number},
+                object_suffix=f":returned:{moved.transitions.count()}",
+            )
+    return moved
+
+
+def complaint_rate(
+    *,
+    complaint: Complaint,
+    satisfaction: str,
+    comment: str = "",
+    actor: AnyUser | None = None,
+) -> Complaint:
+    """回访: the complainant (actor None, by tracking code) or staff record the rating.
+
+    Satisfied or basically satisfied closes the case; unsatisfied reopens it with the unit.
+    """
+    if satisfaction not in Complaint.Satisfaction.values:
+        raise ValidationError({"satisfaction": _("Choose how satisfied you are.")})
+    unsatisfied = satisfaction == Complaint.Satisfaction.UNSATISFIED
+    target = Complaint.Status.ASSIGNED if unsatisfied else Complaint.Status.CLOSED
+    with transaction.atomic():
+        locked = lock_case(complaint)
+        if actor is not None:
+            require_handle(actor, locked)
+        # Only a case at the return visit can be rated, whatever the rating leads to.
+        _only_from(Complaint.Status.RETURN_VISIT, target, locked.status)
+        fields: dict[str, Any] = {
+            "satisfaction": satisfaction,
+            "satisfaction_comment": comment.strip(),
+        }
+        if not unsatisfied:
+            fields["closed_at"] = timezone.now()
+            return transition(
+                locked,
+                locked=True,
+                target=target,
+                actor=actor,
+                comment=str(Complaint.Satisfaction(satisfaction).label),
+                fields=fields,
+            )
+        fields |= {
+            "deadline": add_working_days(timezone.localdate(), conf.reopen_handle_days()),
+            "reopen_count": locked.reopen_count + 1,
+            "supervision": Complaint.Supervision.NONE,
+            "supervised_at": None,
+            "listed_at": None,
+        }
+        moved = transition(
+            locked,
+            locked=True,
+            target=target,
+            actor=actor,
+            comment=_("Reopened: the complainant is not satisfied.")
+            + (f" {comment.strip()}" if comment.strip() else ""),
+            fields=fields,
+        )
+        notify_unit(
+            moved,
+            kind=Notification.Kind.RETURNED,
+            title=_("Complaint %(number)s was reopened: the complainant is not satisfied")
+            % {"number": moved.number},
+            object_suffix=f":reopened:{moved.reopen_count}",
+        )
+    return moved
+
+
+def complaint_close(*, complaint: Complaint, actor: AnyUser, comment: str) -> Complaint:
+    """办结 without a rating, e.g. an anonymous complainant who never came back."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the case is closed without a rating.")})
+    return _move(
+        complaint,
+        target=Complaint.Status.CLOSED,
+        actor=actor,
+        require=require_handle,
+        comment=comment.strip(),
+        fields={"closed_at": timezone.now()},
+    )
+
+
+def complaint_merge(*, complaint: Complaint, into: Complaint, actor: AnyUser) -> Complaint:
+    """Merge a duplicate into the case that carries on."""
+    if into.pk == complaint.pk:
+        raise ValidationError({"into": _("A complaint cannot be merged into itself.")})
+    with transaction.atomic():
+        locked = lock_case(complaint)
+        target = Complaint.objects.select_for_update(of=("self",)).get(pk=into.pk)
+        require_handle(actor, locked)
+        if target.status == Complaint.Status.MERGED:
+            raise ValidationError(
+                {"into": _("That complaint was itself merged; merge into the surviving case.")}
+            )
+        return transition(
+            locked,
+            locked=True,
+            target=Complaint.Status.MERGED,
+            actor=actor,
+            comment=target.number,
+            fields={"merged_into": target, "closed_at": timezone.now()},
+        )
+
+
+def complaint_identity_reveal(*, complaint: Complaint, actor: AnyUser, reason: str) -> Identity:
+    """Decrypt who complained, for a permitted officer, and log that they looked."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("State why you need to see the complainant's identity.")}
+        )
+    require_view_identity(actor, complaint)
+    with transaction.atomic():
+        IdentityReveal.objects.create(
+            complaint=complaint, user=cast(Any, actor), reason=reason[:255]
+        )
+    logger.info("complainant identity of complaint %s viewed by user %s", complaint.pk, actor.pk)
+    token = Complaint.objects.values_list("identity_token", flat=True).get(pk=complaint.pk)
+    return identity_decrypt(token)

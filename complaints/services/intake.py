@@ -1,0 +1,129 @@
+"""登记: complaints come in (the public web form, staff intake from the other channels)."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.identity import Identity
+from complaints.identity import encrypt as identity_encrypt
+from complaints.models import Complaint, ComplaintAttachment, ComplaintCategory, ComplaintTransition
+from complaints.permissions import require_intake
+from units.models import Unit
+from units.transitions import record_transition
+from units.types import AnyUser
+from units.workdays import add_working_days
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TRACKING_CODE_LENGTH = 16  # 16 × 5 bits = 80 bits of randomness
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file that passed the form's checks (type sniffed from its content)."""
+
+    file: Any
+    content_type: str
+    extension: str
+
+
+def tracking_code_new() -> str:
+    return "".join(secrets.choice(CROCKFORD) for _i in range(TRACKING_CODE_LENGTH))
+
+
+def tracking_code_normalise(text: str) -> str:
+    """What the complainant typed or read aloud, as stored (Crockford's decoding rules)."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    return cleaned.translate(str.maketrans("OIL", "011"))
+
+
+def category_days(category: ComplaintCategory | None, field: str) -> int:
+    defaults = {"accept_days": 3, "handle_days": 15, "urgent_days": 3}
+    return int(getattr(category, field)) if category is not None else defaults[field]
+
+
+def complaint_default_deadline(
+    *, category: ComplaintCategory | None, urgent: bool, start: datetime.date | None = None
+) -> datetime.date:
+    """限时办结: the handling deadline in working days from the category's limits."""
+    days = category_days(category, "urgent_days" if urgent else "handle_days")
+    return add_working_days(start or timezone.localdate(), days)
+
+
+def complaint_submit(
+    *,
+    channel: str,
+    title: str,
+    content: str,
+    category: ComplaintCategory | None = None,
+    subject_unit: Unit | None = None,
+    subject_person: str = "",
+    identity: Identity | None = None,
+    uploads: list[Upload] | None = None,
+    urgent: bool = False,
+    received_at: datetime.datetime | None = None,
+    actor: AnyUser | None = None,
+) -> Complaint:
+    """登记: the public web form (actor None) or staff intake for the other channels."""
+    if channel not in Complaint.Channel.values:
+        raise ValidationError({"channel": _("Unknown channel.")})
+    if channel != Complaint.Channel.WEB:
+        require_intake(actor)
+    title, content = title.strip(), content.strip()
+    if not title:
+        raise ValidationError({"title": _("Please give the complaint a subject.")})
+    if not content:
+        raise ValidationError({"content": _("Please describe what happened.")})
+    identity = identity or Identity()
+    received = received_at or timezone.now()
+    code = tracking_code_new()
+    with transaction.atomic():
+        complaint = Complaint.objects.create(
+            number=f"TMP-{code}",
+            tracking_code=code,
+            channel=channel,
+            category=category,
+            subject_unit=subject_unit,
+            subject_person=subject_person.strip(),
+            title=title,
+            content=content,
+            urgent=urgent,
+            identity_token=identity_encrypt(identity),
+            has_identity=identity.is_named,
+            received_at=received,
+            accept_deadline=add_working_days(
+                timezone.localtime(received).date(), category_days(category, "accept_days")
+            ),
+            registered_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        complaint.number = f"TS{timezone.localtime(received).year}-{complaint.pk:06d}"
+        complaint.save(update_fields=["number"])
+        for upload in uploads or []:
+            attachment = ComplaintAttachment(
+                complaint=complaint,
+                original_name=str(getattr(upload.file, "name", ""))[:255] or "file",
+                content_type=upload.content_type,
+                size=int(upload.file.size),
+            )
+            attachment.file.save(
+                f"{secrets.token_hex(16)}.{upload.extension}", upload.file, save=False
+            )
+            attachment.save()
+        # A new case has no row to lock or move from: its first record says where it came from.
+        record_transition(
+            record_model=ComplaintTransition,
+            subject_field="complaint",
+            subject=complaint,
+            from_status="",
+            to_status=Complaint.Status.REGISTERED,
+            actor=actor,
+            comment=str(Complaint.Channel(channel).label),
+        )
+    return complaint

@@ -1,0 +1,54 @@
+"""What the handling unit is told: the case number and subject only, never who complained."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from complaints.models import Complaint
+from complaints.selectors import unit_recipients
+from units.services import NoticeBatch, notification_send
+
+
+def notify_unit(
+    complaint: Complaint,
+    *,
+    kind: str,
+    title: str,
+    include_in_charge: bool = False,
+    object_suffix: str = "",
+    recipients_of: dict[int, dict[str, list[Any]]] | None = None,
+    notices: NoticeBatch | None = None,
+) -> None:
+    """Tell the handling unit (and maybe its leaders in charge); e-mails go after commit.
+
+    A sweep passes `recipients_of` to look each unit's recipients up once, and `notices`
+    to write the notices in batches.
+    """
+    if complaint.unit is None:
+        return
+    if recipients_of is None:
+        people = unit_recipients(unit=complaint.unit)
+    else:
+        if complaint.unit.pk not in recipients_of:
+            recipients_of[complaint.unit.pk] = unit_recipients(unit=complaint.unit)
+        people = recipients_of[complaint.unit.pk]
+    recipients = people["heads"] + (people["in_charge"] if include_in_charge else [])
+    body = _("Case %(number)s: %(title)s. Handling deadline: %(deadline)s.") % {
+        "number": complaint.number,
+        "title": complaint.title,
+        "deadline": complaint.deadline or "-",
+    }
+    # The notice is written in the caller's transaction, with the move it reports: deferred
+    # to after commit, a process dying in between (a worker killed mid-sweep) would leave a
+    # claimed case whose notice is never sent. notification_send e-mails after commit.
+    (notices.add if notices is not None else notification_send)(
+        recipients=recipients,
+        kind=kind,
+        title=title,
+        body=body,
+        url=complaint.get_absolute_url(),
+        object_key=f"complaint:{complaint.pk}{object_suffix}",
+        deadline=complaint.deadline,
+    )
