@@ -7,11 +7,18 @@ Computed results and lines are read-only.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from assessments import rule_kinds
 from assessments.models import (
     AdjustmentLine,
     AdjustmentRule,
@@ -26,6 +33,8 @@ from assessments.models import (
     Survey,
     SurveyDimension,
 )
+from assessments.services import scheme_configuration_errors
+from units.admin_base import ReadOnlyAdmin
 
 
 class FrozenWhenPublished:
@@ -47,8 +56,39 @@ class FrozenWhenPublished:
         return super().has_add_permission(request, *args) and not self._frozen(parent)  # type: ignore[misc]
 
 
-class IndicatorInline(FrozenWhenPublished, admin.TabularInline):
+class DraftOnlyRemoval:
+    """Indicators and rules are removed only before the assessment starts (as on its page)."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        scheme = getattr(obj, "scheme", obj)
+        draft = scheme is None or scheme.status == AssessmentScheme.Status.DRAFT
+        return super().has_delete_permission(request, obj) and draft  # type: ignore[misc]
+
+
+class IndicatorFormSet(BaseInlineFormSet):
+    """Refuses weights or indicator points that do not add up to 100 (the check "start the
+    assessment" makes, the same function)."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        points: dict[str, Decimal] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("component"):
+                continue
+            points[data["component"]] = points.get(data["component"], Decimal("0")) + (
+                data.get("max_points") or Decimal("0")
+            )
+        errors = scheme_configuration_errors(weights=self.instance.weights, indicator_points=points)
+        if errors:
+            raise ValidationError(errors)
+
+
+class IndicatorInline(DraftOnlyRemoval, FrozenWhenPublished, admin.TabularInline):
     model = Indicator
+    formset = IndicatorFormSet
     extra = 0
 
 
@@ -62,8 +102,58 @@ class RecognitionRuleInline(FrozenWhenPublished, admin.TabularInline):
     extra = 0
 
 
-class AdjustmentRuleInline(FrozenWhenPublished, admin.TabularInline):
+class AdjustmentRuleForm(forms.ModelForm):
+    """The 限定条件 as Chinese choices grouped by fact (assessments.rule_kinds declares them)."""
+
+    parameter = forms.ChoiceField(
+        label=AdjustmentRule._meta.get_field("parameter").verbose_name,
+        required=False,
+        choices=rule_kinds.admin_choices,
+        help_text=gettext_lazy("Narrows the fact; choose one listed under the rule's fact."),
+    )
+
+    class Meta:
+        model = AdjustmentRule
+        fields = ["name", "kind", "parameter", "sign", "points", "cap", "veto", "sort_order"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stored = self.instance.parameter if self.instance.pk else ""
+        if stored:
+            value = f"{self.instance.kind}:{stored}"
+            declared = rule_kinds.parameter_for(self.instance.kind)
+            if declared is None or stored not in declared.values():
+                # An older free-text value: shown as it is, so that it is seen and replaced.
+                field = self.fields["parameter"]
+                field.choices = [*field.choices, (value, stored)]  # type: ignore[attr-defined]
+            self.initial["parameter"] = value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        chosen, code = rule_kinds.split_admin_choice(data.get("parameter", ""))
+        if not kind:
+            return data
+        if chosen and chosen != kind:
+            self.add_error(
+                "parameter",
+                _("This condition belongs to “%(other)s”, not to “%(kind)s”.")
+                % {
+                    "other": AdjustmentRule.Kind(chosen).label,
+                    "kind": AdjustmentRule.Kind(kind).label,
+                },
+            )
+            return data
+        try:
+            data["parameter"] = rule_kinds.clean_parameter(kind=kind, value=code)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
+
+
+class AdjustmentRuleInline(DraftOnlyRemoval, FrozenWhenPublished, admin.TabularInline):
     model = AdjustmentRule
+    form = AdjustmentRuleForm
     extra = 0
 
 
@@ -112,17 +202,6 @@ class EvaluationAssignmentAdmin(admin.ModelAdmin):
     list_display = ("scheme", "evaluator", "unit")
     list_filter = ("scheme",)
     autocomplete_fields = ("unit",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(AssessmentResult)

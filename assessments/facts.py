@@ -6,8 +6,7 @@ deliverables, over units) annotated with `x_unit` (the unit held to account),
 every row into one AdjustmentLine in a single INSERT … SELECT, so a source never loops
 over units.
 
-The campaign and complaints apps are built alongside this one: a source whose model is
-not installed or whose table does not exist yet contributes nothing.
+The evidence models are imported directly (assessments sits above campaign and complaints).
 """
 
 from __future__ import annotations
@@ -17,12 +16,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
-from django.db import connection, models
+from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, TruncDate
 
+from assessments import rule_kinds
 from assessments.models import AdjustmentRule
+from campaign.models import (
+    AccountabilityAction,
+    Circular,
+    CircularMention,
+    Deliverable,
+    Finding,
+    RectificationItem,
+    Submission,
+)
+from complaints.models import Complaint
+from units.models import Unit
 
 Kind = AdjustmentRule.Kind
 
@@ -48,30 +58,6 @@ class FactContext:
         return datetime.date(self.year, 12, 31)
 
 
-_tables: set[str] | None = None
-
-
-def reset_table_cache() -> None:
-    global _tables
-    _tables = None
-
-
-def get_fact_model(app_label: str, model_name: str) -> type[models.Model] | None:
-    """The model if its app is installed and its table exists, else None."""
-    global _tables
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
-    if _tables is None:
-        _tables = set(connection.introspection.table_names())
-    if model._meta.db_table not in _tables:
-        _tables = set(connection.introspection.table_names())  # created since last look
-        if model._meta.db_table not in _tables:
-            return None
-    return model
-
-
 def _as_date(model: type[models.Model], field: str) -> Any:
     name = field.split("__")[-1]
     target = model
@@ -91,25 +77,21 @@ def _facts(model: type[models.Model], qs: QuerySet[Any], *, unit: Any, date: Any
 
 
 def accountability(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
-    model = get_fact_model("campaign", "AccountabilityAction")
-    if model is None:
-        return []
-    qs = model._default_manager.filter(date__gte=ctx.start, date__lte=ctx.end)
-    if rule.parameter == "serious":
-        qs = qs.filter(kind__in=list(model.SERIOUS_KINDS))  # type: ignore[attr-defined]
+    model = AccountabilityAction
+    qs = model.objects.filter(date__gte=ctx.start, date__lte=ctx.end)
+    if rule.parameter == rule_kinds.SERIOUS:
+        qs = qs.filter(kind__in=list(model.SERIOUS_KINDS))
     elif rule.parameter:
         qs = qs.filter(kind=rule.parameter)
     # An action against a person counts against the unit the person serves in.
     return [_facts(model, qs, unit=Coalesce("unit_id", "person__unit_id"), date=F("date"))]
 
 
-def _complaints(ctx: FactContext) -> tuple[type[models.Model], QuerySet[Any]] | None:
-    model = get_fact_model("complaints", "Complaint")
-    if model is None:
-        return None
+def _complaints(ctx: FactContext) -> tuple[type[models.Model], QuerySet[Any]]:
+    model = Complaint
     received = _as_date(model, "received_at")
     qs = (
-        model._default_manager.annotate(x_received=received)
+        model.objects.annotate(x_received=received)
         .filter(x_received__gte=ctx.start, x_received__lte=ctx.end, unit__isnull=False)
         .order_by()
     )
@@ -117,19 +99,13 @@ def _complaints(ctx: FactContext) -> tuple[type[models.Model], QuerySet[Any]] | 
 
 
 def complaint_substantiated(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
-    found = _complaints(ctx)
-    if found is None:
-        return []
-    model, qs = found
+    model, qs = _complaints(ctx)
     qs = qs.filter(verdict=rule.parameter or "substantiated")
     return [_facts(model, qs, unit=F("unit_id"), date=F("x_received"))]
 
 
 def complaint_overdue(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
-    found = _complaints(ctx)
-    if found is None:
-        return []
-    model, qs = found
+    model, qs = _complaints(ctx)
     qs = qs.annotate(x_deadline=_as_date(model, "deadline"), x_closed=_as_date(model, "closed_at"))
     late = Q(x_closed__isnull=False, x_closed__gt=F("x_deadline"))
     still_open = Q(x_closed__isnull=True, x_deadline__lt=ctx.cutoff) & ~Q(status="closed")
@@ -137,12 +113,10 @@ def complaint_overdue(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
     return [_facts(model, qs, unit=F("unit_id"), date=F("x_deadline"))]
 
 
-def _items(ctx: FactContext) -> tuple[type[models.Model], QuerySet[Any]] | None:
-    model = get_fact_model("campaign", "RectificationItem")
-    if model is None:
-        return None
+def _items(ctx: FactContext) -> tuple[type[models.Model], QuerySet[Any]]:
+    model = RectificationItem
     qs = (
-        model._default_manager.filter(campaign__year=ctx.year, long_term=False)
+        model.objects.filter(campaign__year=ctx.year, long_term=False)
         .exclude(status="draft")
         .order_by()
     )
@@ -150,10 +124,7 @@ def _items(ctx: FactContext) -> tuple[type[models.Model], QuerySet[Any]] | None:
 
 
 def item_overdue(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
-    found = _items(ctx)
-    if found is None:
-        return []
-    model, qs = found
+    model, qs = _items(ctx)
     qs = qs.annotate(x_deadline=_as_date(model, "deadline"), x_closed=_as_date(model, "closed_at"))
     late = Q(x_closed__isnull=False, x_closed__gt=F("x_deadline"))
     still_open = Q(x_deadline__lt=ctx.cutoff) & ~Q(status="closed")
@@ -162,20 +133,15 @@ def item_overdue(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
 
 
 def item_unclosed(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
-    found = _items(ctx)
-    if found is None:
-        return []
-    model, qs = found
+    model, qs = _items(ctx)
     qs = qs.exclude(status="closed").annotate(x_deadline=_as_date(model, "deadline"))
     return [_facts(model, qs, unit=F("unit_id"), date=F("x_deadline"))]
 
 
 def deliverable_late(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
-    model = get_fact_model("campaign", "Submission")
-    if model is None:
-        return []
+    model = Submission
     qs = (
-        model._default_manager.filter(
+        model.objects.filter(
             deliverable__campaign__year=ctx.year, status__in=["submitted", "accepted"]
         )
         .annotate(x_submitted=_as_date(model, "submitted_at"))
@@ -191,18 +157,12 @@ def deliverable_missing(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
     A submission after the due date is a late deliverable, not also a missing one.
     One query per deliverable of the year (a handful), never per unit.
     """
-    deliverable_model = get_fact_model("campaign", "Deliverable")
-    submission_model = get_fact_model("campaign", "Submission")
-    if deliverable_model is None or submission_model is None:
-        return []
-    from units.models import Unit
-
-    due = deliverable_model._default_manager.filter(
-        campaign__year=ctx.year, due_date__lt=ctx.cutoff
-    ).values_list("pk", "due_date")
+    due = Deliverable.objects.filter(campaign__year=ctx.year, due_date__lt=ctx.cutoff).values_list(
+        "pk", "due_date"
+    )
     result = []
     for deliverable_id, due_date in due:
-        handed_in = submission_model._default_manager.filter(
+        handed_in = Submission.objects.filter(
             deliverable_id=deliverable_id,
             unit_id=OuterRef("pk"),
             status__in=["submitted", "accepted"],
@@ -210,7 +170,7 @@ def deliverable_missing(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
         units = Unit.objects.order_by().filter(pk__in=ctx.unit_ids).exclude(Exists(handed_in))
         result.append(
             Facts(
-                model=deliverable_model,
+                model=Deliverable,
                 queryset=units.annotate(
                     x_unit=F("pk"), x_evidence=Value(deliverable_id), x_date=Value(due_date)
                 ),
@@ -220,10 +180,8 @@ def deliverable_missing(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
 
 
 def finding(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
-    model = get_fact_model("campaign", "Finding")
-    if model is None:
-        return []
-    qs = model._default_manager.annotate(x_day=_as_date(model, "inspection__date")).filter(
+    model = Finding
+    qs = model.objects.annotate(x_day=_as_date(model, "inspection__date")).filter(
         x_day__gte=ctx.start, x_day__lte=ctx.end, unit__isnull=False
     )
     if rule.parameter:
@@ -232,13 +190,9 @@ def finding(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
 
 
 def _circular_mentions(rule: AdjustmentRule, ctx: FactContext, tone: str) -> list[Facts]:
-    circular = get_fact_model("campaign", "Circular")
-    mention = get_fact_model("campaign", "CircularMention")
-    if circular is None or mention is None:
-        return []
     qs = (
-        mention._default_manager.filter(tone=tone, circular__status="published")
-        .annotate(x_day=_as_date(mention, "circular__published_at"))
+        CircularMention.objects.filter(tone=tone, circular__status="published")
+        .annotate(x_day=_as_date(CircularMention, "circular__published_at"))
         .filter(x_day__gte=ctx.start, x_day__lte=ctx.end)
         .order_by()
     )
@@ -247,7 +201,7 @@ def _circular_mentions(rule: AdjustmentRule, ctx: FactContext, tone: str) -> lis
     # The evidence is the circular itself: that is the document a reader wants to open.
     return [
         Facts(
-            model=circular,
+            model=Circular,
             queryset=qs.annotate(
                 x_unit=F("unit_id"), x_evidence=F("circular_id"), x_date=F("x_day")
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import RaterCategory, Survey
+from assessments.models import AdjustmentRule, AssessmentScheme, Indicator, RaterCategory, Survey
 from units.resources import check_xlsx_upload
 
 
@@ -39,3 +39,27 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         check_xlsx_upload(upload)
         return upload
+
+
+class IndicatorChoiceForm(forms.Form):
+    """Which of the scheme's indicators (to remove)."""
+
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"), queryset=Indicator.objects.none(), widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, scheme: AssessmentScheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = scheme.indicators.all()  # type: ignore[attr-defined]
+
+
+class RuleChoiceForm(forms.Form):
+    """Which of the scheme's adjustment rules (to remove)."""
+
+    rule = forms.ModelChoiceField(
+        label=_("Rule"), queryset=AdjustmentRule.objects.none(), widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, scheme: AssessmentScheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].queryset = scheme.adjustment_rules.all()  # type: ignore[attr-defined]

@@ -7,42 +7,45 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from assessments.models import AssessmentResult, AssessmentScheme, Survey
-from units.selectors import unit_scope_q
+from assessments.selectors import (
+    DASHBOARD,
+    MANAGE,
+    results_visible_to,
+    schemes_visible_to,
+    user_holds,
+)
 from units.types import AnyUser
 
-MANAGE = "assessments.change_assessmentscheme"
 RUN = "assessments.run_scoring"
 PUBLISH = "assessments.publish_results"
-DASHBOARD = "assessments.view_dashboard"
 EVALUATE = "assessments.add_evaluation"
+SURVEYS = "assessments.change_survey"
 
-
-def _has(user: AnyUser, perm: str) -> bool:
-    return bool(user.is_authenticated and user.has_perm(perm))  # type: ignore[union-attr]
+__all__ = ["DASHBOARD", "MANAGE", "user_holds"]
 
 
 def can_view_dashboard(user: AnyUser) -> bool:
-    return _has(user, DASHBOARD)
+    return user_holds(user, DASHBOARD)
 
 
 def can_manage_schemes(user: AnyUser) -> bool:
-    return _has(user, MANAGE)
+    return user_holds(user, MANAGE)
 
 
 def can_run_scoring(user: AnyUser) -> bool:
-    return _has(user, RUN)
+    return user_holds(user, RUN)
 
 
 def can_publish_results(user: AnyUser) -> bool:
-    return _has(user, PUBLISH)
+    return user_holds(user, PUBLISH)
 
 
 def can_evaluate(user: AnyUser) -> bool:
-    return _has(user, EVALUATE)
+    return user_holds(user, EVALUATE)
 
 
 def can_manage_surveys(user: AnyUser) -> bool:
-    return _has(user, "assessments.change_survey")
+    return user_holds(user, SURVEYS)
 
 
 def require(allowed: bool) -> None:
@@ -52,8 +55,6 @@ def require(allowed: bool) -> None:
 
 def get_scheme_for_user_or_404(user: AnyUser, pk: int) -> AssessmentScheme:
     """Schemes are read by the dashboard's readers and the staff who manage them."""
-    from assessments.selectors import schemes_visible_to  # the selectors import this module
-
     try:
         return schemes_visible_to(user=user).get(pk=pk)
     except AssessmentScheme.DoesNotExist:
@@ -71,12 +72,7 @@ def get_survey_for_user_or_404(user: AnyUser, pk: int) -> Survey:
 
 def get_result_for_user_or_404(user: AnyUser, pk: int) -> AssessmentResult:
     """Dashboard readers see every result; a unit sees its own once published."""
-    qs = AssessmentResult.objects.select_related("scheme", "unit", "group")
-    if not can_view_dashboard(user):
-        qs = qs.filter(unit_scope_q(user=user, prefix="unit__")).filter(
-            scheme__status=AssessmentScheme.Status.PUBLISHED
-        )
     try:
-        return qs.get(pk=pk)
+        return results_visible_to(user=user).select_related("scheme", "unit", "group").get(pk=pk)
     except AssessmentResult.DoesNotExist:
         raise Http404(_("Result not found.")) from None

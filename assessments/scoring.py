@@ -25,7 +25,7 @@ How a total is made (and explained on the result page):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -45,7 +45,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Round
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
 from assessments import facts
@@ -96,18 +96,37 @@ def assessed_units(scheme: AssessmentScheme) -> QuerySet[Unit]:
 
 
 def insert_select(
-    model: type[models.Model], columns: Mapping[str, str], queryset: QuerySet[Any]
+    model: type[models.Model],
+    columns: Mapping[str, str],
+    queryset: QuerySet[Any],
+    *,
+    update_on: Sequence[str] = (),
 ) -> int:
-    """INSERT INTO model (columns) SELECT <aliases> FROM (queryset): one statement."""
+    """INSERT INTO model (columns) SELECT <aliases> FROM (queryset): one statement.
+
+    With `update_on` (the fields of a unique constraint), a row that already exists is
+    updated in place instead (ON CONFLICT … DO UPDATE): it keeps its id.
+    """
     sql, params = queryset.query.sql_with_params()
     qn = connection.ops.quote_name
     fields: list[Any] = [model._meta.get_field(name) for name in columns]
     target = ", ".join(qn(field.column) for field in fields)
     source = ", ".join(qn(alias) for alias in columns.values())
+    upsert = ""
+    if update_on:
+        keys: list[Any] = [model._meta.get_field(name) for name in update_on]
+        changed = ", ".join(
+            f"{qn(f.column)} = EXCLUDED.{qn(f.column)}" for f in fields if f not in keys
+        )
+        # "WHERE 1 = 1": SQLite reads INSERT … SELECT … ON CONFLICT only with a WHERE.
+        upsert = (
+            f" WHERE 1 = 1 ON CONFLICT ({', '.join(qn(f.column) for f in keys)})"
+            f" DO UPDATE SET {changed}"
+        )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {qn(model._meta.db_table)} ({target}) "  # noqa: S608 (quoted names)
-            f"SELECT {source} FROM ({sql}) zf_source",
+            f"SELECT {source} FROM ({sql}) zf_source{upsert}",
             params,
         )
         return cursor.rowcount
@@ -118,15 +137,15 @@ def fact_cutoff(year: int) -> Any:
     return min(today, today.replace(year=year, month=12, day=31))
 
 
-def clear(scheme: AssessmentScheme) -> None:
-    for model in (
-        AdjustmentLine,
-        AssessmentResult,
-        SurveyCategoryScore,
-        SurveyDimensionScore,
-        IndicatorScore,
-    ):
+def clear(scheme: AssessmentScheme, unit_ids: QuerySet[Any]) -> None:
+    """Drop the derived figures; results stay (updated in place) unless their unit left.
+
+    A result's URL is shared and bookmarked: it must answer after every recompute. Only
+    the results of units no longer assessed (closed, moved out of the scheme's groups) go.
+    """
+    for model in (AdjustmentLine, SurveyCategoryScore, SurveyDimensionScore, IndicatorScore):
         model.objects.filter(scheme=scheme).delete()
+    AssessmentResult.objects.filter(scheme=scheme).exclude(unit_id__in=unit_ids).delete()
 
 
 def _survey_answers(scheme: AssessmentScheme, unit_ids: QuerySet[Any]) -> QuerySet[Any]:
@@ -212,7 +231,6 @@ def stage_adjustments(
     scheme: AssessmentScheme, unit_ids: QuerySet[Any], progress: Progress
 ) -> None:
     ctx = facts.FactContext(year=scheme.year, cutoff=fact_cutoff(scheme.year), unit_ids=unit_ids)
-    facts.reset_table_cache()
     rules = list(scheme.adjustment_rules.order_by("sort_order", "pk"))
     for index, rule in enumerate(rules):
         found = facts.facts_for(rule, ctx)
@@ -323,7 +341,10 @@ def insert_results(scheme: AssessmentScheme, units: QuerySet[Unit]) -> None:
         x_one=Value(1),
         x_blank=Value(""),
         x_false=Value(False),
+        x_null=Cast(Value(None), output_field=models.IntegerField()),
     )
+    # Every figure a run derives is reset here, so a result updated in place carries
+    # nothing over from the previous run.
     insert_select(
         AssessmentResult,
         {
@@ -342,8 +363,14 @@ def insert_results(scheme: AssessmentScheme, units: QuerySet[Unit]) -> None:
             "no_promotion": "x_false",
             "commended": "x_false",
             "talk": "x_false",
+            "rank_overall": "x_null",
+            "rank_in_group": "x_null",
+            "group_size": "x_null",
+            "rank_from_bottom": "x_null",
+            "rank_from_bottom_in_group": "x_null",
         },
         rows,
+        update_on=("scheme", "unit"),
     )
     _apply_lines(scheme)
     # The weighted score and the total from the stored components, in a second statement:
@@ -445,10 +472,10 @@ def recognise(scheme: AssessmentScheme) -> None:
 
 
 def compute(scheme: AssessmentScheme, progress: Progress) -> int:
-    """Replace the scheme's results; returns the number of units ranked."""
+    """Recompute the scheme's results in place; returns the number of units ranked."""
     units = assessed_units(scheme)
     unit_ids = units.values("pk")
-    clear(scheme)
+    clear(scheme, unit_ids)
     progress(10, "survey")
     stage_survey(scheme, unit_ids)
     progress(20, "evaluations")

@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Floor
 
+from assessments import rule_kinds
+from assessments.evidence import with_evidence
 from assessments.models import (
     AdjustmentLine,
-    AdjustmentRule,
     AssessmentResult,
     AssessmentScheme,
     Evaluation,
@@ -21,17 +22,23 @@ from assessments.models import (
     SurveyDimensionScore,
     SurveyResponse,
 )
-from assessments.permissions import can_view_dashboard
 from units.selectors import unit_scope_q
 from units.types import AnyUser
 
 Status = AssessmentScheme.Status
 
-COMPLAINT_KINDS = [
-    AdjustmentRule.Kind.COMPLAINT_SUBSTANTIATED,
-    AdjustmentRule.Kind.COMPLAINT_OVERDUE,
-]
-RECTIFICATION_KINDS = [AdjustmentRule.Kind.ITEM_OVERDUE, AdjustmentRule.Kind.ITEM_UNCLOSED]
+# Which kinds count in the dashboard's two columns: each kind declares it (rule_kinds).
+COMPLAINT_KINDS = rule_kinds.kinds_counted_as(rule_kinds.COMPLAINTS)
+RECTIFICATION_KINDS = rule_kinds.kinds_counted_as(rule_kinds.RECTIFICATION)
+
+
+# The codenames live here, where scoping reads them; assessments.permissions builds on them.
+MANAGE = "assessments.change_assessmentscheme"
+DASHBOARD = "assessments.view_dashboard"
+
+
+def user_holds(user: AnyUser, perm: str) -> bool:
+    return bool(user.is_authenticated and user.has_perm(perm))  # type: ignore[union-attr]
 
 
 def schemes_visible_to(*, user: AnyUser) -> QuerySet[AssessmentScheme]:
@@ -40,9 +47,18 @@ def schemes_visible_to(*, user: AnyUser) -> QuerySet[AssessmentScheme]:
     Units read their own published results (results_for_unit_head) and the public the
     public ranking, never a scheme's pages: published schemes are not everyone's to list.
     """
-    if can_view_dashboard(user) or user.has_perm("assessments.change_assessmentscheme"):  # type: ignore[union-attr]
+    if user_holds(user, DASHBOARD) or user_holds(user, MANAGE):
         return AssessmentScheme.objects.all()
     return AssessmentScheme.objects.none()
+
+
+def results_visible_to(*, user: AnyUser) -> QuerySet[AssessmentResult]:
+    """Dashboard readers see every result; a unit (and who reads for it) its own, published."""
+    if user_holds(user, DASHBOARD):
+        return AssessmentResult.objects.all()
+    return AssessmentResult.objects.filter(
+        unit_scope_q(user=user, prefix="unit__"), scheme__status=Status.PUBLISHED
+    )
 
 
 def ranking(*, scheme: AssessmentScheme, group_id: int | None = None) -> QuerySet[AssessmentResult]:
@@ -171,10 +187,9 @@ def _percent(value: Any) -> Decimal:
 def result_lines(*, result: AssessmentResult) -> list[AdjustmentLine]:
     """The adjustment lines behind a result, with their rules and evidence objects."""
     return list(
-        AdjustmentLine.objects.filter(scheme_id=result.scheme_id, unit_id=result.unit_id)
-        .select_related("rule", "evidence_type")
-        .prefetch_related("evidence")
-        .order_by("rule__sort_order", "rule_id", "occurrence")
+        with_evidence(
+            AdjustmentLine.objects.filter(scheme_id=result.scheme_id, unit_id=result.unit_id)
+        ).order_by("rule__sort_order", "rule_id", "occurrence")
     )
 
 

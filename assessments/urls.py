@@ -14,6 +14,7 @@ urlpatterns = [
     path("schemes/<int:pk>/open/", views.scheme_open, name="scheme_open"),
     path("schemes/<int:pk>/compute/", views.scheme_compute, name="scheme_compute"),
     path("schemes/<int:pk>/publish/", views.scheme_publish, name="scheme_publish"),
+    path("schemes/<int:pk>/act/<str:action>/", views.scheme_act, name="scheme_act"),
     path("schemes/<int:pk>/dashboard/", views.dashboard, name="dashboard"),
     path("schemes/<int:pk>/results.xlsx", views.results_export, name="results_export"),
     path("results/<int:pk>/", views.result_detail, name="result_detail"),

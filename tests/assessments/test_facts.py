@@ -10,23 +10,27 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from assessments import facts, services
 from assessments.models import AdjustmentLine, AdjustmentRule, AssessmentResult, Indicator
+from campaign.models import (
+    AccountabilityAction,
+    Campaign,
+    Circular,
+    CircularMention,
+    Deliverable,
+    Finding,
+    Inspection,
+    RectificationItem,
+    Submission,
+)
+from complaints.models import Complaint
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2025  # a past year: everything "overdue" is judged at its year end
-
-
-def _model(label):
-    app, name = label.split(".")
-    model = facts.get_fact_model(app, name)
-    if model is None:
-        pytest.skip(f"{label} is not installed yet")
-    return model
 
 
 def _aware(day: datetime.date) -> datetime.datetime:
@@ -63,14 +67,8 @@ def _lines(scheme, rule, unit):
 
 
 def test_campaign_facts(scheme, cast):
-    Campaign = _model("campaign.Campaign")
-    Item = _model("campaign.RectificationItem")
-    Deliverable = _model("campaign.Deliverable")
-    Submission = _model("campaign.Submission")
-    Inspection = _model("campaign.Inspection")
-    Finding = _model("campaign.Finding")
-    Circular = _model("campaign.Circular")
-    Mention = _model("campaign.CircularMention")
+    Item = RectificationItem
+    Mention = CircularMention
     K = AdjustmentRule.Kind
     rules = {
         "overdue": _rule(scheme, K.ITEM_OVERDUE, "1"),
@@ -189,7 +187,6 @@ def test_campaign_facts(scheme, cast):
 
 
 def test_complaint_facts(scheme, cast):
-    Complaint = _model("complaints.Complaint")
     K = AdjustmentRule.Kind
     substantiated = _rule(scheme, K.COMPLAINT_SUBSTANTIATED, "2", cap=Decimal("3"))
     partly = _rule(scheme, K.COMPLAINT_SUBSTANTIATED, "1", parameter="partly")
@@ -243,11 +240,26 @@ def test_complaint_facts(scheme, cast):
     assert {line.evidence for line in _lines(scheme, overdue, a)} == {second, stuck}
 
 
-def test_a_missing_app_contributes_nothing(scheme, monkeypatch):
-    def no_model(app_label, model_name):
-        raise LookupError(model_name)
-
-    monkeypatch.setattr(apps, "get_model", no_model)
-    rule = _rule(scheme, AdjustmentRule.Kind.ITEM_OVERDUE, "1")
-    ctx = facts.FactContext(year=YEAR, cutoff=datetime.date(YEAR, 12, 31), unit_ids=None)  # type: ignore[arg-type]
-    assert facts.facts_for(rule, ctx) == []
+def test_fact_sources_read_the_evidence_models_directly(scheme):
+    """No probing of which apps exist: each kind's facts come from its evidence model."""
+    ctx = facts.FactContext(
+        year=YEAR, cutoff=datetime.date(YEAR, 12, 31), unit_ids=Unit.objects.values("pk")
+    )
+    K = AdjustmentRule.Kind
+    expected = {
+        K.COMPLAINT_SUBSTANTIATED: Complaint,
+        K.COMPLAINT_OVERDUE: Complaint,
+        K.ITEM_OVERDUE: RectificationItem,
+        K.ITEM_UNCLOSED: RectificationItem,
+        K.DELIVERABLE_LATE: Submission,
+        K.FINDING: Finding,
+        K.ACCOUNTABILITY: AccountabilityAction,
+        K.CIRCULAR_CRITICISM: Circular,
+        K.CIRCULAR_COMMENDATION: Circular,
+    }
+    for kind, model in expected.items():
+        rule = _rule(scheme, kind, "1")
+        assert [found.model for found in facts.facts_for(rule, ctx)] == [model], kind
+    # Missing deliverables: one source per deliverable due (none this year yet).
+    assert facts.facts_for(_rule(scheme, K.DELIVERABLE_MISSING, "1"), ctx) == []
+    assert not hasattr(facts, "get_fact_model")

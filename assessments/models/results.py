@@ -1,0 +1,165 @@
+"""What scoring derives: staging figures, results and adjustment lines.
+
+A scheme is scored set-based in the database (see assessments.scoring): the staging tables
+(SurveyCategoryScore, SurveyDimensionScore, IndicatorScore) and the AdjustmentLines are
+the figures every result is derived from, so each score can be explained and re-derived.
+Results keep their identity across recomputes (updated in place, keyed by scheme and unit).
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models.schemes import AdjustmentRule, AssessmentScheme, Grade, Indicator
+from assessments.models.surveys import RaterCategory
+
+
+class SurveyCategoryScore(models.Model):
+    """Mean satisfaction (0–1) of one rater category about one unit."""
+
+    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(RaterCategory, on_delete=models.CASCADE, related_name="+")
+    weight = models.DecimalField(max_digits=8, decimal_places=2)
+    answers = models.PositiveIntegerField()
+    mean = models.DecimalField(max_digits=9, decimal_places=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "unit", "category"], name="survey_cat_score_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.category_id} · {self.mean}"
+
+
+class SurveyDimensionScore(models.Model):
+    """Mean satisfaction (0–1) of one unit on one of the eight dimensions."""
+
+    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=32)
+    answers = models.PositiveIntegerField()
+    mean = models.DecimalField(max_digits=9, decimal_places=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "unit", "dimension"], name="survey_dim_score_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.dimension} · {self.mean}"
+
+
+class IndicatorScore(models.Model):
+    """Mean of the evaluators' scores for one unit on one indicator."""
+
+    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    evaluations = models.PositiveIntegerField()
+    mean = models.DecimalField(max_digits=9, decimal_places=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "unit", "indicator"], name="indicator_score_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.indicator_id} · {self.mean}"
+
+
+class AssessmentResult(models.Model):
+    """考核结果 of one unit in one scheme."""
+
+    scheme = models.ForeignKey(
+        AssessmentScheme,
+        verbose_name=_("Assessment scheme"),
+        on_delete=models.CASCADE,
+        related_name="results",
+    )
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("Units"), on_delete=models.PROTECT, related_name="+"
+    )
+    group = models.ForeignKey(
+        "units.AssessmentGroup",
+        verbose_name=_("Assessment group"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    survey_score = models.DecimalField(_("Mass survey"), max_digits=8, decimal_places=2)
+    special_score = models.DecimalField(_("Special evaluation"), max_digits=8, decimal_places=2)
+    organisational_score = models.DecimalField(
+        _("Organisational evaluation"), max_digits=8, decimal_places=2
+    )
+    composite = models.DecimalField(_("Weighted score"), max_digits=8, decimal_places=2)
+    adjustments = models.DecimalField(_("Additions and deductions"), max_digits=8, decimal_places=2)
+    total = models.DecimalField(_("Total"), max_digits=8, decimal_places=2)
+    rank_overall = models.PositiveIntegerField(_("Overall rank"), null=True)
+    rank_in_group = models.PositiveIntegerField(_("Rank in group"), null=True)
+    group_size = models.PositiveIntegerField(_("Units in group"), null=True)
+    tied_with = models.PositiveIntegerField(_("Units with the same total"), default=1)
+    rank_from_bottom = models.PositiveIntegerField(null=True)
+    rank_from_bottom_in_group = models.PositiveIntegerField(null=True)
+    grade = models.CharField(_("Grade"), max_length=16, choices=Grade.choices, blank=True)
+    veto_excellent = models.BooleanField(_("Vetoed from excellent"), default=False)
+    no_promotion = models.BooleanField(
+        _("Leaders not excellent, no promotion for a year"), default=False
+    )
+    commended = models.BooleanField(_("Commendation circular"), default=False)
+    talk = models.BooleanField(_("Reminder talk by the leader in charge"), default=False)
+
+    class Meta:
+        ordering = ["scheme", "rank_overall", "unit__path"]
+        verbose_name = _("Assessment result")
+        verbose_name_plural = _("Assessment results")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "unit"], name="result_unique"),
+        ]
+        indexes = [models.Index(fields=["scheme", "group", "rank_in_group"], name="result_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} · {self.unit}"
+
+
+class AdjustmentLine(models.Model):
+    """加扣分明细: one occurrence of a rule's fact, naming the evidence behind it."""
+
+    scheme = models.ForeignKey(
+        AssessmentScheme, on_delete=models.CASCADE, related_name="adjustment_lines"
+    )
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("Units"), on_delete=models.PROTECT, related_name="+"
+    )
+    rule = models.ForeignKey(
+        AdjustmentRule, verbose_name=_("Rule"), on_delete=models.CASCADE, related_name="lines"
+    )
+    evidence_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    evidence_id = models.PositiveBigIntegerField()
+    evidence = GenericForeignKey("evidence_type", "evidence_id")
+    evidence_date = models.DateField(_("Date"), null=True)
+    occurrence = models.PositiveIntegerField(_("Occurrence"))
+    points = models.DecimalField(_("Points"), max_digits=8, decimal_places=2)
+    capped = models.BooleanField(_("Reduced by the cap"), default=False)
+
+    class Meta:
+        ordering = ["scheme", "unit", "rule", "occurrence"]
+        verbose_name = _("Adjustment line")
+        verbose_name_plural = _("Adjustment lines")
+        indexes = [
+            models.Index(fields=["scheme", "unit"], name="line_scheme_unit"),
+            models.Index(fields=["evidence_type", "evidence_id"], name="line_evidence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} · {self.points}"

@@ -1,0 +1,69 @@
+"""Every write to the annual assessment, one module per seam.
+
+Schemes (create, copy, configure, start, publish), computing (queue, run, progress),
+surveys (codes and votes) and evaluations. Every public name stays importable from
+`assessments.services`.
+"""
+
+from assessments.services.computing import (
+    scheme_compute,
+    scheme_request_scoring,
+    schemes_recompute_open,
+    scoring_progress,
+)
+from assessments.services.evaluations import evaluation_assign, evaluations_record
+from assessments.services.schemes import (
+    adjustment_rule_save,
+    scheme_add_default_rules,
+    scheme_configuration_errors,
+    scheme_copy_from,
+    scheme_copy_last_year,
+    scheme_create,
+    scheme_create_with_defaults,
+    scheme_indicator_remove,
+    scheme_open,
+    scheme_publish,
+    scheme_rule_remove,
+)
+from assessments.services.surveys import (
+    SurveyRefused,
+    new_token_code,
+    survey_close,
+    survey_create,
+    survey_create_for_scheme,
+    survey_open,
+    survey_record_paper_votes,
+    survey_submit,
+    survey_submit_open,
+    tokens_generate,
+)
+
+__all__ = [
+    "SurveyRefused",
+    "adjustment_rule_save",
+    "evaluation_assign",
+    "evaluations_record",
+    "new_token_code",
+    "scheme_add_default_rules",
+    "scheme_compute",
+    "scheme_configuration_errors",
+    "scheme_copy_from",
+    "scheme_copy_last_year",
+    "scheme_create",
+    "scheme_create_with_defaults",
+    "scheme_indicator_remove",
+    "scheme_open",
+    "scheme_publish",
+    "scheme_request_scoring",
+    "scheme_rule_remove",
+    "schemes_recompute_open",
+    "scoring_progress",
+    "survey_close",
+    "survey_create",
+    "survey_create_for_scheme",
+    "survey_open",
+    "survey_record_paper_votes",
+    "survey_submit",
+    "survey_submit_open",
+    "tokens_generate",
+]

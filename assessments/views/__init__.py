@@ -1,0 +1,68 @@
+"""Thin views, one module per seam: fetch through permissions, validate a form, call one service.
+
+Every view stays importable from `assessments.views` (the URLconf reads them here).
+"""
+
+from assessments.views.evaluations import (
+    evaluation_home,
+    evaluation_import,
+    evaluation_template,
+    evaluation_unit,
+)
+from assessments.views.results import (
+    dashboard,
+    my_results,
+    public_results,
+    result_detail,
+    results_export,
+)
+from assessments.views.schemes import (
+    scheme_act,
+    scheme_compute,
+    scheme_copy,
+    scheme_detail,
+    scheme_list,
+    scheme_new,
+    scheme_open,
+    scheme_progress,
+    scheme_publish,
+)
+from assessments.views.surveys import (
+    feedback_list,
+    survey_detail,
+    survey_new,
+    survey_open_vote,
+    survey_status,
+    survey_tokens,
+    survey_tokens_export,
+    survey_vote,
+)
+
+__all__ = [
+    "dashboard",
+    "evaluation_home",
+    "evaluation_import",
+    "evaluation_template",
+    "evaluation_unit",
+    "feedback_list",
+    "my_results",
+    "public_results",
+    "result_detail",
+    "results_export",
+    "scheme_act",
+    "scheme_compute",
+    "scheme_copy",
+    "scheme_detail",
+    "scheme_list",
+    "scheme_new",
+    "scheme_open",
+    "scheme_progress",
+    "scheme_publish",
+    "survey_detail",
+    "survey_new",
+    "survey_open_vote",
+    "survey_status",
+    "survey_tokens",
+    "survey_tokens_export",
+    "survey_vote",
+]
