@@ -84,6 +84,7 @@ def build_world() -> World:
             "submission",
             "inspection",
             "finding",
+            "accountability",
             "complaint",
             "result",
             "unpublished_result",
@@ -158,6 +159,13 @@ def build_world() -> World:
         )
         objects["inspection"][side] = inspection
         objects["finding"][side] = inspection.findings.get()
+        objects["accountability"][side] = campaign_services.accountability_action_record(
+            kind="reminder_talk",
+            reason=f"标记问责-{side}",
+            actor=cast.officer,
+            unit=unit,
+            source=objects["finding"][side],
+        )
         # The complaint the unit handles carries a file (kept from the unit) and an extension.
         complaint = complaint_services.complaint_submit(
             channel=Complaint.Channel.WEB,

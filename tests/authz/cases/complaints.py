@@ -1,0 +1,238 @@
+"""Authorization cases: Complaints: public intake and tracking, handling, figures and exports."""
+
+from __future__ import annotations
+
+from tests.authz.cases.base import (
+    LIST_VIEW,
+    PUBLIC,
+    READ_ONLY_VIEW,
+    SPECS,
+    STAFF_ONLY,
+    _now,
+    case,
+    url,
+)
+
+# --- Complaints ----------------------------------------------------------------------------
+
+url(
+    "complaints:public_submit",
+    methods=("GET", "POST"),
+    ok={"anon": 200},
+    anon=200,
+    na={"sibling": PUBLIC, "read-only": PUBLIC},
+)
+url(
+    "complaints:public_submitted",
+    ok={"anon": "200|302"},
+    anon="200|302",
+    na={"sibling": PUBLIC, "read-only": PUBLIC},
+)
+url(
+    "complaints:public_track",
+    methods=("GET", "POST"),
+    ok={"anon": 200},
+    anon=200,
+    na={"sibling": PUBLIC, "read-only": PUBLIC},
+    extra=[
+        case(
+            "sibling",
+            "anon",
+            "POST",
+            "complaints:public_track",
+            expected="200|400|404",
+            code="ZZZZ-ZZZZ-ZZZZ",
+        ),
+    ],
+)
+url(
+    "complaints:public_rate",
+    methods=("POST",),
+    ok={"anon": "302|400|404"},
+    anon="302|400|404",
+    data={"code": "FORGED-CODE", "satisfaction": "satisfied"},
+    na={"read-only": PUBLIC},
+    sibling=[],
+    extra=[],
+)
+SPECS["complaints:public_rate"].waived["sibling"] = (
+    "public: a forged or foreign tracking code is refused (the anonymous case)"
+)
+url(
+    "complaints:list",
+    ok={"officer": 200, "leader": 200, "head_a": 200, "in_charge": 200, "outsider": 200},
+    na={"sibling": LIST_VIEW, "read-only": READ_ONLY_VIEW},
+)
+url(
+    "complaints:queue",
+    ok={"officer": 200},
+    readonly=["leader", "head_a", "in_charge", "outsider"],
+    na={"sibling": STAFF_ONLY},
+)
+url(
+    "complaints:intake",
+    methods=("GET", "POST"),
+    ok={"officer": 200},
+    readonly=["leader", "head_a", "in_charge", "outsider"],
+    na={"sibling": STAFF_ONLY},
+)
+url(
+    "complaints:mine",
+    ok={"head_a": 200, "in_charge": 200, "outsider": 200},
+    na={"sibling": LIST_VIEW, "read-only": READ_ONLY_VIEW},
+)
+url(
+    "complaints:ledger",
+    ok={"officer": 200, "leader": 200, "head_a": 200},
+    na={"sibling": LIST_VIEW, "read-only": READ_ONLY_VIEW},
+)
+url(
+    "complaints:figures",
+    ok={"officer": 200, "leader": 200},
+    readonly=["head_a", "in_charge", "outsider"],
+    na={"sibling": "county-wide figures: no unit object"},
+)
+for _name in ("complaints:export", "complaints:export_csv"):
+    url(
+        _name,
+        ok={"officer": 200, "leader": 200},
+        readonly=["head_a", "in_charge", "outsider"],
+        na={"sibling": LIST_VIEW},
+    )
+url(
+    "complaints:import",
+    methods=("GET", "POST"),
+    ok={"officer": 200},
+    readonly=["leader", "head_a", "in_charge", "outsider"],
+    na={"sibling": STAFF_ONLY},
+)
+url(
+    "complaints:reveal_log",
+    ok={"officer": 200},
+    readonly=["leader", "head_a", "in_charge", "outsider"],
+    na={"sibling": STAFF_ONLY},
+)
+url(
+    "complaints:detail",
+    "complaint.a",
+    ok={"officer": 200, "leader": 200, "head_a": 200, "in_charge": 200},
+    sibling=[
+        "head_b",
+        ("head_a", ("complaint.b",)),
+        "outsider",
+        "evaluator",
+        ("head_a", ("x:unrouted_complaint",)),
+    ],
+    na={"read-only": READ_ONLY_VIEW},
+)
+url(
+    "complaints:reveal",
+    "complaint.a",
+    methods=("POST",),
+    ok={"officer": 200},
+    data={"reason": "核实投诉人身份以便回访"},
+    sibling=["head_b", ("head_a", ("complaint.b",)), "outsider"],
+    readonly=["head_a", "in_charge", "leader"],
+)
+url(
+    "complaints:attachment",
+    "complaint.a",
+    "x:complaint_file.a",
+    ok={"officer": 200, "leader": 200},
+    sibling=["head_b", "outsider", ("head_a", ("complaint.b", "x:complaint_file.b"))],
+    readonly=["head_a", "in_charge"],
+)
+url(
+    "complaints:act",
+    "x:unrouted_complaint",
+    "=accept",
+    methods=("POST",),
+    ok={"officer": 302},
+    data={"comment": "受理"},
+    sibling=[
+        "head_a",
+        "head_b",
+        "in_charge",
+        "outsider",
+        ("officer", ("x:unrouted_complaint", "=nonsense")),
+    ],
+    readonly=["leader"],
+    extra=[
+        case(
+            "allowed",
+            "head_a",
+            "POST",
+            "complaints:act",
+            "complaint.a",
+            "=answer",
+            expected=302,
+            facts="经查属实。",
+            verdict="substantiated",
+            measures="批评教育。",
+            public_reply="已整改。",
+        ),
+        case(
+            "read-only",
+            "in_charge",
+            "POST",
+            "complaints:act",
+            "complaint.a",
+            "=answer",
+            expected=403,
+            facts="x",
+            verdict="substantiated",
+            measures="x",
+            public_reply="x",
+        ),
+        case(
+            "read-only",
+            "leader",
+            "POST",
+            "complaints:act",
+            "complaint.a",
+            "=answer",
+            expected=403,
+            facts="x",
+            verdict="substantiated",
+            measures="x",
+            public_reply="x",
+        ),
+        case(
+            "read-only",
+            "head_a",
+            "POST",
+            "complaints:act",
+            "complaint.a",
+            "=close",
+            expected=403,
+            comment="结案",
+        ),
+        case(
+            "sibling",
+            "head_b",
+            "POST",
+            "complaints:act",
+            "complaint.a",
+            "=answer",
+            expected=404,
+            facts="x",
+            verdict="substantiated",
+            measures="x",
+            public_reply="x",
+        ),
+        case(
+            "sibling",
+            "head_a",
+            "POST",
+            "complaints:act",
+            "complaint.b",
+            "=answer",
+            expected=404,
+            facts="x",
+            verdict="substantiated",
+            measures="x",
+            public_reply="x",
+        ),
+    ],
+    check=_now(lambda w: w.extra["unrouted_complaint"], "accepted"),
+)

@@ -1,0 +1,146 @@
+"""Authorization cases: Public pages, the shell, health checks, units and notifications."""
+
+from __future__ import annotations
+
+from tests.authz.cases.base import (
+    LIST_VIEW,
+    NO_OBJECT,
+    PUBLIC,
+    READ,
+    READ_ONLY_VIEW,
+    _now,
+    case,
+    url,
+)
+
+# --- Public, shell and health --------------------------------------------------------------
+
+url(
+    "set_language",
+    methods=("POST",),
+    ok={"anon": 302, "head_a": 302},
+    data={"language": "zh-hans", "next": "/"},
+    anon=302,
+    na={
+        "sibling": PUBLIC,
+        "read-only": PUBLIC,
+        "method": "Django's set_language redirects on any method and changes nothing on GET",
+    },
+)
+url("health_live", ok={"anon": 200}, anon=200, na={"sibling": PUBLIC, "read-only": PUBLIC})
+url("health_db", ok={"anon": 200}, anon=200, na={"sibling": PUBLIC, "read-only": PUBLIC})
+url(
+    "health_broker",
+    ok={"anon": "200|503"},
+    anon="200|503",
+    na={"sibling": PUBLIC, "read-only": PUBLIC},
+)
+url("home", ok={"officer": 302, "outsider": 302}, na={"sibling": NO_OBJECT, "read-only": NO_OBJECT})
+url(
+    "login",
+    methods=("GET", "POST"),
+    ok={"anon": 200, "head_a": 302},
+    anon=200,
+    na={"sibling": PUBLIC, "read-only": PUBLIC},
+)
+url(
+    "logout",
+    methods=("POST",),
+    ok={"head_a": 302},
+    anon=302,
+    na={"sibling": NO_OBJECT, "read-only": NO_OBJECT},
+)
+
+# Two-factor login: the caller's own second factor, so there is no object for a sibling and
+# no reader to refuse. "officer_unverified" is the officer (who has an authenticator) after
+# the password step only; "officer_new" a staff member who has not set one up yet.
+OWN_FACTOR = "the caller's own second factor: no object, no reader role"
+url(
+    "two_factor_verify",
+    methods=("GET", "POST"),
+    # The code form for staff past the password step; verified staff and users without
+    # two-factor login are sent on.
+    ok={"officer_unverified": 200, "officer": 302, "head_a": 302},
+    na={"sibling": OWN_FACTOR, "read-only": OWN_FACTOR},
+    extra=[
+        # Staff without an authenticator yet are sent to set one up.
+        case("allowed", "officer_new", "GET", "two_factor_verify", expected=302),
+    ],
+)
+url(
+    "two_factor_setup",
+    methods=("GET", "POST"),
+    ok={"officer_new": 200, "head_a": 302},
+    na={"sibling": OWN_FACTOR, "read-only": OWN_FACTOR},
+    extra=[
+        # Enrolling another authenticator needs the current one first.
+        case("read-only", "officer_unverified", "GET", "two_factor_setup", expected=302),
+    ],
+)
+url(
+    "two_factor_backup_codes",
+    methods=("POST",),
+    ok={"officer": 200, "head_a": 302},
+    na={"sibling": OWN_FACTOR, "read-only": OWN_FACTOR},
+    extra=[
+        # New backup codes need the second factor first: the middleware holds the request.
+        case("read-only", "officer_unverified", "POST", "two_factor_backup_codes", expected=302)
+    ],
+)
+
+# --- Units and notifications ---------------------------------------------------------------
+
+url(
+    "units:workspace",
+    ok={
+        "officer": 200,
+        "leader": 200,
+        "head_a": 200,
+        "in_charge": 200,
+        "evaluator": 200,
+        "outsider": 200,
+    },
+    na={"sibling": NO_OBJECT, "read-only": READ_ONLY_VIEW},
+)
+url(
+    "units:unit_list",
+    ok={"officer": 200, "leader": 200, "head_a": 200, "outsider": 200},
+    na={"sibling": LIST_VIEW, "read-only": READ_ONLY_VIEW},
+)
+url(
+    "units:unit_detail",
+    "unit.a",
+    ok={"officer": 200, "leader": 200, "head_a": 200, "in_charge": 200},
+    sibling=["head_b", ("head_a", ("unit.b",)), "outsider", "evaluator"],
+    na={"read-only": READ_ONLY_VIEW},
+)
+url(
+    "units:notification_list",
+    ok={"head_a": 200, "outsider": 200},
+    na={"sibling": LIST_VIEW, "read-only": READ_ONLY_VIEW},
+)
+url(
+    "units:notification_open",
+    "notification.a",
+    methods=("POST",),
+    ok={"head_a": 302},
+    sibling=["head_b", ("head_a", ("notification.b",)), "officer", "leader"],
+    na={"read-only": "a notice is its recipient's alone: everyone else gets 404"},
+    check=_now(lambda w: w.of("notification", "a"), READ, "read_at"),
+)
+url(
+    "units:notifications_read_all",
+    methods=("POST",),
+    ok={"head_a": 302, "outsider": 302},
+    na={"sibling": "marks only the caller's own notices", "read-only": NO_OBJECT},
+)
+
+for _name, _args in (("units:digest_list", ()), ("units:digest_detail", ("x:digest",))):
+    url(
+        _name,
+        *_args,
+        ok={"officer": 200, "leader": 200},
+        # Digests cover the whole county: a unit (or anyone seeing only part of it) gets 404.
+        sibling=["head_a", "head_b", "in_charge", "evaluator", "outsider"],
+        na={"read-only": READ_ONLY_VIEW},
+    )
