@@ -7,12 +7,19 @@ from binascii import unhexlify
 
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.factories import PASSWORD
 from units.security import requires_two_factor
+
+# Every wait of a browser test (the page fixture's default): generous, because a wait ends
+# as soon as the page shows what it waits for, and a machine busy with other work (CI next to
+# other jobs) can take many seconds for a page that takes one when idle.
+BROWSER_TIMEOUT_MS = 90_000
 
 
 def totp_device(user) -> TOTPDevice:
@@ -28,19 +35,29 @@ def totp_code(device: TOTPDevice, *, offset: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
-def fresh_code(user) -> str:
-    """A code the server will accept now: an unused TOTP step within the allowed drift,
-    else (several logins in one 30-second step) a new single-use backup code."""
-    device = totp_device(user)
-    device.refresh_from_db()
-    now = TOTP(unhexlify(device.key), device.step, device.t0).t()
-    for step in (now - 1, now, now + 1):
-        if step > device.last_t:
-            return totp_code(device, offset=step - now)
+def backup_code(user) -> str:
+    """A new single-use backup code: accepted whenever it is submitted, with no clock in it."""
     backup, _ = StaticDevice.objects.get_or_create(user=user, name="test-backup")
     token = StaticToken.random_token()
     backup.token_set.create(token=token)
     return token
+
+
+def fresh_code(user) -> str:
+    """A code the server will accept now and for at least the next 30 seconds.
+
+    The TOTP code of the server's current step (its drift included): the server accepts it
+    until the end of the following step, so it cannot expire at a step boundary between here
+    and the request (an earlier step's code could). Once that step has been used (several
+    logins within one step), a new single-use backup code.
+    """
+    device = totp_device(user)
+    device.refresh_from_db()
+    totp = TOTP(unhexlify(device.key), device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() > device.last_t:
+        return f"{totp.token():06d}"
+    return backup_code(user)
 
 
 def verify_session(client: Client, user) -> None:
@@ -53,18 +70,42 @@ def verify_session(client: Client, user) -> None:
 
 
 def pass_browser_two_factor(page, user) -> None:
-    """After the password step in the browser: enter a code if the app asks for one.
+    """After the password step in the browser: enter a code when the app asks for one.
 
-    `user` may be a username. A staff member without an authenticator is given one here,
-    as if they had enrolled earlier (tests/hardening covers the enrolment itself).
+    `user` may be a username. Waits on the code field (not on a URL or a timer) and enters a
+    single-use backup code, so the step cannot fail at a 30-second TOTP step boundary
+    however slowly the page comes (TOTP itself is tested in tests/hardening). A staff member
+    without an authenticator is given one, as if they had enrolled earlier (browser_login
+    does so before sending the password; should the app ask to enrol, this goes on to the
+    code page).
     """
     if isinstance(user, str):
         user = get_user_model().objects.get(username=user)
     if not requires_two_factor(user):
         return
     totp_device(user)
-    page.wait_for_url("**/accounts/2fa/**")
+    field = page.get_by_label("验证码", exact=True)
+    field.wait_for()
     if "/setup/" in page.url:
         page.goto(page.url.replace("/accounts/2fa/setup/", "/accounts/2fa/"))
-    page.get_by_label("验证码").fill(fresh_code(user))
+    field.fill(backup_code(user))
     page.get_by_role("button", name="验证", exact=True).click()
+
+
+def browser_login(page, base_url: str, username: str, *, password: str = PASSWORD) -> None:
+    """Sign in through the login page (and the two-factor step) and wait for the workspace.
+
+    Every browser test signs in with this. It waits on what the pages show: the code field,
+    then the workspace's heading, each within the page's (generous) default timeout.
+    """
+    user = get_user_model().objects.get(username=username)
+    if requires_two_factor(user):
+        totp_device(user)  # enrolled: the app asks for a code, not for a new authenticator
+    page.context.clear_cookies()
+    page.goto(base_url + reverse("login"))
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    pass_browser_two_factor(page, user)
+    page.get_by_role("heading", name="工作台", exact=True).wait_for()
+    page.wait_for_url("**" + reverse("units:workspace"))

@@ -29,8 +29,7 @@ from campaign.models import AccountabilityAction, Campaign, RectificationItem
 from complaints import services as complaint_services
 from complaints.identity import Identity
 from complaints.models import Complaint, ComplaintCategory
-from tests.factories import PASSWORD
-from tests.otp import pass_browser_two_factor
+from tests.otp import browser_login
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,16 +40,6 @@ pytestmark = [
 NAME, PHONE, ID_NUMBER = "林晓梅", "13807310526", "430102198805120026"
 TITLE = "办理营业执照变更被多次推诿"
 PROBLEM = "登记窗口对营业执照变更推诿扯皮，群众多次往返"
-
-
-def _login(page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    pass_browser_two_factor(page, username)
-    page.wait_for_url("**" + reverse("units:workspace"))
 
 
 def _shot(page, output_dir, name: str) -> None:
@@ -171,7 +160,7 @@ def _journey(live_server, cast, page, output_dir):
 
     # 1. The officer reviews the answer (属实 stands) and, on the same page, raises a
     #    rectification item for the unit in the campaign under way, with a 问责.
-    _login(page, live_server, "officer")
+    browser_login(page, live_server.url, "officer")
     page.goto(live_server.url + reverse("complaints:queue"))
     page.get_by_role("link", name=complaint.number).click()
     page.wait_for_url("**" + complaint.get_absolute_url())
@@ -209,7 +198,7 @@ def _journey(live_server, cast, page, output_dir):
     _shot(page, output_dir, "03-officer-item-raised")
 
     # 2. The unit head finds the item on the unit's ledger, reports progress, asks for 销号.
-    _login(page, live_server, "head_a")
+    browser_login(page, live_server.url, "head_a")
     assert page.get_by_test_id("campaign-panel").is_visible()
     _shot(page, output_dir, "04-head-workspace")
     page.get_by_test_id("campaign-panel").get_by_role("link", name="整改台账").click()
@@ -234,7 +223,7 @@ def _journey(live_server, cast, page, output_dir):
     _shot(page, output_dir, "07-head-closure-requested")
 
     # 3. The officer finds the request in the review queue and closes the item (销号).
-    _login(page, live_server, "officer")
+    browser_login(page, live_server.url, "officer")
     page.goto(live_server.url + reverse("campaign:review_queue"))
     assert page.get_by_test_id("closure-count").inner_text() == "1"
     _shot(page, output_dir, "08-officer-review-queue")
@@ -256,7 +245,7 @@ def _journey(live_server, cast, page, output_dir):
     # 50 % × 92 + 50 % × 90 = 91, less 2 (the complaint) and 1 (the 问责).
     assert result.total == Decimal("88.00")
     result_path = reverse("assessments:result_detail", args=[result.pk])
-    _login(page, live_server, "leader")
+    browser_login(page, live_server.url, "leader")
     page.get_by_role("link", name="年度考核", exact=True).click()
     page.get_by_role("link", name="考核分析").first.wait_for()
     _shot(page, output_dir, "10-leader-schemes")

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessments import services
 from tests.assessments.county import build_county
-from tests.factories import PASSWORD
+from tests.otp import browser_login
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,11 +22,7 @@ def test_leader_reads_dashboard_and_drills_into_a_deduction(live_server, cast, p
     scheme = county["scheme"]
     services.scheme_compute(scheme_id=scheme.pk)
 
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("用户名").fill("leader")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**" + reverse("units:workspace"))
+    browser_login(page, live_server.url, "leader")
     assert page.get_by_test_id("assessment-panel").is_visible()
 
     page.get_by_role("link", name="年度考核", exact=True).click()
@@ -41,6 +37,7 @@ def test_leader_reads_dashboard_and_drills_into_a_deduction(live_server, cast, p
     page.screenshot(path=str(output_dir / "dashboard.png"), full_page=True)
 
     page.get_by_test_id("group-tabs").get_by_role("link", name="甲组").click()
+    page.wait_for_url("**?group=*")
     assert page.get_by_test_id("ranking-table").locator("tbody tr").count() == 6
     page.screenshot(path=str(output_dir / "dashboard-group.png"), full_page=True)
 
@@ -76,6 +73,7 @@ def test_rater_votes_on_a_phone(live_server, cast, page, output_dir):
         ).click()
     page.get_by_label("意见建议（选填）").first.fill("办事窗口可以增加周末服务")
     page.get_by_role("button", name="提交评议").click()
+    page.get_by_test_id("thanks").wait_for()
     assert page.get_by_test_id("thanks").is_visible()
     page.screenshot(path=str(output_dir / "survey-thanks.png"), full_page=True)
     page.goto(live_server.url + reverse("assessments:survey_vote", args=[survey.pk, code]))

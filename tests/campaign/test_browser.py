@@ -12,23 +12,12 @@ from django.utils import timezone
 
 from campaign.models import RectificationItem
 from tests.campaign.roles_restore import ensure_roles
-from tests.factories import PASSWORD
-from tests.otp import pass_browser_two_factor
+from tests.otp import browser_login
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def login(page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    pass_browser_two_factor(page, username)
-    page.wait_for_url("**" + reverse("units:workspace"))
 
 
 def file_item(page, problem: str, measures: str, deadline: datetime.date, *, another: bool) -> None:
@@ -57,7 +46,7 @@ def _journey(live_server, cast, campaign, page, output_dir):
     ledger_url = live_server.url + reverse("campaign:ledger", args=[campaign.pk])
 
     # 1. The unit head files two items and submits the list.
-    login(page, live_server, "head_a")
+    browser_login(page, live_server.url, "head_a")
     assert page.get_by_test_id("campaign-panel").is_visible()
     page.screenshot(path=str(output_dir / "01-head-workspace.png"), full_page=True)
     page.get_by_test_id("campaign-panel").get_by_role("link", name="新增整改事项").click()
@@ -77,7 +66,7 @@ def _journey(live_server, cast, campaign, page, output_dir):
     assert {first.status, second.status} == {"submitted"}
 
     # 2. The officer accepts both from the review queue.
-    login(page, live_server, "officer")
+    browser_login(page, live_server.url, "officer")
     page.get_by_role("link", name="待审核").first.click()
     assert page.get_by_test_id("submitted-count").inner_text() == "2"
     page.screenshot(path=str(output_dir / "03-review-queue.png"), full_page=True)
@@ -88,7 +77,7 @@ def _journey(live_server, cast, campaign, page, output_dir):
     page.screenshot(path=str(output_dir / "04-accepted.png"), full_page=True)
 
     # 3. The head posts progress with an attachment and requests closure of both.
-    login(page, live_server, "head_a")
+    browser_login(page, live_server.url, "head_a")
     for item in (first, second):
         page.goto(live_server.url + reverse("campaign:item_detail", args=[item.pk]))
         form = page.get_by_test_id("progress-form")
@@ -107,7 +96,7 @@ def _journey(live_server, cast, campaign, page, output_dir):
     page.screenshot(path=str(output_dir / "05-closure-requested.png"), full_page=True)
 
     # 4. The officer verifies and closes one, returns the other.
-    login(page, live_server, "officer")
+    browser_login(page, live_server.url, "officer")
     page.goto(live_server.url + reverse("campaign:review_queue"))
     assert page.get_by_test_id("closure-count").inner_text() == "2"
     page.goto(live_server.url + reverse("campaign:item_detail", args=[first.pk]))

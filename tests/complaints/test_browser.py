@@ -11,24 +11,13 @@ from campaign import services as campaign_services
 from campaign.models import Campaign, RectificationItem
 from complaints.models import Complaint
 from tests.complaints.conftest import NAME, PHONE
-from tests.factories import PASSWORD
-from tests.otp import pass_browser_two_factor
+from tests.otp import browser_login
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 300
-
-
-def _login(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    pass_browser_two_factor(page, username)
-    page.wait_for_url("**" + reverse("units:workspace"))
 
 
 def test_anonymous_complaint_journey(seed_data, live_server, cast, page, output_dir, settings):
@@ -55,7 +44,7 @@ def test_anonymous_complaint_journey(seed_data, live_server, cast, page, output_
 
     # 2. The officer accepts and assigns (unit suggested from the unit complained about).
     page.set_viewport_size({"width": 1280, "height": 900})
-    _login(page, live_server, "officer")
+    browser_login(page, live_server.url, "officer")
     page.goto(live_server.url + reverse("complaints:queue"))
     page.get_by_role("link", name=complaint.number).click()
     page.get_by_test_id("accept").click()
@@ -66,7 +55,7 @@ def test_anonymous_complaint_journey(seed_data, live_server, cast, page, output_
     page.wait_for_selector("text=已交办。")
 
     # 3. The unit head answers.
-    _login(page, live_server, "head_a")
+    browser_login(page, live_server.url, "head_a")
     page.goto(live_server.url + reverse("complaints:mine"))
     page.screenshot(path=str(output_dir / "04-unit-workspace.png"), full_page=True)
     page.get_by_role("link", name=complaint.number).click()
@@ -81,7 +70,7 @@ def test_anonymous_complaint_journey(seed_data, live_server, cast, page, output_
     page.wait_for_selector("text=办理结果已提交审核。")
 
     # 4. The officer accepts the answer.
-    _login(page, live_server, "officer")
+    browser_login(page, live_server.url, "officer")
     page.goto(live_server.url + reverse("complaints:detail", args=[complaint.pk]))
     page.get_by_label("审核通过").check()
     page.get_by_test_id("review").click()
@@ -107,7 +96,7 @@ def test_anonymous_complaint_journey(seed_data, live_server, cast, page, output_
 
     # 6. The officer's ledger and figures.
     page.set_viewport_size({"width": 1280, "height": 900})
-    _login(page, live_server, "officer")
+    browser_login(page, live_server.url, "officer")
     page.goto(live_server.url + reverse("complaints:figures") + "?by=channel")
     assert "网络信箱" in page.content() and "满意率" in page.content()
     page.screenshot(path=str(output_dir / "08-figures.png"), full_page=True)
@@ -133,7 +122,7 @@ def test_officer_raises_a_rectification_item_from_a_substantiated_complaint(
     complaint = make_complaint("closed")
 
     page.set_viewport_size({"width": 1280, "height": 900})
-    _login(page, live_server, "officer")
+    browser_login(page, live_server.url, "officer")
     page.goto(live_server.url + complaint.get_absolute_url())
     form = page.get_by_test_id("follow-up")
     assert page.locator("#follow_up_problem").input_value() == complaint.title
@@ -152,7 +141,7 @@ def test_officer_raises_a_rectification_item_from_a_substantiated_complaint(
     page.get_by_test_id("source-record").click()
     page.wait_for_url("**" + complaint.get_absolute_url())
 
-    _login(page, live_server, "head_a")
+    browser_login(page, live_server.url, "head_a")
     page.goto(live_server.url + reverse("campaign:ledger", args=[campaign.pk]))
     assert "群众办事多次往返" in page.content()
     page.screenshot(path=str(output_dir / "12-unit-ledger.png"), full_page=True)

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.otp import pass_browser_two_factor
+from tests.otp import browser_login
 from units.management.commands.seed_demo import DEFAULT_PASSWORD
 
 pytestmark = [
@@ -100,13 +100,7 @@ def test_pages_of_every_role_have_no_csp_violations_or_console_errors(live_serve
         pages_seen += 1
     for username in LOGINS:
         console.who = username
-        page.context.clear_cookies()
-        page.goto(live_server.url + reverse("login"))
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(DEFAULT_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        pass_browser_two_factor(page, username)
-        page.wait_for_url("**" + reverse("units:workspace"))
+        browser_login(page, live_server.url, username, password=DEFAULT_PASSWORD)
         nav = _same_site_links(page, "#zf-nav a.nav-link, main a.btn", live_server.url)
         for url in nav:
             console.visit(url)

@@ -5,8 +5,11 @@
 Creates (drops first) its own PostgreSQL database, flushes its own Redis database, migrates,
 seeds the demo county, starts gunicorn (config.wsgi, production settings through
 config.settings.load), drives it with locust headless and fails unless there were no
-errors and the 95th percentile stayed within --p95-ms. The database server is the one in
-DATABASE_URL (default: local PostgreSQL); the database name is always --database.
+errors and the 95th percentile stayed within --p95-ms. With --record-latency (the CI smoke)
+it fails only on errors or an empty measurement and reports the latencies against the goal
+without judging them: a shared machine's speed is not a test result. Either way the figures
+go to <output>/summary.json. The database server is the one in DATABASE_URL (default: local
+PostgreSQL); the database name is always --database.
 """
 
 from __future__ import annotations
@@ -125,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
         help="judge p95 on the pages and forms requested after the last simulated user "
         "signed in (a short run is otherwise dominated by its sign-in burst)",
     )
+    parser.add_argument(
+        "--record-latency",
+        action="store_true",
+        help="pass on zero errors (and some requests measured) whatever the latencies; "
+        "they are still reported against --p95-ms",
+    )
     parser.add_argument("--output", default=str(ROOT / "test-results" / "load"))
     args = parser.parse_args(argv)
     args.database_url = _database_url(args.database)
@@ -132,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     env = _environment(args)
+    load_before = os.getloadavg()[0]
     print(f"Preparing {args.database} and {args.redis_url} ...", flush=True)
     _recreate_database(args.database_url)
     import redis
@@ -205,8 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()
     print(
         f"\nLoad test: {args.users} users for {args.run_time} ({elapsed:.0f}s), "
-        f"{args.workers} gunicorn workers, {os.cpu_count()} CPUs (load average now "
-        f"{load[0]:.1f}): {requests} requests, {failures} errors, "
+        f"{args.workers} gunicorn workers, {os.cpu_count()} CPUs (load average "
+        f"{load_before:.1f} before, {load[0]:.1f} now): {requests} requests, {failures} errors, "
         f"{requests / elapsed:.1f} req/s; pages and forms"
         + (
             f" after the last sign-in ({len(work)} measured, {left_out} during the sign-ins)"
@@ -222,8 +232,43 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {row['Type']:4} {row['Name']:48} n={row['Request Count']:>6} p95={row['95%']} ms")
     if failures:
         print(Path(f"{prefix}_failures.csv").read_text())
-    ok = bool(work) and failures == 0 and p95 <= args.p95_ms
-    print("RESULT:", "PASS" if ok else f"FAIL (need 0 errors and p95 <= {args.p95_ms:.0f} ms)")
+    goal_met = bool(work) and p95 <= args.p95_ms
+    summary = {
+        "users": args.users,
+        "run_time": args.run_time,
+        "elapsed_s": round(elapsed, 1),
+        "workers": args.workers,
+        "cpus": os.cpu_count(),
+        "load_average_before": round(load_before, 2),
+        "load_average_after": round(load[0], 2),
+        "requests": requests,
+        "errors": failures,
+        "requests_per_s": round(requests / elapsed, 1),
+        "steady_state": args.steady_state,
+        "measured": len(work),
+        "left_out_during_sign_ins": left_out,
+        "median_ms": round(_percentile(work, 50)),
+        "p95_ms": round(p95),
+        "p99_ms": round(_percentile(work, 99)),
+        "max_ms": round(work[-1]) if work else 0,
+        "logins": len(logins),
+        "login_median_ms": round(_percentile(logins, 50)),
+        "login_p95_ms": round(_percentile(logins, 95)),
+        "all_requests_p95_ms": round(float(total["95%"])),
+        "p95_goal_ms": args.p95_ms,
+        "p95_goal_met": goal_met,
+        "latency_judged": not args.record_latency,
+    }
+    (output / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    goal = f"p95 {p95:.0f} ms {'within' if goal_met else 'above'} the {args.p95_ms:.0f} ms goal"
+    if args.record_latency:
+        ok = bool(work) and failures == 0
+        verdict = f"{failures} errors, {len(work)} measured; {goal}, recorded, not judged"
+    else:
+        ok = goal_met and failures == 0
+        verdict = f"{failures} errors, {goal}"
+    print("RESULT:", "PASS" if ok else "FAIL", f"({verdict})")
+    print(f"Figures: {output / 'summary.json'}")
     return 0 if ok else 1
 
 

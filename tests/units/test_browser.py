@@ -25,6 +25,7 @@ def test_unit_head_logs_in_and_sees_only_own_unit(live_server, cast, page, outpu
     page.screenshot(path=str(output_dir / "workspace.png"), full_page=True)
 
     page.get_by_role("link", name="单位", exact=True).click()
+    page.wait_for_url("**" + reverse("units:unit_list"))
     rows = page.get_by_test_id("unit-table").locator("tbody tr")
     assert rows.count() == 2
     assert "县教育局" not in page.get_by_test_id("unit-table").inner_text()

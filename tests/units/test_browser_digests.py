@@ -5,24 +5,13 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.factories import PASSWORD
-from tests.otp import pass_browser_two_factor
+from tests.otp import browser_login
 from units import digests, tasks
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _login(page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    pass_browser_two_factor(page, username)
-    page.wait_for_url("**" + reverse("units:workspace"))
 
 
 def test_leader_follows_the_digest_notice_and_officer_sees_job_runs(
@@ -32,7 +21,7 @@ def test_leader_follows_the_digest_notice_and_officer_sees_job_runs(
     assert sent == 2
     tasks.sync_responsibilities.delay()
 
-    _login(page, live_server, "leader")
+    browser_login(page, live_server.url, "leader")
     page.goto(live_server.url + reverse("units:notification_list"))
     page.get_by_role("button", name="查看").first.click()
     page.wait_for_url("**/digests/*/")
@@ -40,9 +29,10 @@ def test_leader_follows_the_digest_notice_and_officer_sees_job_runs(
     assert page.get_by_role("link", name="逾期未销号整改事项").is_visible()
     page.screenshot(path=str(output_dir / "digest.png"), full_page=True)
     page.get_by_role("link", name="领导简报").first.click()
+    page.wait_for_url("**" + reverse("units:digest_list"))
     assert page.get_by_role("link", name="周检查（2026-11-16 至 2026-11-22）").is_visible()
 
-    _login(page, live_server, "officer")
+    browser_login(page, live_server.url, "officer")
     page.goto(live_server.url + reverse("admin:units_jobrun_changelist"))
     jobs = page.locator("#zf-jobs")
     assert jobs.get_by_text("每日同步责任分工权限").is_visible()
