@@ -22,7 +22,7 @@ from assessments.models import (
     SurveyDimensionScore,
     SurveyResponse,
 )
-from units.selectors import unit_scope_q
+from units.selectors import unit_scope_q, user_sees_all_units
 from units.types import AnyUser
 
 Status = AssessmentScheme.Status
@@ -42,23 +42,26 @@ def user_holds(user: AnyUser, perm: str) -> bool:
 
 
 def schemes_visible_to(*, user: AnyUser) -> QuerySet[AssessmentScheme]:
-    """Dashboard readers and managers see every scheme; nobody else does.
+    """Dashboard readers and managers who see every unit see every scheme; nobody else does.
+
+    A scheme ranks the whole county: staff confined to a subtree read their units' results.
 
     Units read their own published results (results_for_unit_head) and the public the
     public ranking, never a scheme's pages: published schemes are not everyone's to list.
     """
-    if user_holds(user, DASHBOARD) or user_holds(user, MANAGE):
+    if (user_holds(user, DASHBOARD) or user_holds(user, MANAGE)) and user_sees_all_units(user=user):
         return AssessmentScheme.objects.all()
     return AssessmentScheme.objects.none()
 
 
 def results_visible_to(*, user: AnyUser) -> QuerySet[AssessmentResult]:
-    """Dashboard readers see every result; a unit (and who reads for it) its own, published."""
-    if user_holds(user, DASHBOARD):
+    """Dashboard readers of the whole county see every result; a unit (and who reads for it,
+    staff of a subtree included) its own, published."""
+    units_seen = unit_scope_q(user=user, prefix="unit__")
+    if user_holds(user, DASHBOARD) and units_seen == Q():
         return AssessmentResult.objects.all()
-    return AssessmentResult.objects.filter(
-        unit_scope_q(user=user, prefix="unit__"), scheme__status=Status.PUBLISHED
-    )
+    # A dashboard reader confined to a subtree reads its units' results, as the units do.
+    return AssessmentResult.objects.filter(units_seen, scheme__status=Status.PUBLISHED)
 
 
 def ranking(*, scheme: AssessmentScheme, group_id: int | None = None) -> QuerySet[AssessmentResult]:

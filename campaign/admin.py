@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from campaign import selectors
 from campaign.models import (
     AccountabilityAction,
     Campaign,
@@ -108,12 +110,20 @@ class RectificationItemAdmin(ReadOnlyAdmin):
     list_select_related = ("unit",)
     inlines = [ProgressInline, ExtensionInline, TransitionInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RectificationItem]:
+        # The admin shows what the pages show: the user's jurisdiction.
+        return super().get_queryset(request) & selectors.items_visible_to(user=request.user)
+
 
 @admin.register(Submission)
 class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ("deliverable", "unit", "status", "submitted_at")
     list_filter = ("status", "deliverable__campaign")
     list_select_related = ("deliverable", "unit")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Submission]:
+        # The admin shows what the pages show: the user's jurisdiction.
+        return super().get_queryset(request) & selectors.submissions_visible_to(user=request.user)
 
 
 class FindingInline(ReadOnlyInline):
@@ -127,6 +137,10 @@ class InspectionAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "campaign")
     inlines = [FindingInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Inspection]:
+        # The admin shows what the pages show: the user's jurisdiction.
+        return super().get_queryset(request) & selectors.inspections_visible_to(user=request.user)
+
 
 class MentionInline(ReadOnlyInline):
     model = CircularMention
@@ -139,8 +153,18 @@ class CircularAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "status", "campaign")
     inlines = [MentionInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Circular]:
+        # The admin shows what the pages show: the user's jurisdiction.
+        return super().get_queryset(request) & selectors.circulars_visible_to(user=request.user)
+
 
 @admin.register(AccountabilityAction)
 class AccountabilityActionAdmin(ReadOnlyAdmin):
     list_display = ["date", "kind", "unit", "person", "document_number"]
     list_filter = ["kind"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AccountabilityAction]:
+        # The admin shows what the pages show: the user's jurisdiction.
+        return super().get_queryset(request) & selectors.accountability_visible_to(
+            user=request.user
+        )

@@ -324,13 +324,18 @@ def deliverable_counts(*, campaign: Campaign) -> QuerySet[Deliverable]:
 
 
 def inspections_visible_to(*, user: AnyUser) -> QuerySet[Inspection]:
-    """Staff and leaders see every inspection; others those with findings on their units."""
-    if user.has_perm("campaign.view_inspection"):  # type: ignore[union-attr]
+    """Staff and leaders see the inspections in their jurisdiction (all of them when it is
+    every unit); others those with findings on their units."""
+    units_seen = unit_scope_q(user=user, prefix="unit__")
+    staff = user.has_perm("campaign.view_inspection")  # type: ignore[union-attr]
+    if staff and units_seen == Q():
         return Inspection.objects.all()
-    own = Finding.objects.filter(
-        unit_scope_q(user=user, prefix="unit__"), inspection=OuterRef("pk")
-    )
-    return Inspection.objects.filter(Exists(own))
+    own = Exists(Finding.objects.filter(units_seen, inspection=OuterRef("pk")))
+    if staff:
+        # The ability is no jurisdiction: staff of a subtree also see visits to its units.
+        visited = Unit.objects.filter(unit_scope_q(user=user), inspections=OuterRef("pk"))
+        return Inspection.objects.filter(own | Exists(visited))
+    return Inspection.objects.filter(own)
 
 
 def findings_visible_to(*, user: AnyUser) -> QuerySet[Finding]:

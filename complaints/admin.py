@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from complaints.models import Complaint, ComplaintCategory, IdentityReveal
+from complaints.selectors import complaints_visible_to, identity_reveals
 from units.admin_base import ReadOnlyAdmin
 
 
@@ -33,8 +36,15 @@ class ComplaintAdmin(ReadOnlyAdmin):
     # Identity never appears in the admin: it is read through the logged reveal only.
     exclude = ["identity_token", "tracking_code"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
+        # The admin shows what the pages show: the cases of the user's jurisdiction.
+        return super().get_queryset(request) & complaints_visible_to(user=request.user)
+
 
 @admin.register(IdentityReveal)
 class IdentityRevealAdmin(ReadOnlyAdmin):
     list_display = ["revealed_at", "user", "complaint", "reason"]
     list_select_related = ["user", "complaint"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[IdentityReveal]:
+        return super().get_queryset(request) & identity_reveals(user=request.user)

@@ -7,13 +7,14 @@ handle everything in their jurisdiction plus the unrouted intake; leaders read.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from complaints.models import Complaint, ComplaintAttachment, ExtensionRequest
-from complaints.selectors import complaints_visible_to, pending_extensions
+from complaints.selectors import complaint_scope_q, complaints_visible_to, pending_extensions
 from units.models import Unit
-from units.permissions import can_act_for_unit, can_oversee_unit
+from units.permissions import can_act_for_unit, can_oversee_all_units, can_oversee_unit
 from units.types import AnyUser
 
 HANDLE = "complaints.handle_complaint"
@@ -25,14 +26,20 @@ def is_handler(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.has_perm(HANDLE))  # type: ignore[union-attr]
 
 
+def within_jurisdiction(user: AnyUser, complaint: Complaint) -> bool:
+    """The user oversees the case: its unit and the unit complained about, where named.
+
+    A case naming neither unit is the county's: only staff overseeing every unit hold it.
+    """
+    if can_oversee_all_units(user):
+        return True
+    units = [unit for unit in (complaint.unit, complaint.subject_unit) if unit is not None]
+    return bool(units) and all(can_oversee_unit(user, unit) for unit in units)
+
+
 def can_handle_complaint(user: AnyUser, complaint: Complaint) -> bool:
     """Intake, triage, assignment, review, return visit: staff, within their jurisdiction."""
-    if not is_handler(user):
-        return False
-    for unit in (complaint.unit, complaint.subject_unit):
-        if unit is not None and not can_oversee_unit(user, unit):
-            return False
-    return True
+    return is_handler(user) and within_jurisdiction(user, complaint)
 
 
 def can_answer_complaint(user: AnyUser, complaint: Complaint) -> bool:
@@ -41,13 +48,14 @@ def can_answer_complaint(user: AnyUser, complaint: Complaint) -> bool:
 
 
 def can_view_identity(user: AnyUser, complaint: Complaint) -> bool:
+    """The ability, and jurisdiction over the case: never on one person's permission alone."""
     if not (user.is_authenticated and user.has_perm(VIEW_IDENTITY)):  # type: ignore[union-attr]
         return False
     # Never to the unit that handles or is complained about, whatever else it holds.
     for unit in (complaint.unit, complaint.subject_unit):
         if unit is not None and can_act_for_unit(user, unit):
             return False
-    return True
+    return within_jurisdiction(user, complaint)
 
 
 def can_view_attachments(user: AnyUser, complaint: Complaint) -> bool:
@@ -58,7 +66,14 @@ def can_view_attachments(user: AnyUser, complaint: Complaint) -> bool:
         user.is_authenticated
         and user.has_perm("complaints.view_all_complaints")  # type: ignore[union-attr]
         and not (complaint.unit is not None and can_act_for_unit(user, complaint.unit))
+        # The reading ability is no jurisdiction: only cases the user sees at all.
+        and _sees_case(user, complaint)
     )
+
+
+def _sees_case(user: AnyUser, complaint: Complaint) -> bool:
+    scope = complaint_scope_q(user=user)
+    return scope == Q() or Complaint.objects.filter(scope, pk=complaint.pk).exists()
 
 
 def can_view_figures(user: AnyUser) -> bool:

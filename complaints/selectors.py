@@ -14,7 +14,7 @@ from campaign.models import AccountabilityAction, Campaign, RectificationItem
 from campaign.selectors import accountability_visible_to, campaigns_visible_to, items_visible_to
 from complaints.models import Complaint, ComplaintCategory, ExtensionRequest, IdentityReveal
 from units.models import Responsibility, Unit
-from units.selectors import ACT, OVERSEE, unit_scope_q
+from units.selectors import ACT, OVERSEE, unit_scope_q, user_sees_all_units
 from units.types import AnyUser
 from units.workdays import due_soon_cutoff, light_case
 
@@ -22,17 +22,27 @@ _NOTHING = Q(pk__in=[])
 
 
 def complaint_scope_q(*, user: AnyUser) -> Q:
-    """The one scoping rule for complaints."""
+    """The one scoping rule for complaints, derived from the unit jurisdiction alone.
+
+    No complaint permission widens it: whoever sees every unit sees every complaint, anyone
+    else only the complaints of units in their scope (`complaints.view_all_complaints` is an
+    ability to read complaints, not a jurisdiction).
+    """
     if not user.is_authenticated or not user.is_active:
         return _NOTHING
-    if user.is_superuser or user.has_perm("complaints.view_all_complaints"):  # type: ignore[union-attr]
+    units_seen = unit_scope_q(user=user, prefix="unit__")
+    if units_seen == Q():  # what units.selectors.user_sees_all_units tests, without a query
         return Q()
     q = _NOTHING
     if user.has_perm("complaints.handle_complaint"):  # type: ignore[union-attr]
-        # Intake not yet routed belongs to the staff who triage it.
-        q = Q(unit__isnull=True) | Q(unit_scope_q(user=user, codename=OVERSEE, prefix="unit__"))
+        # Intake not yet routed belongs to the staff whose jurisdiction holds the unit
+        # complained about (intake naming no unit is the county's: see-all staff only).
+        unrouted = Q(unit__isnull=True) & unit_scope_q(
+            user=user, codename=OVERSEE, prefix="subject_unit__"
+        )
+        q = unrouted | unit_scope_q(user=user, codename=OVERSEE, prefix="unit__")
     # Units (and their leaders in charge) see what is assigned to them, never the rest.
-    return q | Q(unit__isnull=False) & unit_scope_q(user=user, prefix="unit__")
+    return q | Q(unit__isnull=False) & units_seen
 
 
 def complaints_visible_to(*, user: AnyUser) -> QuerySet[Complaint]:
@@ -246,13 +256,15 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def _sees_all_figures(user: AnyUser) -> bool:
+    """County figures for whoever sees every unit, and for evaluators (who score the county
+    and handle no case); staff confined to a subtree get their subtree's figures."""
+    if not user.is_authenticated:
+        return False
+    if user_sees_all_units(user=user):
+        return True
     return bool(
-        user.is_authenticated
-        and (
-            user.is_superuser
-            or user.has_perm("complaints.view_all_complaints")  # type: ignore[union-attr]
-            or user.has_perm("complaints.view_complaint_figures")  # type: ignore[union-attr]
-        )
+        user.has_perm("complaints.view_complaint_figures")  # type: ignore[union-attr]
+        and not user.has_perm("complaints.handle_complaint")  # type: ignore[union-attr]
     )
 
 

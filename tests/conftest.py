@@ -3,6 +3,10 @@
 示例县 (root) ├─ 县市场监督管理局 (dept_a, head_a) ─ 办公室 (division_a)
             ├─ 县教育局 (dept_b, head_b)
             └─ 城关镇 (township)
+
+township_officer is inspection staff confined to a subtree (manage.py create_subtree_officer):
+their jurisdiction is dept_a's subtree, standing in for a township's, so that the objects the
+authorization world builds on the sibling units (dept_a, dept_b) fall inside and outside it.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import PASSWORD, UserFactory, make_person_with_login, make_unit
-from tests.otp import verify_session
+from tests.otp import BROWSER_TIMEOUT_MS, verify_session
 from units import roles, services
 from units.models import AssessmentGroup, Responsibility, Unit
 
@@ -39,6 +43,7 @@ class Cast:
     in_charge: object
     evaluator: object
     outsider: object
+    township_officer: object
 
     @property
     def password(self) -> str:
@@ -70,6 +75,14 @@ def build_cast() -> Cast:
     person_c, in_charge = make_person_with_login("孙副县长", "in_charge", title="副县长")
     _, evaluator = make_person_with_login("周考评", "evaluator", groups=[roles.EVALUATOR])
     outsider = UserFactory(username="outsider")
+    township_officer, _ = services.subtree_officer_setup(
+        username="township_officer",
+        unit=dept_a,
+        name="吴辖区",
+        email="township_officer@example.gov.cn",
+    )
+    township_officer.set_password(PASSWORD)
+    township_officer.save(update_fields=["password"])
 
     first = Responsibility.Role.FIRST_RESPONSIBLE
     services.responsibility_assign(person=person_a, unit=dept_a, role=first, start_date=start)
@@ -77,7 +90,7 @@ def build_cast() -> Cast:
     services.responsibility_assign(
         person=person_c, unit=dept_a, role=Responsibility.Role.LEADER_IN_CHARGE, start_date=start
     )
-    for user in (officer, leader, head_a, head_b, in_charge, evaluator, outsider):
+    for user in (officer, leader, head_a, head_b, in_charge, evaluator, outsider, township_officer):
         user.refresh_from_db()
     return Cast(
         root=root,
@@ -92,6 +105,7 @@ def build_cast() -> Cast:
         in_charge=in_charge,
         evaluator=evaluator,
         outsider=outsider,
+        township_officer=township_officer,
     )
 
 
@@ -168,6 +182,8 @@ def browser():
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    # Waits end when the page shows what they wait for; the long ceiling is for busy machines.
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()

@@ -23,7 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from units import roles, services
+from units import (
+    admin_users,  # noqa: F401 (registers the login accounts' pages)
+    roles,
+    services,
+)
 from units.admin_base import ReadOnlyAdmin
 from units.admin_writes import ImportExportBase, ScopedHistoryMixin, ServiceWriteMixin
 from units.models import (
@@ -473,7 +477,8 @@ class LockoutAdmin(AccessAttemptAdmin):
     """Inspection staff see lockouts and lift one by deleting its attempt record."""
 
     def _officer(self, request: HttpRequest) -> bool:
-        return roles.has_role(request.user, roles.INSPECTION_STAFF)
+        # Lockouts are county-wide: not for an officer confined to a subtree.
+        return roles.has_role(request.user, roles.INSPECTION_STAFF) and sees_all_units(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._officer(request) or super().has_module_permission(request)

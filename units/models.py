@@ -577,3 +577,64 @@ class Digest(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SessionCutoff(models.Model):
+    """An account's sessions begun before `valid_after` are over (units.security checks it).
+
+    One row per account, loaded with the user on every request (a join, not a query), so it
+    works whatever the session backend: database, cache or signed cookies.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Account"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="zf_session_cutoff",
+    )
+    valid_after = models.DateTimeField(_("Sessions valid after"))
+
+    class Meta:
+        verbose_name = _("Session cut-off")
+        verbose_name_plural = _("Session cut-offs")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.valid_after:%Y-%m-%d %H:%M:%S}"
+
+
+class SessionEnd(models.Model):
+    """Who ended whose sessions, when and why; written by units.services.user_sessions_end."""
+
+    class Reason(models.TextChoices):
+        DEACTIVATED = "deactivated", _("Account deactivated")
+        RESPONSIBILITY_ENDED = "responsibility_ended", _("Last responsibility ended")
+        ROLE_REMOVED = "role_removed", _("Role removed")
+        ADMINISTRATOR = "administrator", _("Ended by an administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Account"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty means the system acted automatically."),
+    )
+    reason = models.CharField(_("Reason for ending"), max_length=32, choices=Reason.choices)
+    created_at = models.DateTimeField(_("Time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("Ended sessions")
+        verbose_name_plural = _("Ended sessions")
+        indexes = [models.Index(fields=["user", "-created_at"], name="sessionend_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.get_reason_display()} {self.created_at:%Y-%m-%d %H:%M}"

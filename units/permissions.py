@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,11 @@ def can_act_for_unit(user: AnyUser, unit: Unit) -> bool:
 
 def can_oversee_unit(user: AnyUser, unit: Unit) -> bool:
     return Unit.objects.filter(unit_scope_q(user=user, codename=OVERSEE), pk=unit.pk).exists()
+
+
+def can_oversee_all_units(user: AnyUser) -> bool:
+    """The whole county is the user's jurisdiction (not one subtree of it)."""
+    return unit_scope_q(user=user, codename=OVERSEE) == Q()
 
 
 def can_manage_units(user: AnyUser) -> bool:

@@ -16,6 +16,9 @@ LEADERSHIP = "领导"
 UNIT_HEAD = "单位负责人"
 LEADER_IN_CHARGE = "分管领导"
 EVALUATOR = "考评人员"
+# Inspection staff confined to a subtree (a township's discipline office): the same work as
+# 纪检监察人员, without the county-wide permissions; `create_subtree_officer` sets them up.
+SUBTREE_INSPECTION_STAFF = "辖区纪检监察人员"
 
 ROLE_LABELS = {
     INSPECTION_STAFF: _("Inspection staff"),
@@ -36,6 +39,9 @@ def user_roles(user: AnyUser) -> list[str]:
     cached: list[str] | None = getattr(user, "_zf_roles", None)
     if cached is None:
         names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        if SUBTREE_INSPECTION_STAFF in names:
+            # Same workspace as inspection staff; their jurisdiction keeps them to the subtree.
+            names.add(INSPECTION_STAFF)
         cached = [role for role in ROLE_PRIORITY if role in names]
         user._zf_roles = cached  # type: ignore[union-attr,attr-defined]
     return cached

@@ -1,5 +1,6 @@
 """Login hardening: who must use two-factor login, the client address, and the middleware
-that holds unverified staff at the 2FA step and logs idle staff out.
+that holds unverified staff at the 2FA step, logs idle staff out and ends sessions that
+are over (account deactivated, sessions ended, staff signed in longer than the limit).
 
 The staff population (inspection staff, is_staff, superusers) is one rule used by the
 2FA gate, the idle timeout and the demo, so the three can never disagree.
@@ -12,9 +13,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, get_user_model, logout
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,6 +27,9 @@ from units import roles
 from units.types import AnyUser
 
 LAST_ACTIVITY_SESSION_KEY = "zf_last_activity"
+# When this session signed in (epoch seconds): compared with the account's cut-off and the
+# staff's absolute lifetime.
+LOGIN_AT_SESSION_KEY = "zf_login_at"
 # Writing the session on every request would cost a database write per page; a minute's
 # granularity is plenty for a 30-minute limit.
 ACTIVITY_WRITE_EVERY_SECONDS = 60
@@ -59,6 +65,10 @@ def idle_limit_seconds() -> int:
     return int(getattr(settings, "ZUOFENG_STAFF_IDLE_SECONDS", 30 * 60))
 
 
+def staff_session_max_hours() -> int:
+    return int(getattr(settings, "ZUOFENG_STAFF_SESSION_MAX_HOURS", 12))
+
+
 # Paths an unverified staff member may still reach: the 2FA pages themselves, logout, the
 # language switch, static files and health checks.
 _OPEN_URL_NAMES = {"two_factor_verify", "two_factor_setup", "logout", "set_language"}
@@ -80,6 +90,78 @@ def _start_idle_clock(sender, request, user, **kwargs):  # type: ignore[no-untyp
 
 
 user_logged_in.connect(_start_idle_clock, dispatch_uid="zuofeng_start_idle_clock")
+
+
+def _stamp_login(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT_SESSION_KEY] = time.time()
+
+
+user_logged_in.connect(_stamp_login, dispatch_uid="zuofeng_stamp_login")
+
+
+class SessionCheckingModelBackend(ModelBackend):
+    """Django's ModelBackend, loading the account's session cut-off with it in one query.
+
+    get_user still refuses inactive accounts (ModelBackend.user_can_authenticate), so a
+    deactivated account's session turns anonymous on its next request.
+    """
+
+    def get_user(self, user_id):  # type: ignore[no-untyped-def]
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("zf_session_cutoff").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+def _session_cutoff(user: AnyUser) -> float | None:
+    try:
+        cutoff = user.zf_session_cutoff  # type: ignore[union-attr]
+    except ObjectDoesNotExist:
+        return None
+    return cutoff.valid_after.timestamp()
+
+
+def session_end_message(request: HttpRequest) -> str | None:
+    """Why this signed-in session is over, in the words shown on the login page; else None."""
+    user = request.user
+    ended = _("Your sign-in is no longer valid. Please sign in again.")
+    if not user.is_authenticated:
+        # The session names an account the backend now refuses: deactivated or deleted.
+        return ended
+    login_at = request.session.get(LOGIN_AT_SESSION_KEY)
+    if login_at is None:
+        # Signed in before sessions were stamped: its start is unknown, so it cannot be
+        # shown to postdate a cut-off.
+        return ended
+    cutoff = _session_cutoff(user)
+    if cutoff is not None and float(login_at) <= cutoff:
+        return ended
+    hours = staff_session_max_hours()
+    if requires_two_factor(user) and time.time() - float(login_at) > hours * 3600:
+        return _("You have been signed in for more than %(hours)d hours. Please sign in again.") % {
+            "hours": hours
+        }
+    return None
+
+
+class SessionValidityMiddleware:
+    """Ends a signed-in session that is over: to the login page, with the reason."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Only sessions that were signed in: the public's requests cost nothing here.
+        if SESSION_KEY in request.session:
+            message = session_end_message(request)
+            if message is not None:
+                logout(request)
+                messages.warning(request, message)
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
 
 
 class StaffIdleTimeoutMiddleware:

@@ -25,6 +25,8 @@ from units.models import (
     Notification,
     Person,
     Responsibility,
+    SessionCutoff,
+    SessionEnd,
     Unit,
     UnitUserObjectPermission,
 )
@@ -221,7 +223,7 @@ def person_update(*, person: Person, actor: AnyUser | None = None, **changes: An
             # The old account no longer reaches these responsibilities: revoke there too.
             units = set(locked.responsibilities.values_list("unit_id", flat=True))
             for user in User.objects.filter(pk__in={old_user_id, locked.user_id} - {None}):
-                responsibility_grants_sync(user=user, also_units=units)
+                responsibility_grants_sync(user=user, also_units=units, actor=actor)
     return locked
 
 
@@ -288,7 +290,7 @@ def responsibility_assign(
             note=note,
         )
         if person.user_id:
-            responsibility_grants_sync(user=person.user)
+            responsibility_grants_sync(user=person.user, actor=actor)
             _notify_responsibility(responsibility, ended=False)
     return responsibility
 
@@ -313,19 +315,24 @@ def responsibility_end(
         locked.save(update_fields=["end_date"])
         user = locked.person.user
         if user is not None:
-            responsibility_grants_sync(user=user)
+            # Ending their last responsibility (or role) also ends their open sessions.
+            responsibility_grants_sync(user=user, actor=actor)
             _notify_responsibility(locked, ended=True)
     return locked
 
 
 def responsibility_grants_sync(
-    *, user: Any, on: datetime.date | None = None, also_units: set[int] | None = None
+    *,
+    user: Any,
+    on: datetime.date | None = None,
+    also_units: set[int] | None = None,
+    actor: AnyUser | None = None,
 ) -> None:
     """Make the user's unit permissions and role groups match their current responsibilities.
 
     Idempotent: it computes the wanted grants and adds or removes the difference. It only
     touches units where the user has (or had) a responsibility, so grants given by hand
-    elsewhere stay.
+    elsewhere stay. Losing the last responsibility or a role group ends the user's sessions.
     """
     day = on or timezone.localdate()
     responsibilities = Responsibility.objects.filter(person__user=user)
@@ -377,6 +384,12 @@ def responsibility_grants_sync(
     # Django caches permissions on the user object; drop them so checks see the change.
     for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_zf_roles"):
         user.__dict__.pop(attr, None)
+    lost_last = not current and bool(existing or held)
+    if lost_last or to_remove:
+        reason = (
+            SessionEnd.Reason.RESPONSIBILITY_ENDED if lost_last else SessionEnd.Reason.ROLE_REMOVED
+        )
+        user_sessions_end(user=user, actor=actor, reason=reason)
 
 
 def responsibilities_sync_due(*, today: datetime.date | None = None) -> int:
@@ -421,3 +434,97 @@ def staff_jurisdiction_grant(*, user: Any, unit: Unit, actor: AnyUser | None = N
     from guardian.shortcuts import assign_perm
 
     assign_perm("units.oversee_unit", user, unit)
+
+
+@transaction.atomic
+def subtree_officer_setup(
+    *,
+    username: str,
+    unit: Unit,
+    name: str = "",
+    email: str = "",
+    keep_other_grants: bool = False,
+    actor: AnyUser | None = None,
+) -> tuple[Any, bool]:
+    """Create or update an inspection officer whose jurisdiction is exactly `unit`'s subtree.
+
+    One step that cannot leave the officer seeing more: the subtree role group (纪检监察人员's
+    abilities without the county-wide permissions), out of the county-wide group, oversight
+    on the unit (other oversight grants dropped unless kept), and a final check that the
+    account reaches no unit outside the subtree. Returns (user, created).
+    """
+    from units.models import user_sees_all_units
+
+    if not unit.is_active:
+        raise ValidationError(_("An archived unit cannot be a jurisdiction."))
+    user, created = User.objects.select_for_update().get_or_create(username=username)
+    if created:
+        user.set_unusable_password()  # set by the officer's administrator: changepassword
+    user.is_active = True
+    user.is_staff = True  # the admin holds the reveal log and the unit records they keep
+    if name:
+        user.first_name = name
+    if email:
+        user.email = email
+    user.save()
+    user.groups.remove(*Group.objects.filter(name=roles.INSPECTION_STAFF))
+    user.groups.add(Group.objects.get(name=roles.SUBTREE_INSPECTION_STAFF))
+    if not keep_other_grants:
+        UnitUserObjectPermission.objects.filter(
+            user=user, permission__codename="oversee_unit"
+        ).exclude(content_object=unit).delete()
+    staff_jurisdiction_grant(user=user, unit=unit, actor=actor)
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_zf_roles"):
+        user.__dict__.pop(attr, None)
+    if user.is_superuser or user_sees_all_units(user=user):
+        # Another group or a direct permission still gives the whole county: refuse, undone.
+        raise ValidationError(
+            _(
+                "%(user)s still sees every unit (superuser, another group or a direct "
+                "permission): nothing was changed."
+            )
+            % {"user": username}
+        )
+    return user, created
+
+
+# --- Accounts and their sessions --------------------------------------------------------
+
+
+def user_sessions_end(*, user: Any, actor: AnyUser | None, reason: str) -> SessionEnd:
+    """End every open session of `user` now: their next request lands on the login page.
+
+    A per-account cut-off time rather than deleting session rows: it holds whatever the
+    session backend (database, cache, signed cookie) and needs no scan of every session.
+    """
+    now = timezone.now()
+    acting = actor if actor is not None and actor.is_authenticated else None
+    with transaction.atomic():
+        # An upsert: two ends at once cannot collide on the one row per account.
+        SessionCutoff.objects.bulk_create(
+            [SessionCutoff(user_id=user.pk, valid_after=now)],
+            update_conflicts=True,
+            unique_fields=["user"],
+            update_fields=["valid_after"],
+        )
+        record = SessionEnd.objects.create(user=user, actor=acting, reason=reason, created_at=now)
+    logger.info(
+        "sessions ended: user=%s reason=%s actor=%s",
+        user.pk,
+        reason,
+        acting.pk if acting is not None else "-",
+    )
+    return record
+
+
+def user_deactivate(*, user: Any, actor: AnyUser | None) -> Any:
+    """停用 an account: it can no longer sign in, and its open sessions end at once."""
+    if actor is not None and actor.is_authenticated and actor.pk == user.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active:
+            locked.is_active = False
+            locked.save(update_fields=["is_active"])
+        user_sessions_end(user=locked, actor=actor, reason=SessionEnd.Reason.DEACTIVATED)
+    return locked

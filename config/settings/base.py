@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before the idle limit: a session that is over ends with its own reason.
+    "units.security.SessionValidityMiddleware",
     "units.security.StaffIdleTimeoutMiddleware",
     "units.security.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -99,16 +101,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out username+address is refused before its password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that also loads the account's session cut-off (units.security).
+    "units.security.SessionCheckingModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # No guardian "AnonymousUser" row: the public never holds object permissions.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+# Passwords (等保 2.0): at least 8 characters from at least 3 of the 4 classes (upper case,
+# lower case, digits, symbols) by default; no forced periodic change (NIST SP 800-63B).
+ZUOFENG_PASSWORD_MIN_LENGTH = env.int("ZUOFENG_PASSWORD_MIN_LENGTH", default=8)
+ZUOFENG_PASSWORD_MIN_CLASSES = env.int("ZUOFENG_PASSWORD_MIN_CLASSES", default=3)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "units.passwords.ComplexityValidator",
+        "OPTIONS": {
+            "min_length": ZUOFENG_PASSWORD_MIN_LENGTH,
+            "min_classes": ZUOFENG_PASSWORD_MIN_CLASSES,
+        },
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -222,6 +235,8 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "作风建设管理平台"
 # Staff are signed out after this long without a request; others keep SESSION_COOKIE_AGE.
 ZUOFENG_STAFF_IDLE_SECONDS = env.int("ZUOFENG_STAFF_IDLE_SECONDS", default=30 * 60)
+# ... and, active or not, this many hours after they signed in (an absolute lifetime).
+ZUOFENG_STAFF_SESSION_MAX_HOURS = env.int("ZUOFENG_STAFF_SESSION_MAX_HOURS", default=12)
 # Rate limits count in the shared cache (Redis in production); over the limit: 429.html.
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "units.security.ratelimited"

@@ -10,7 +10,16 @@ from django.test import Client
 from tests.authz.world import World, build_world
 from tests.otp import verify_session
 
-LOGINS = ("officer", "leader", "head_a", "head_b", "in_charge", "evaluator", "outsider")
+LOGINS = (
+    "officer",
+    "leader",
+    "head_a",
+    "head_b",
+    "in_charge",
+    "evaluator",
+    "outsider",
+    "township_officer",
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,4 +87,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         write(
             f"role × object matrix cases: {figures.get('matrix_cases', 0)} passed"
             f" of {figures['matrix_generated']} generated"
+        )
+    if "township_outside" in figures:
+        write(
+            f"township officer: {figures.get('township_reached', 0)} of"
+            f" {figures['township_outside']} objects outside their subtree reached,"
+            f" {figures.get('township_inside', 0)} inside it in scope"
         )

@@ -31,7 +31,17 @@ from tests.authz.world import World
 from units import selectors as unit_selectors
 from units.models import Digest, Unit
 
-ROLES = ("officer", "leader", "head_a", "head_b", "in_charge", "evaluator", "outsider", "anon")
+ROLES = (
+    "officer",
+    "leader",
+    "head_a",
+    "head_b",
+    "in_charge",
+    "evaluator",
+    "outsider",
+    "township_officer",  # inspection staff of dept_a's subtree only: side "b" is outside
+    "anon",
+)
 TAKEN = {200, 302, 400}
 
 

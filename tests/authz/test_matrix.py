@@ -11,12 +11,30 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 
 from tests.authz import report
-from tests.authz.matrix import TAKEN, MatrixCase, generate, object_of, user_of, xlsx_text
+from tests.authz.matrix import (
+    MODELS,
+    TAKEN,
+    MatrixCase,
+    generate,
+    object_of,
+    user_of,
+    xlsx_text,
+)
 
 pytestmark = pytest.mark.django_db
 
 CASES = generate()
 report.record(matrix_generated=len(CASES))
+# What lies outside the township officer's jurisdiction (dept_a's subtree): everything on the
+# sibling side and the units above and beside it.
+OUTSIDE = [
+    (model, obj)
+    for model in MODELS
+    for obj in model.objects
+    if obj[1] == "b" or obj in (("x", "township"), ("x", "root"))
+]
+INSIDE = [(model, obj) for model in MODELS for obj in model.objects if obj[1] == "a"]
+report.record(township_outside=len(OUTSIDE))
 # GET pages do not change anything: one request per (role, page) serves every object on it.
 _PAGES: dict[tuple[str, str], tuple[int, str, str]] = {}
 
@@ -93,3 +111,19 @@ def _check(world, case: MatrixCase, user, obj, in_scope, status, location, text)
         else:
             expected = TAKEN
         assert status in expected, f"{case.label}: got {status}, expected one of {expected}"
+
+
+def test_township_officer_reaches_nothing_outside_their_subtree(world):
+    """With test_matrix (every page agrees with the scoping functions), this is the proof
+    that the officer of a subtree reaches no object outside it: each is a 404 for them."""
+    user = world.cast.township_officer
+    reached = [
+        f"{model.name}|{obj[0]}.{obj[1]}"
+        for model, obj in OUTSIDE
+        if model.scope(user, object_of(world, *obj))
+    ]
+    inside = [model.name for model, obj in INSIDE if model.scope(user, object_of(world, *obj))]
+    report.record(township_reached=len(reached), township_inside=len(inside))
+    assert not reached, f"outside the subtree yet in scope: {reached}"
+    # …and they really work their subtree (not an officer who sees nothing).
+    assert {"unit", "rectification item", "complaint", "inspection", "finding"} <= set(inside)

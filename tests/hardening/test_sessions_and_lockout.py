@@ -123,3 +123,253 @@ def test_non_staff_keep_the_normal_session_age(client, cast, settings):
     session[LAST_ACTIVITY_SESSION_KEY] = time.time() - 3 * 3600
     session.save()
     assert client.get(reverse("units:workspace")).status_code == 200
+
+
+# --- Sessions that end when they should (issue 13) ---------------------------------------
+
+ENDED = "您的登录已失效，请重新登录。"
+
+
+def _signed_in(username: str) -> Client:
+    client = Client()
+    assert (
+        client.post(reverse("login"), {"username": username, "password": PASSWORD}).status_code
+        == 302
+    )
+    assert client.get(reverse("units:workspace")).status_code == 200
+    return client
+
+
+def _superuser_client() -> tuple[Client, object]:
+    from tests.factories import UserFactory
+    from tests.otp import verify_session
+
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(root)
+    verify_session(client, root)
+    return client, root
+
+
+def _lands_on_login(client: Client, path: str):
+    response = client.get(path, follow=True)
+    assert response.redirect_chain, f"{path} answered without sending the user to sign in"
+    assert response.redirect_chain[0][0].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+    return response
+
+
+def _user_change_data(user, **changes) -> dict:
+    """The admin's user change form as the browser would post it, with `changes`."""
+    from django.utils import timezone
+
+    joined = timezone.localtime(user.date_joined)
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on" if user.is_active else "",
+        "is_staff": "on" if user.is_staff else "",
+        "is_superuser": "on" if user.is_superuser else "",
+        "groups": [str(pk) for pk in user.groups.values_list("pk", flat=True)],
+        "user_permissions": [],
+        "date_joined_0": joined.strftime("%Y-%m-%d"),
+        "date_joined_1": joined.strftime("%H:%M:%S"),
+        "last_login_0": "",
+        "last_login_1": "",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value != ""}
+
+
+def test_deactivating_a_signed_in_user_ends_their_session_on_the_next_request(cast):
+    from units import services
+    from units.models import SessionEnd
+
+    client = _signed_in("head_a")
+    services.user_deactivate(user=cast.head_a, actor=cast.officer)
+
+    response = _lands_on_login(client, reverse("units:workspace"))
+    assert ENDED in response.content.decode()
+    record = SessionEnd.objects.get(user=cast.head_a)
+    assert (record.reason, record.actor) == (SessionEnd.Reason.DEACTIVATED, cast.officer)
+    # ... and the account cannot sign in again.
+    again = client.post(reverse("login"), {"username": "head_a", "password": PASSWORD})
+    assert again.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_an_account_deactivated_behind_the_services_back_is_still_refused(cast):
+    # Django's ModelBackend.get_user refuses inactive accounts: the session turns anonymous,
+    # and the middleware ends it with the same message rather than a bare redirect.
+    from django.contrib.auth import get_user_model
+
+    client = _signed_in("head_a")
+    get_user_model().objects.filter(pk=cast.head_a.pk).update(is_active=False)
+    assert ENDED in _lands_on_login(client, reverse("units:workspace")).content.decode()
+
+
+def test_deactivating_staff_in_the_admin_ends_their_admin_session(cast):
+    from units.models import SessionEnd
+
+    officer = _staff_logged_in(cast)
+    assert officer.get("/admin/").status_code == 200
+    root_client, root = _superuser_client()
+
+    url = reverse("admin:auth_user_change", args=[cast.officer.pk])
+    response = root_client.post(url, _user_change_data(cast.officer, is_active=""))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    cast.officer.refresh_from_db()
+    assert not cast.officer.is_active
+    response = _lands_on_login(officer, "/admin/")
+    assert ENDED in response.content.decode()
+    assert SessionEnd.objects.get(user=cast.officer).actor == root
+
+
+def test_removing_a_role_group_in_the_admin_ends_the_session(cast):
+    from units.models import SessionEnd
+
+    client = _signed_in("evaluator")
+    root_client, _root = _superuser_client()
+    url = reverse("admin:auth_user_change", args=[cast.evaluator.pk])
+    unchanged = root_client.post(url, _user_change_data(cast.evaluator, first_name="周考评员"))
+    assert unchanged.status_code == 302
+    assert client.get(reverse("units:workspace")).status_code == 200  # a rename ends nothing
+
+    root_client.post(url, _user_change_data(cast.evaluator, groups=[]))
+
+    assert not cast.evaluator.groups.exists()
+    assert ENDED in _lands_on_login(client, reverse("units:workspace")).content.decode()
+    assert SessionEnd.objects.get(user=cast.evaluator).reason == SessionEnd.Reason.ROLE_REMOVED
+
+
+def test_ending_the_last_responsibility_ends_the_session(cast):
+    from units import services
+    from units.models import Responsibility, SessionEnd
+
+    person = cast.head_a.person
+    liaison = services.responsibility_assign(
+        person=person, unit=cast.dept_a, role=Responsibility.Role.LIAISON
+    )
+    client = _signed_in("head_a")
+    first = Responsibility.objects.get(person=person, role=Responsibility.Role.FIRST_RESPONSIBLE)
+
+    services.responsibility_end(responsibility=first, actor=cast.officer)
+    assert client.get(reverse("units:workspace")).status_code == 200  # still a unit head
+
+    services.responsibility_end(responsibility=liaison, actor=cast.officer)
+    assert ENDED in _lands_on_login(client, reverse("units:workspace")).content.decode()
+    record = SessionEnd.objects.get(user=cast.head_a)
+    assert (record.reason, record.actor) == (
+        SessionEnd.Reason.RESPONSIBILITY_ENDED,
+        cast.officer,
+    )
+    # Signing in again works, with what the account holds now.
+    assert _signed_in("head_a").get(reverse("units:workspace")).status_code == 200
+
+
+def test_a_superuser_ends_any_users_sessions_from_the_admin(cast):
+    from units.models import SessionEnd
+
+    head_a, head_b = _signed_in("head_a"), _signed_in("head_b")
+    root_client, root = _superuser_client()
+
+    # The list action ...
+    response = root_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "end_sessions", "_selected_action": [cast.head_a.pk]},
+        follow=True,
+    )
+    assert "已结束会话：head_a" in response.content.decode()
+    assert ENDED in _lands_on_login(head_a, reverse("units:workspace")).content.decode()
+    assert head_b.get(reverse("units:workspace")).status_code == 200
+
+    # ... and the button on the account's page.
+    page = root_client.get(reverse("admin:auth_user_change", args=[cast.head_b.pk]))
+    assert "结束该用户的全部会话" in page.content.decode()
+    button = reverse("admin:auth_user_end_sessions", args=[cast.head_b.pk])
+    assert root_client.get(button).status_code == 405
+    response = root_client.post(button, follow=True)
+    assert "已结束 head_b 的全部会话" in response.content.decode()
+    assert ENDED in _lands_on_login(head_b, reverse("units:workspace")).content.decode()
+
+    ends = SessionEnd.objects.filter(actor=root, reason=SessionEnd.Reason.ADMINISTRATOR)
+    assert sorted(ends.values_list("user__username", flat=True)) == ["head_a", "head_b"]
+    # The admin's history of the account says so too.
+    from django.contrib.admin.models import LogEntry
+
+    assert LogEntry.objects.filter(object_id=str(cast.head_b.pk), user=root).exists()
+
+
+def test_only_superusers_may_end_other_peoples_sessions(cast):
+    from units.models import SessionEnd
+
+    officer = _staff_logged_in(cast)
+    button = reverse("admin:auth_user_end_sessions", args=[cast.head_a.pk])
+    assert officer.post(button).status_code == 403
+    assert not SessionEnd.objects.exists()
+
+
+def test_staff_sessions_end_after_the_absolute_lifetime_even_when_active(cast, settings):
+    from units.security import LOGIN_AT_SESSION_KEY
+
+    client = _staff_logged_in(cast)
+
+    def signed_in_hours_ago(hours: float) -> None:
+        session = client.session
+        session[LOGIN_AT_SESSION_KEY] = time.time() - hours * 3600
+        session[LAST_ACTIVITY_SESSION_KEY] = time.time()  # active a moment ago
+        session.save()
+
+    signed_in_hours_ago(11.9)
+    assert client.get(reverse("units:workspace")).status_code == 200
+    signed_in_hours_ago(12.1)
+    response = _lands_on_login(client, reverse("units:workspace"))
+    assert "连续登录超过 12 小时" in response.content.decode()
+
+    settings.ZUOFENG_STAFF_SESSION_MAX_HOURS = 2
+    client = _staff_logged_in(cast)
+    signed_in_hours_ago(2.1)
+    assert "连续登录超过 2 小时" in _lands_on_login(client, "/admin/").content.decode()
+
+
+def test_the_absolute_lifetime_is_for_staff_only(cast):
+    from units.security import LOGIN_AT_SESSION_KEY
+
+    client = _signed_in("head_a")
+    session = client.session
+    session[LOGIN_AT_SESSION_KEY] = time.time() - 13 * 3600
+    session.save()
+    assert client.get(reverse("units:workspace")).status_code == 200
+
+
+def test_a_session_without_a_sign_in_time_is_ended(cast):
+    # Sessions signed in before the stamp existed cannot be shown to postdate a cut-off.
+    from units.security import LOGIN_AT_SESSION_KEY
+
+    client = _signed_in("head_a")
+    session = client.session
+    del session[LOGIN_AT_SESSION_KEY]
+    session.save()
+    assert ENDED in _lands_on_login(client, reverse("units:workspace")).content.decode()
+
+
+def test_the_check_costs_no_query_and_spares_the_public(cast, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from units import services
+    from units.models import SessionEnd
+
+    def queries(client: Client) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("units:workspace")).status_code == 200
+        return len(captured)
+
+    before = queries(_signed_in("head_a"))
+    services.user_sessions_end(user=cast.head_a, actor=None, reason=SessionEnd.Reason.ADMINISTRATOR)
+    # The cut-off row comes with the user (a join), so a session after it costs the same.
+    assert queries(_signed_in("head_a")) == before
+    with django_assert_num_queries(0):
+        Client().get(reverse("login"))

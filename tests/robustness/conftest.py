@@ -17,6 +17,10 @@ _COUNTS = pytest.StashKey[Counter]()
 
 SUMMARY = (
     ("identity", "identity sweep: {n} pages/exports/notifications checked"),
+    (
+        "township_refused",
+        "identity sweep: {n} reveals outside the township officer's subtree refused",
+    ),
     ("steps", "stateful steps: {n}"),
     ("bad_inputs", "bad inputs: {n}"),
 )

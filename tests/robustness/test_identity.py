@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from complaints import forms as complaint_forms
+from complaints import permissions as complaint_permissions
 from complaints import services
 from complaints.identity import Identity
 from complaints.models import Complaint, IdentityReveal
@@ -306,7 +307,11 @@ def test_no_role_sees_an_identity(cast, cases, client, login, caplog, settings, 
         "outsider": cast.outsider,
         "anonymous": None,
         "officer": cast.officer,  # may reveal, but no page shows it unasked
+        # May reveal within dept_a's subtree only: refused on every case outside it.
+        "township_officer": cast.township_officer,
     }
+    staff = ("officer", "township_officer")
+    refused_outside = 0
     checked = 0
     found: list[str] = []
     statuses: dict[int, int] = {}
@@ -315,7 +320,7 @@ def test_no_role_sees_an_identity(cast, cases, client, login, caplog, settings, 
             client.logout()
         else:
             login(user)
-        role_urls = urls + (admin_urls(cases) if role == "officer" else [])
+        role_urls = urls + (admin_urls(cases) if role in staff else [])
         for url in role_urls:
             response = client.get(url)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
@@ -331,6 +336,11 @@ def test_no_role_sees_an_identity(cast, cases, client, login, caplog, settings, 
                 assert response.status_code == 200
                 checked += 1
                 found += [f"track {case.number}: {n}" for n in leaks(body_text(response))]
+            fresh = Complaint.objects.get(pk=case.pk)  # the fixture's copies may be stale
+            if role == "township_officer" and complaint_permissions.within_jurisdiction(
+                user, fresh
+            ):
+                continue  # theirs to reveal (tested in tests/complaints/test_jurisdiction.py)
             if role != "officer":
                 before = IdentityReveal.objects.count()
                 response = client.post(
@@ -338,10 +348,14 @@ def test_no_role_sees_an_identity(cast, cases, client, login, caplog, settings, 
                 )
                 assert response.status_code in (302, 403, 404), (role, response.status_code)
                 assert IdentityReveal.objects.count() == before
+                refused_outside += role == "township_officer"
                 checked += 1
                 found += [f"{role} reveal {case.number}: {n}" for n in leaks(body_text(response))]
     # The officer's own detail pages were really rendered (not all 404s).
     assert statuses.get(200, 0) > len(roles) * 10
+    # The sweep has cases outside the township officer's subtree, and each was refused.
+    assert refused_outside >= 2
+    robust_counts["township_refused"] += refused_outside
 
     notices = list(Notification.objects.all())
     assert notices, "the cases were assigned and sent back: there must be notices"
