@@ -97,7 +97,7 @@ def test_refused_when_the_account_would_still_see_the_county(cast, who):
     username = cast.leader.username if who == "leader" else "root_admin"
     if who == "superuser":
         User.objects.create_superuser(username, "r@x.gov.cn", "pass-for-tests-123")
-    with pytest.raises(CommandError, match="still sees every unit"):
+    with pytest.raises(CommandError, match="仍可查看全部单位"):
         run(username, "--unit", cast.township.code)
     user = User.objects.get(username=username)
     # All or nothing: the account is as it was.
@@ -109,6 +109,6 @@ def test_unknown_or_archived_unit_is_refused(cast):
     with pytest.raises(CommandError, match="No unit has the code"):
         run("wuxz", "--unit", "NOPE")
     Unit.objects.filter(pk=cast.township.pk).update(status=Unit.Status.ARCHIVED)
-    with pytest.raises(CommandError, match="archived"):
+    with pytest.raises(CommandError, match="已撤销"):
         run("wuxz", "--unit", cast.township.code)
     assert not User.objects.filter(username="wuxz").exists()
