@@ -24,7 +24,7 @@ run: install
 	@echo
 	@echo "  作风建设管理平台 / Zuofeng: http://$(HOST):$(PORT)/   (Ctrl-C stops web, worker and beat)"
 	@echo
-	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) PORT=$(PORT) \
+	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) PORT=$(PORT) ZUOFENG_ENV=development \
 		$(BIN)/honcho -f config/Procfile.dev -d . start
 
 test: install

@@ -6,7 +6,13 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    # By hand on a checkout: development, unless DJANGO_SETTINGS_MODULE or ZUOFENG_ENV says
+    # otherwise. Set before anything of `config` is imported: config/environment.py holds the
+    # one rule every entry point follows, and the servers' default is production.
+    os.environ.setdefault("ZUOFENG_ENV", "development")
+    from config.environment import select_settings
+
+    select_settings()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

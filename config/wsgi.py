@@ -1,7 +1,9 @@
-import os
+"""WSGI entry point: production settings unless told otherwise (config/environment.py)."""
 
-from django.core.wsgi import get_wsgi_application
+from config.environment import select_settings
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
+select_settings()
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402 (after the settings are chosen)
 
 application = get_wsgi_application()

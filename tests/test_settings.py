@@ -57,3 +57,60 @@ def test_prod_passes_check_deploy_with_no_warnings():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def _python(code, extra_env):
+    """Run `code` in a fresh interpreter with no Django variables but `extra_env`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    for name in ("REDIS_URL", "ZUOFENG_ENV", "ZUOFENG_IDENTITY_KEYS"):
+        env.pop(name, None)
+    env.update(extra_env)
+    return subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+PROD_SECRETS = {
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+    "DJANGO_ALLOWED_HOSTS": "zuofeng.example.gov.cn",
+    "DATABASE_URL": "postgres://zuofeng@127.0.0.1:5432/zuofeng",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "ZUOFENG_IDENTITY_KEYS": KEY,
+}
+SHOW = "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"
+
+
+def test_the_wsgi_application_without_a_settings_variable_is_production():
+    # The Celery app is imported first (config/__init__.py), as in every process: it cannot
+    # switch the web process to development settings.
+    started = _python(f"import config.celery; import config.wsgi; {SHOW}", PROD_SECRETS)
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == ["config.settings.prod", "False"]
+    refused = _python("import config.wsgi", {})
+    assert refused.returncode != 0
+    assert "DJANGO_SECRET_KEY" in refused.stderr and "ImproperlyConfigured" in refused.stderr
+
+
+def test_every_entry_point_resolves_settings_by_the_same_rule():
+    for module in ("config.asgi", "config.celery"):
+        started = _python(f"import {module}; {SHOW}", PROD_SECRETS)
+        assert started.returncode == 0, started.stderr
+        assert started.stdout.split() == ["config.settings.prod", "False"], module
+    # manage.py by hand on a checkout is development; under a production environment it is not.
+    command = [sys.executable, "manage.py", "shell", "--no-imports", "-c", SHOW]
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    base.pop("ZUOFENG_ENV", None)
+    by_hand = subprocess.run(  # noqa: S603
+        command, cwd=ROOT, env=base, capture_output=True, text=True
+    )
+    assert by_hand.stdout.split()[-2] == "config.settings.dev", by_hand.stderr
+    production = subprocess.run(  # noqa: S603
+        command,
+        cwd=ROOT,
+        env={**base, **PROD_SECRETS, "ZUOFENG_ENV": "production"},
+        capture_output=True,
+        text=True,
+    )
+    assert production.stdout.split()[-2:] == ["config.settings.prod", "False"], production.stderr
+    unknown = _python("import config.wsgi", {"ZUOFENG_ENV": "staging"})
+    assert unknown.returncode != 0 and "ZUOFENG_ENV" in unknown.stderr

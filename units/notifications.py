@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from units.jobs import enqueue_on_commit
@@ -124,32 +125,51 @@ class NoticeBatch:
         self.rows, self.deliver = [], []
 
 
+def _claim_expired_before() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=settings.ZUOFENG_NOTICE_CLAIM_SECONDS)
+
+
+def _unclaimed(channel: str) -> Q:
+    """Not yet sent on `channel`, and nobody holds a live claim on it."""
+    claimed = f"{channel}_claimed_at"
+    return Q(**{f"{channel}ed_at__isnull": True}) & (
+        Q(**{f"{claimed}__isnull": True}) | Q(**{f"{claimed}__lt": _claim_expired_before()})
+    )
+
+
 def _deliver_once(
     *, dedupe_keys: list[str], channel: str, related: str, send: Callable[[Notification], bool]
 ) -> int:
     """Deliver each requested, undelivered notice on `channel` ("email" or "sms") once.
 
-    A row lock (skipping rows a concurrent run holds) and the `<channel>ed_at` stamp make two
-    runs deliver each notice once; `send` returns whether anything was sent.
+    Each notice is first *claimed*: one UPDATE, committed before anything is sent, which only
+    one sender can win. Then the message goes out and the `<channel>ed_at` stamp is written. A
+    sender killed between the two leaves the claim in place, and no other run (the drain, the
+    task redelivered after the worker died) takes the notice until the claim is older than
+    ZUOFENG_NOTICE_CLAIM_SECONDS: a message can then go twice only when the sender died after
+    the server accepted it and before its reply was stamped (at least once, never lost). A send
+    that fails with an error gives the claim back at once.
     """
-    requested, stamp = f"{channel}_requested", f"{channel}ed_at"
-    pending = Notification.objects.filter(
-        **{"dedupe_key__in": dedupe_keys, requested: True, f"{stamp}__isnull": True}
-    ).values_list("pk", flat=True)
+    requested, stamp, claimed = f"{channel}_requested", f"{channel}ed_at", f"{channel}_claimed_at"
+    pending = (
+        Notification.objects.filter(_unclaimed(channel), dedupe_key__in=dedupe_keys)
+        .filter(**{requested: True})
+        .values_list("pk", flat=True)
+    )
     sent = 0
     for pk in list(pending):
+        now = timezone.now()
         with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related(related)
-                .filter(pk=pk, **{f"{stamp}__isnull": True})
-                .first()
-            )
-            if notification is None:
-                continue
+            won = Notification.objects.filter(_unclaimed(channel), pk=pk).update(**{claimed: now})
+        if not won:
+            continue  # another sender holds it, or it went out meanwhile
+        notification = Notification.objects.select_related(related).get(pk=pk)
+        try:
             sent += int(send(notification))
-            setattr(notification, stamp, timezone.now())
-            notification.save(update_fields=[stamp])
+        except Exception:
+            Notification.objects.filter(pk=pk, **{claimed: now}).update(**{claimed: None})
+            raise
+        Notification.objects.filter(pk=pk).update(**{stamp: timezone.now()})
     return sent
 
 
@@ -199,22 +219,24 @@ def notifications_deliver(*, dedupe_keys: list[str]) -> int:
 
 
 def notification_emails_drain(*, older_than_seconds: int = 60, batch: int = 500) -> int:
-    """Send e-mails and texts whose enqueue was lost (broker down, worker crash); periodic."""
+    """Send e-mails and texts whose enqueue was lost (broker down, worker crash); periodic.
+
+    Only notices at least `older_than_seconds` old and not claimed by a live sender: a notice
+    whose sender is still at work (or died mid-send less than ZUOFENG_NOTICE_CLAIM_SECONDS ago)
+    is left alone.
+    """
     cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
-    email_keys = list(
-        Notification.objects.filter(
-            email_requested=True, emailed_at__isnull=True, created_at__lt=cutoff
+
+    def keys(channel: str) -> list[str]:
+        return list(
+            Notification.objects.filter(
+                _unclaimed(channel), **{f"{channel}_requested": True, "created_at__lt": cutoff}
+            )
+            .order_by("created_at")
+            .values_list("dedupe_key", flat=True)[:batch]
         )
-        .order_by("created_at")
-        .values_list("dedupe_key", flat=True)[:batch]
-    )
-    sms_keys = list(
-        Notification.objects.filter(
-            sms_requested=True, smsed_at__isnull=True, created_at__lt=cutoff
-        )
-        .order_by("created_at")
-        .values_list("dedupe_key", flat=True)[:batch]
-    )
+
+    email_keys, sms_keys = keys("email"), keys("sms")
     return (notification_emails_deliver(dedupe_keys=email_keys) if email_keys else 0) + (
         notification_sms_deliver(dedupe_keys=sms_keys) if sms_keys else 0
     )
