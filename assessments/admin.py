@@ -33,8 +33,8 @@ from assessments.models import (
     Survey,
     SurveyDimension,
 )
-from assessments.services import scheme_configuration_errors
-from units.admin_base import ReadOnlyAdmin
+from assessments.services import anonymity_change_refusal, scheme_configuration_errors
+from units.admin_base import KeepsAuditTrail, ReadOnlyAdmin
 
 
 class FrozenWhenPublished:
@@ -158,7 +158,7 @@ class AdjustmentRuleInline(DraftOnlyRemoval, FrozenWhenPublished, admin.TabularI
 
 
 @admin.register(AssessmentScheme)
-class AssessmentSchemeAdmin(FrozenWhenPublished, admin.ModelAdmin):
+class AssessmentSchemeAdmin(KeepsAuditTrail, FrozenWhenPublished, admin.ModelAdmin):
     list_display = ("year", "name", "status", "scoring_state", "computed_at", "published_at")
     list_filter = ("status",)
     filter_horizontal = ("groups",)
@@ -167,6 +167,7 @@ class AssessmentSchemeAdmin(FrozenWhenPublished, admin.ModelAdmin):
         "scoring_state",
         "scoring_error",
         "computed_at",
+        "facts_as_of",
         "published_at",
         "copied_from",
     )
@@ -188,20 +189,49 @@ class ScaleOptionInline(admin.TabularInline):
     extra = 0
 
 
+class SurveyAdminForm(forms.ModelForm):
+    """Refuses to change `anonymised` once the survey has votes (the service's own rule)."""
+
+    class Meta:
+        model = Survey
+        fields = ["scheme", "title", "intro", "anonymised", "open_mode", "units"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "anonymised" in data:
+            refusal = anonymity_change_refusal(self.instance, data["anonymised"])
+            if refusal:
+                self.add_error("anonymised", refusal)
+        return data
+
+
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(KeepsAuditTrail, admin.ModelAdmin):
+    """Surveys and their configuration; no page lists codes with answers (there is none)."""
+
+    form = SurveyAdminForm
     list_display = ("title", "scheme", "status", "anonymised", "open_mode")
     list_filter = ("status", "scheme")
     readonly_fields = ("status",)
     filter_horizontal = ("units",)
     inlines = [RaterCategoryInline, SurveyDimensionInline, ScaleOptionInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        # Once votes exist, anonymity is fixed: shown, never offered for change.
+        if obj is not None and obj.has_votes():
+            fields += ("anonymised",)
+        return fields
+
 
 @admin.register(EvaluationAssignment)
-class EvaluationAssignmentAdmin(admin.ModelAdmin):
-    list_display = ("scheme", "evaluator", "unit")
+class EvaluationAssignmentAdmin(ReadOnlyAdmin):
+    """Assignments are written on the scheme's 考评分工 page (services.evaluations), which
+    keeps them within the officer's jurisdiction and tells each evaluator."""
+
+    list_display = ("scheme", "evaluator", "unit", "indicator", "deadline")
     list_filter = ("scheme",)
-    autocomplete_fields = ("unit",)
+    list_select_related = ("scheme", "evaluator", "unit", "indicator")
 
 
 @admin.register(AssessmentResult)

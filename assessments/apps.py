@@ -12,3 +12,4 @@ class AssessmentsConfig(ShellAppConfig):
     nav_items = "assessments.nav.nav_items"
     workspace_panels = "assessments.nav.workspace_panels"
     demo = "assessments.demo.seed"
+    public_entries = "assessments.public.public_entries"

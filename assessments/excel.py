@@ -13,6 +13,7 @@ from io import BytesIO
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
@@ -36,25 +37,68 @@ def _workbook(title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]])
 
 
 def tokens_workbook(*, survey: Survey, link_prefix: str) -> bytes:
-    """One row per code with the link a rater opens (streamed from the database)."""
+    """The codes with the link a rater opens (streamed), and their use counted per category.
+
+    An anonymised survey's sheet says nothing of any single code's use: whoever hands out
+    the slips reads only how many codes of each category were used, never which.
+    """
     tokens = (
         RaterToken.objects.filter(survey=survey)
         .order_by("category__sort_order", "pk")
-        .values_list("category__name", "code", "used_at")
+        .values_list("category__name", "code", "used")
         .iterator(chunk_size=5000)
     )
-    return _workbook(
-        "评议码",
-        ("评议人类别", "评议码", "评议链接", "是否已使用"),
-        (
-            (category, code, f"{link_prefix}{code}/", "是" if used else "否")
-            for category, code, used in tokens
-        ),
+    headers = ["评议人类别", "评议码", "评议链接"]
+    if not survey.anonymised:
+        headers.append("是否已使用")
+
+    def rows() -> Iterable[list[Any]]:
+        for category, code, used in tokens:
+            row = [category, code, f"{link_prefix}{code}/"]
+            if not survey.anonymised:
+                row.append("是" if used else "否")
+            yield row
+
+    counts = (
+        RaterToken.objects.filter(survey=survey)
+        .order_by()
+        .values("category__name", "category__sort_order")
+        .annotate(issued=Count("pk"), used_count=Count("pk", filter=Q(used=True)))
+        .order_by("category__sort_order", "category__name")
     )
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("评议码")
+    for column, width in zip("ABCD", (16, 22, 70, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.append(headers)
+    for row in rows():
+        sheet.append([neutralise_formula(value) for value in row])
+    usage = book.create_sheet("使用情况")
+    for column, width in zip("ABCD", (16, 12, 12, 12), strict=True):
+        usage.column_dimensions[column].width = width
+    usage.append(["评议人类别", "已发放", "已使用", "未使用"])
+    for c in counts:
+        usage.append(
+            [
+                neutralise_formula(c["category__name"]),
+                c["issued"],
+                c["used_count"],
+                c["issued"] - c["used_count"],
+            ]
+        )
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def results_workbook(*, scheme: AssessmentScheme, results: Iterable[AssessmentResult]) -> bytes:
+    """The ranking as on the dashboard: a veto says what it means and which rules brought it,
+    and every row the day its facts were judged on (截至, provisional while the year runs)."""
     grades = dict(Grade.choices)
+    through = scheme.facts_through
+    as_of = (
+        f"{through:%Y-%m-%d}{'（阶段性结果）' if scheme.is_provisional else ''}" if through else ""
+    )
     return _workbook(
         "考核结果",
         (
@@ -71,8 +115,10 @@ def results_workbook(*, scheme: AssessmentScheme, results: Iterable[AssessmentRe
             "总分",
             "等次",
             "一票否决",
+            "否决事由",
             "通报表扬",
             "约谈提醒",
+            "数据截至",
         ),
         (
             (
@@ -88,21 +134,32 @@ def results_workbook(*, scheme: AssessmentScheme, results: Iterable[AssessmentRe
                 r.adjustments,
                 r.total,
                 str(grades.get(r.grade, r.grade)),
-                "是" if r.veto_excellent else "",
+                r.veto,
+                r.veto_reason,
                 "是" if r.commended else "",
                 "是" if r.talk else "",
+                as_of,
             )
             for r in results
         ),
     )
 
 
-def evaluation_template(*, scheme: AssessmentScheme, units: list[Unit]) -> bytes:
+def evaluation_template(
+    *, scheme: AssessmentScheme, units: list[Unit], only: dict[int, set[int]] | None = None
+) -> bytes:
+    """The scoring sheet: a row per unit and indicator (`only`: a unit's assigned indicators)."""
     indicators = list(scheme.indicators.order_by("component", "sort_order"))
+    only = only or {}
     return _workbook(
         "组织考评打分",
         EVALUATION_HEADERS,
-        ((u.code, u.name, i.name, None, "") for u in units for i in indicators),
+        (
+            (u.code, u.name, i.name, None, "")
+            for u in units
+            for i in indicators
+            if u.pk not in only or i.pk in only[u.pk]
+        ),
     )
 
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, TruncDate
 
 from assessments import rule_kinds
 from assessments.models import AdjustmentRule
+from campaign import selectors as campaign_selectors
 from campaign.models import (
     AccountabilityAction,
     Circular,
@@ -31,8 +32,8 @@ from campaign.models import (
     RectificationItem,
     Submission,
 )
+from complaints import selectors as complaint_selectors
 from complaints.models import Complaint
-from units.models import Unit
 
 Kind = AdjustmentRule.Kind
 
@@ -46,8 +47,12 @@ class Facts:
 @dataclass(frozen=True)
 class FactContext:
     year: int
-    cutoff: datetime.date  # facts "overdue" are judged on this day (year end, or today)
+    # The day facts are judged on: a deadline has passed when it is before the cutoff. Today
+    # while the year runs (provisional results), 1 January after it (the whole year).
+    cutoff: datetime.date
     unit_ids: QuerySet[Any]  # the assessed units, as a values("pk") subquery
+    # Whom a complaint counts against (complaints.selectors.SUBJECT_UNIT or HANDLING_UNIT).
+    complaint_unit: str = complaint_selectors.SUBJECT_UNIT
 
     @property
     def start(self) -> datetime.date:
@@ -87,92 +92,66 @@ def accountability(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
     return [_facts(model, qs, unit=Coalesce("unit_id", "person__unit_id"), date=F("date"))]
 
 
-def _complaints(ctx: FactContext) -> tuple[type[models.Model], QuerySet[Any]]:
-    model = Complaint
-    received = _as_date(model, "received_at")
-    qs = (
-        model.objects.annotate(x_received=received)
-        .filter(x_received__gte=ctx.start, x_received__lte=ctx.end, unit__isnull=False)
-        .order_by()
-    )
-    return model, qs
-
-
 def complaint_substantiated(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
-    model, qs = _complaints(ctx)
-    qs = qs.filter(verdict=rule.parameter or "substantiated")
-    return [_facts(model, qs, unit=F("unit_id"), date=F("x_received"))]
+    qs = complaint_selectors.substantiated_complaints(
+        year=ctx.year, verdict=rule.parameter, counted_against=ctx.complaint_unit
+    )
+    received = _as_date(Complaint, "received_at")
+    return [_facts(Complaint, _counted(qs), unit=F("fig_unit"), date=received)]
 
 
 def complaint_overdue(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
-    model, qs = _complaints(ctx)
-    qs = qs.annotate(x_deadline=_as_date(model, "deadline"), x_closed=_as_date(model, "closed_at"))
-    late = Q(x_closed__isnull=False, x_closed__gt=F("x_deadline"))
-    still_open = Q(x_closed__isnull=True, x_deadline__lt=ctx.cutoff) & ~Q(status="closed")
-    qs = qs.filter(x_deadline__isnull=False).filter(late | still_open)
-    return [_facts(model, qs, unit=F("unit_id"), date=F("x_deadline"))]
-
-
-def _items(ctx: FactContext) -> tuple[type[models.Model], QuerySet[Any]]:
-    model = RectificationItem
-    qs = (
-        model.objects.filter(campaign__year=ctx.year, long_term=False)
-        .exclude(status="draft")
-        .order_by()
+    """投诉逾期办结: complaints.selectors.late_complaints (the figures' `late` column)."""
+    qs = complaint_selectors.late_complaints(
+        year=ctx.year, as_of=ctx.cutoff, counted_against=ctx.complaint_unit
     )
-    return model, qs
+    return [_facts(Complaint, _counted(qs), unit=F("fig_unit"), date=F("deadline"))]
+
+
+def _counted(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """Complaints that count against a unit (`fig_unit`, complaints.selectors.counted_unit)."""
+    return qs.filter(fig_unit__isnull=False)
 
 
 def item_overdue(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
-    model, qs = _items(ctx)
-    qs = qs.annotate(x_deadline=_as_date(model, "deadline"), x_closed=_as_date(model, "closed_at"))
-    late = Q(x_closed__isnull=False, x_closed__gt=F("x_deadline"))
-    still_open = Q(x_deadline__lt=ctx.cutoff) & ~Q(status="closed")
-    qs = qs.filter(x_deadline__isnull=False).filter(late | still_open)
-    return [_facts(model, qs, unit=F("unit_id"), date=F("x_deadline"))]
+    """整改事项逾期: campaign.selectors.late_items (the overview's `late` count)."""
+    qs = campaign_selectors.late_items(year=ctx.year, as_of=ctx.cutoff).order_by()
+    return [_facts(RectificationItem, qs, unit=F("unit_id"), date=F("deadline"))]
 
 
 def item_unclosed(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
-    model, qs = _items(ctx)
-    qs = qs.exclude(status="closed").annotate(x_deadline=_as_date(model, "deadline"))
-    return [_facts(model, qs, unit=F("unit_id"), date=F("x_deadline"))]
+    """整改事项年底未销号: nothing until the year is over (its deadline is the year end)."""
+    qs = campaign_selectors.items_unclosed_at_year_end(year=ctx.year, as_of=ctx.cutoff).order_by()
+    return [_facts(RectificationItem, qs, unit=F("unit_id"), date=F("deadline"))]
 
 
 def deliverable_late(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
+    """规定动作材料迟报: campaign.selectors.late_submissions (the overview's 迟报 count)."""
     model = Submission
-    qs = (
-        model.objects.filter(
-            deliverable__campaign__year=ctx.year, status__in=["submitted", "accepted"]
-        )
-        .annotate(x_submitted=_as_date(model, "submitted_at"))
-        .filter(x_submitted__gt=F("deliverable__due_date"))
-        .order_by()
-    )
-    return [_facts(model, qs, unit=F("unit_id"), date=F("x_submitted"))]
+    qs = campaign_selectors.late_submissions(year=ctx.year, as_of=ctx.cutoff).order_by()
+    return [_facts(model, qs, unit=F("unit_id"), date=_as_date(model, "submitted_at"))]
 
 
 def deliverable_missing(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
-    """Units with no submitted or accepted submission of a deliverable past its due date.
+    """规定动作材料未报: campaign.selectors.missing_units per deliverable due (the overview's
+    未报 count), among the assessed units.
 
-    A submission after the due date is a late deliverable, not also a missing one.
     One query per deliverable of the year (a handful), never per unit.
     """
-    due = Deliverable.objects.filter(campaign__year=ctx.year, due_date__lt=ctx.cutoff).values_list(
-        "pk", "due_date"
-    )
     result = []
-    for deliverable_id, due_date in due:
-        handed_in = Submission.objects.filter(
-            deliverable_id=deliverable_id,
-            unit_id=OuterRef("pk"),
-            status__in=["submitted", "accepted"],
+    for deliverable in campaign_selectors.due_deliverables(year=ctx.year, as_of=ctx.cutoff):
+        units = (
+            campaign_selectors.missing_units(deliverable=deliverable, as_of=ctx.cutoff)
+            .order_by()
+            .filter(pk__in=ctx.unit_ids)
         )
-        units = Unit.objects.order_by().filter(pk__in=ctx.unit_ids).exclude(Exists(handed_in))
         result.append(
             Facts(
                 model=Deliverable,
                 queryset=units.annotate(
-                    x_unit=F("pk"), x_evidence=Value(deliverable_id), x_date=Value(due_date)
+                    x_unit=F("pk"),
+                    x_evidence=Value(deliverable.pk),
+                    x_date=Value(deliverable.due_date),
                 ),
             )
         )

@@ -9,8 +9,11 @@ from django.utils.translation import gettext as _
 
 from assessments import permissions, selectors
 from assessments.models import AssessmentScheme
+from campaign.selectors import current_campaign
 from units import roles
 from units.extensions import NavItem, Panel
+
+PANEL_UNITS = 8  # units a workspace panel lists before “and N more”
 
 
 def nav_items(request: Any, role: str | None) -> list[NavItem]:
@@ -23,7 +26,9 @@ def nav_items(request: Any, role: str | None) -> list[NavItem]:
     elif role in (roles.UNIT_HEAD, roles.LEADER_IN_CHARGE):
         items.append(
             NavItem(
-                _("My assessment results"),
+                _("Results of supervised units")
+                if role == roles.LEADER_IN_CHARGE
+                else _("My assessment results"),
                 reverse("assessments:my_results"),
                 "/assessments/my-results/",
             )
@@ -33,16 +38,16 @@ def nav_items(request: Any, role: str | None) -> list[NavItem]:
                 _("Survey feedback"), reverse("assessments:feedback_list"), "/assessments/feedback/"
             )
         )
-    if permissions.can_evaluate(user):
-        scheme = selectors.open_schemes_for_evaluator(user=user).order_by("-year").first()
-        if scheme is not None:
-            items.append(
-                NavItem(
-                    _("Organisational evaluation"),
-                    reverse("assessments:evaluation_home", args=[scheme.pk]),
-                    "/assessments/evaluate/",
-                )
+    if permissions.can_evaluate(user) and (
+        role == roles.EVALUATOR or selectors.open_schemes_for_evaluator(user=user).exists()
+    ):
+        items.append(
+            NavItem(
+                _("Organisational evaluation"),
+                reverse("assessments:evaluation_index"),
+                "/assessments/evaluate/",
             )
+        )
     return items
 
 
@@ -67,21 +72,38 @@ def workspace_panels(request: Any, role: str | None) -> list[Panel]:
                 )
             )
     elif role in (roles.UNIT_HEAD, roles.LEADER_IN_CHARGE):
-        results = list(selectors.results_for_unit_head(user=user)[:3])
-        if results:
-            panels.append(
-                Panel("assessments/panel_my_results.html", {"results": results}, order=40)
-            )
-    if permissions.can_evaluate(user):
-        scheme = selectors.open_schemes_for_evaluator(user=user).order_by("-year").first()
-        if scheme is not None:
-            rows = selectors.evaluator_units(scheme=scheme, user=user)
-            done = sum(1 for r in rows if r["scored"] >= r["total"])
+        # Each unit the user answers for or supervises, with its latest published result
+        # and the way into its ledger and complaints.
+        overview = selectors.unit_results_overview(user=user)
+        rows = overview["rows"]
+        if rows:
             panels.append(
                 Panel(
-                    "assessments/panel_evaluation.html",
-                    {"scheme": scheme, "count": len(rows), "done": done},
+                    "assessments/panel_my_results.html",
+                    {
+                        "overview": overview,
+                        "rows": rows[:PANEL_UNITS],
+                        "more": max(len(rows) - PANEL_UNITS, 0),
+                        "in_charge": role == roles.LEADER_IN_CHARGE,
+                        "campaign": current_campaign(user=user),
+                    },
                     order=40,
                 )
             )
+    if permissions.can_evaluate(user) and (
+        role == roles.EVALUATOR or selectors.open_schemes_for_evaluator(user=user).exists()
+    ):
+        # The evaluator's day starts here: what is still to score, per scheme, and by when.
+        panels.append(
+            Panel(
+                "assessments/panel_evaluation.html",
+                {
+                    "schemes": selectors.evaluator_assignments(
+                        user=user, statuses=selectors.SCORING_STATUSES
+                    ),
+                    "shown": PANEL_UNITS,
+                },
+                order=20,
+            )
+        )
     return panels

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -59,6 +60,29 @@ def get_scheme_for_user_or_404(user: AnyUser, pk: int) -> AssessmentScheme:
         return schemes_visible_to(user=user).get(pk=pk)
     except AssessmentScheme.DoesNotExist:
         raise Http404(_("Assessment scheme not found.")) from None
+
+
+def get_dashboard_scheme_for_user_or_404(
+    user: AnyUser, pk: int
+) -> tuple[AssessmentScheme, AnyUser | None]:
+    """The scheme whose dashboard the user opens, and whose results it is confined to.
+
+    Readers of the whole county read all of it (None); anyone else reads it for the results
+    they may read (results_visible_to: a leader in charge, the supervised units' published
+    results), and gets 404 where they may read none.
+    """
+    if can_view_dashboard(user):
+        found = schemes_visible_to(user=user).filter(pk=pk).first()
+        if found is not None:
+            return found, None
+    scheme = (
+        AssessmentScheme.objects.filter(pk=pk)
+        .filter(Exists(results_visible_to(user=user).filter(scheme_id=OuterRef("pk"))))
+        .first()
+    )
+    if scheme is None:
+        raise Http404(_("Assessment scheme not found."))
+    return scheme, user
 
 
 def get_survey_for_user_or_404(user: AnyUser, pk: int) -> Survey:

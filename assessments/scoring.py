@@ -18,12 +18,21 @@ How a total is made (and explained on the result page):
                    a rank; the next rank is skipped);
   grade          = the best grade whose threshold and share the unit meets (excellent is
                    closed to vetoed units); the rest 较差;
-  recognition    = commendation for the top places (not for vetoed units), reminder talk
-                   for the bottom places.
+  一票否决       = a rule with the full veto (AdjustmentRule.Veto.FULL): graded 较差 whatever
+                   the total and ranked after every unit not vetoed; every veto's rules are
+                   named on the result (veto_reason);
+  recognition    = commendation for the top places whose grade the scheme allows
+                   (commend_min_grade; never a vetoed unit), reminder talk for the bottom
+                   places.
+
+Facts are judged on one day (`fact_cutoff`): while the year runs that is today, and a
+deadline still to come is never deducted for (the results are provisional, "截至" that day:
+AssessmentScheme.facts_through); once the year is over, the whole year.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -33,6 +42,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -44,8 +54,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Cast, Coalesce, Concat, Round
 from django.utils import timezone
 
 from assessments import facts
@@ -132,9 +143,14 @@ def insert_select(
         return cursor.rowcount
 
 
-def fact_cutoff(year: int) -> Any:
-    today = timezone.localdate()
-    return min(today, today.replace(year=year, month=12, day=31))
+def fact_cutoff(year: int, today: datetime.date | None = None) -> datetime.date:
+    """The day facts are judged on: a deadline has passed when it is before it.
+
+    Today while the year runs (a deadline falling today has not passed yet); 1 January of
+    the next year once the year is over (every deadline of the year has passed).
+    """
+    today = today or timezone.localdate()
+    return min(today, datetime.date(year + 1, 1, 1))
 
 
 def clear(scheme: AssessmentScheme, unit_ids: QuerySet[Any]) -> None:
@@ -228,12 +244,21 @@ def stage_evaluations(scheme: AssessmentScheme, unit_ids: QuerySet[Any]) -> None
 
 
 def stage_adjustments(
-    scheme: AssessmentScheme, unit_ids: QuerySet[Any], progress: Progress
+    scheme: AssessmentScheme,
+    unit_ids: QuerySet[Any],
+    progress: Progress,
+    cutoff: datetime.date | None = None,
 ) -> None:
-    ctx = facts.FactContext(year=scheme.year, cutoff=fact_cutoff(scheme.year), unit_ids=unit_ids)
+    ctx = facts.FactContext(
+        year=scheme.year,
+        cutoff=cutoff or fact_cutoff(scheme.year),
+        unit_ids=unit_ids,
+        complaint_unit=scheme.complaint_unit,
+    )
     rules = list(scheme.adjustment_rules.order_by("sort_order", "pk"))
     for index, rule in enumerate(rules):
-        found = facts.facts_for(rule, ctx)
+        # A source with nothing to count yet (a deadline still to come) gives .none().
+        found = [f for f in facts.facts_for(rule, ctx) if not f.queryset.query.is_empty()]
         if found:
             insert_lines(scheme, rule, found, unit_ids)
         progress(30 + 40 * (index + 1) // max(len(rules), 1), "adjustments")
@@ -360,6 +385,8 @@ def insert_results(scheme: AssessmentScheme, units: QuerySet[Unit]) -> None:
             "tied_with": "x_one",
             "grade": "x_blank",
             "veto_excellent": "x_false",
+            "vetoed": "x_false",
+            "veto_reason": "x_blank",
             "no_promotion": "x_false",
             "commended": "x_false",
             "talk": "x_false",
@@ -400,34 +427,56 @@ def _apply_lines(scheme: AssessmentScheme) -> None:
     results = qn(AssessmentResult._meta.db_table)
     lines = qn(AdjustmentLine._meta.db_table)
     rules = qn(AdjustmentRule._meta.db_table)
-    veto = [AdjustmentRule.Veto.EXCELLENT.value, AdjustmentRule.Veto.EXCELLENT_NO_PROMOTION.value]
+    Veto = AdjustmentRule.Veto
+    # Every veto closes 优秀; the full one also grades and ranks (grade, rank).
+    veto = [Veto.EXCELLENT.value, Veto.EXCELLENT_NO_PROMOTION.value, Veto.FULL.value]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {results} SET adjustments = zf_s.points,"  # noqa: S608 (quoted names)
-            f" veto_excellent = (zf_s.veto = 1), no_promotion = (zf_s.no_promotion = 1)"
+            f" veto_excellent = (zf_s.veto = 1), no_promotion = (zf_s.no_promotion = 1),"
+            f" vetoed = (zf_s.vetoed = 1)"
             f" FROM (SELECT l.unit_id, ROUND(SUM(l.points), 2) AS points,"
-            f"  MAX(CASE WHEN r.veto IN (%s, %s) THEN 1 ELSE 0 END) AS veto,"
-            f"  MAX(CASE WHEN r.veto = %s THEN 1 ELSE 0 END) AS no_promotion"
+            f"  MAX(CASE WHEN r.veto IN (%s, %s, %s) THEN 1 ELSE 0 END) AS veto,"
+            f"  MAX(CASE WHEN r.veto = %s THEN 1 ELSE 0 END) AS no_promotion,"
+            f"  MAX(CASE WHEN r.veto = %s THEN 1 ELSE 0 END) AS vetoed"
             f"  FROM {lines} l JOIN {rules} r ON r.id = l.rule_id WHERE l.scheme_id = %s"
             f"  GROUP BY l.unit_id) zf_s"
             f" WHERE {results}.scheme_id = %s AND {results}.unit_id = zf_s.unit_id",
-            [*veto, veto[1], scheme.pk, scheme.pk],
+            [*veto, Veto.EXCELLENT_NO_PROMOTION.value, Veto.FULL.value, scheme.pk, scheme.pk],
+        )
+    _name_vetoes(scheme)
+
+
+def _name_vetoes(scheme: AssessmentScheme) -> None:
+    """Each vetoed result names the rules that vetoed it: one UPDATE per veto rule."""
+    results = AssessmentResult.objects.filter(scheme=scheme)
+    for rule in scheme.adjustment_rules.exclude(veto="").order_by("sort_order", "pk"):
+        hit = AdjustmentLine.objects.filter(scheme=scheme, rule=rule).values("unit_id")
+        results.filter(unit_id__in=hit).update(
+            veto_reason=Case(
+                When(veto_reason="", then=Value(rule.name)),
+                default=Concat(F("veto_reason"), Value("；"), Value(rule.name)),
+                output_field=models.TextField(),
+            )
         )
 
 
 def rank(scheme: AssessmentScheme) -> None:
+    """Ranks by total; a unit under the full veto after every unit not vetoed."""
     table = connection.ops.quote_name(AssessmentResult._meta.db_table)
+    # A vetoed unit sorts after the others whatever its total (vetoed: false < true).
+    down, up = "vetoed ASC, total DESC", "vetoed DESC, total ASC"
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET rank_overall = r.ro, rank_in_group = r.rg, group_size = r.gs,"  # noqa: S608
             f" tied_with = r.tw, rank_from_bottom = r.rb, rank_from_bottom_in_group = r.rbg"
             f" FROM (SELECT id,"
-            f"  RANK() OVER (ORDER BY total DESC) AS ro,"
-            f"  RANK() OVER (PARTITION BY group_id ORDER BY total DESC) AS rg,"
+            f"  RANK() OVER (ORDER BY {down}) AS ro,"
+            f"  RANK() OVER (PARTITION BY group_id ORDER BY {down}) AS rg,"
             f"  COUNT(*) OVER (PARTITION BY group_id) AS gs,"
-            f"  COUNT(*) OVER (PARTITION BY total) AS tw,"
-            f"  RANK() OVER (ORDER BY total ASC) AS rb,"
-            f"  RANK() OVER (PARTITION BY group_id ORDER BY total ASC) AS rbg"
+            f"  COUNT(*) OVER (PARTITION BY vetoed, total) AS tw,"
+            f"  RANK() OVER (ORDER BY {up}) AS rb,"
+            f"  RANK() OVER (PARTITION BY group_id ORDER BY {up}) AS rbg"
             f" FROM {table} WHERE scheme_id = %s) r WHERE {table}.id = r.id",
             [scheme.pk],
         )
@@ -446,7 +495,8 @@ def grade(scheme: AssessmentScheme) -> None:
         rule = rules.get(g)
         if rule is None:
             continue
-        condition = Q(grade="")
+        # The full veto grades 较差 whatever the total.
+        condition = Q(grade="", vetoed=False)
         if rule.min_total is not None:
             condition &= Q(total__gte=rule.min_total)
         if rule.max_share is not None:
@@ -467,12 +517,20 @@ def recognise(scheme: AssessmentScheme) -> None:
         else:
             field = "rank_from_bottom_in_group__lte" if group else "rank_from_bottom__lte"
             talk |= Q(**{field: rule.count})
-    results.filter(commend, veto_excellent=False).update(commended=True)
+    # Only a grade the scheme allows is commended (a 一般 unit in a small group's top three
+    # is not), and never a unit under any veto.
+    results.filter(commend, veto_excellent=False, grade__in=scheme.commend_grades).update(
+        commended=True
+    )
     results.filter(talk).update(talk=True)
 
 
-def compute(scheme: AssessmentScheme, progress: Progress) -> int:
-    """Recompute the scheme's results in place; returns the number of units ranked."""
+def compute(
+    scheme: AssessmentScheme, progress: Progress, cutoff: datetime.date | None = None
+) -> int:
+    """Recompute the scheme's results in place, the facts judged on `cutoff` (fact_cutoff
+    by default, recorded on the scheme); returns the number of units ranked."""
+    cutoff = cutoff or fact_cutoff(scheme.year)
     units = assessed_units(scheme)
     unit_ids = units.values("pk")
     clear(scheme, unit_ids)
@@ -481,7 +539,7 @@ def compute(scheme: AssessmentScheme, progress: Progress) -> int:
     progress(20, "evaluations")
     stage_evaluations(scheme, unit_ids)
     progress(30, "adjustments")
-    stage_adjustments(scheme, unit_ids, progress)
+    stage_adjustments(scheme, unit_ids, progress, cutoff)
     progress(75, "results")
     insert_results(scheme, units)
     progress(85, "ranks")
@@ -492,5 +550,7 @@ def compute(scheme: AssessmentScheme, progress: Progress) -> int:
     # figures are planned for the old table (PostgreSQL and SQLite both understand this).
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {connection.ops.quote_name(AdjustmentLine._meta.db_table)}")
+    AssessmentScheme.objects.filter(pk=scheme.pk).update(facts_as_of=cutoff)
+    scheme.facts_as_of = cutoff
     progress(95, "done")
     return AssessmentResult.objects.filter(scheme=scheme).count()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Floor
+from django.utils import timezone
 
-from assessments import rule_kinds
+from assessments import rule_kinds, scoring
 from assessments.evidence import with_evidence
 from assessments.models import (
     AdjustmentLine,
@@ -16,13 +18,16 @@ from assessments.models import (
     AssessmentScheme,
     Evaluation,
     EvaluationAssignment,
+    Indicator,
     IndicatorScore,
     RaterToken,
     Survey,
     SurveyDimensionScore,
     SurveyResponse,
 )
-from units.selectors import unit_scope_q, user_sees_all_units
+from units import roles
+from units.models import Unit
+from units.selectors import OVERSEE, unit_scope_q, user_sees_all_units
 from units.types import AnyUser
 
 Status = AssessmentScheme.Status
@@ -64,9 +69,20 @@ def results_visible_to(*, user: AnyUser) -> QuerySet[AssessmentResult]:
     return AssessmentResult.objects.filter(units_seen, scheme__status=Status.PUBLISHED)
 
 
-def ranking(*, scheme: AssessmentScheme, group_id: int | None = None) -> QuerySet[AssessmentResult]:
+def _scheme_results(
+    scheme: AssessmentScheme | None, reader: AnyUser | None
+) -> QuerySet[AssessmentResult]:
+    """A scheme's results; with `reader`, only those results_visible_to them (the dashboard
+    of a reader confined to some units, e.g. a leader in charge and the units they oversee)."""
+    qs = results_visible_to(user=reader) if reader is not None else AssessmentResult.objects.all()
+    return qs.filter(scheme=scheme) if scheme is not None else qs
+
+
+def ranking(
+    *, scheme: AssessmentScheme, group_id: int | None = None, reader: AnyUser | None = None
+) -> QuerySet[AssessmentResult]:
     """Results in rank order with the complaint and rectification figures beside them."""
-    qs = AssessmentResult.objects.filter(scheme=scheme).select_related("unit", "group")
+    qs = _scheme_results(scheme, reader).select_related("unit", "group")
     if group_id:
         qs = qs.filter(group_id=group_id).order_by("rank_in_group", "unit__path")
     else:
@@ -93,19 +109,20 @@ def line_figures(
     return {row["unit_id"]: row for row in rows}
 
 
-def grade_distribution(*, scheme: AssessmentScheme) -> list[dict[str, Any]]:
+def grade_distribution(
+    *, scheme: AssessmentScheme, reader: AnyUser | None = None
+) -> list[dict[str, Any]]:
     return list(
-        AssessmentResult.objects.filter(scheme=scheme)
-        .order_by()
-        .values("grade")
-        .annotate(count=Count("pk"))
+        _scheme_results(scheme, reader).order_by().values("grade").annotate(count=Count("pk"))
     )
 
 
-def score_histogram(*, scheme: AssessmentScheme, width: int = 5) -> list[dict[str, Any]]:
+def score_histogram(
+    *, scheme: AssessmentScheme, width: int = 5, reader: AnyUser | None = None
+) -> list[dict[str, Any]]:
     """How many units scored in each band of `width` points (GROUP BY in the database)."""
     rows = (
-        AssessmentResult.objects.filter(scheme=scheme)
+        _scheme_results(scheme, reader)
         .order_by()
         .annotate(band=Floor(F("total") / width) * width)
         .values("band")
@@ -115,8 +132,11 @@ def score_histogram(*, scheme: AssessmentScheme, width: int = 5) -> list[dict[st
     return [{"band": int(row["band"]), "count": row["count"]} for row in rows]
 
 
-def summary(*, scheme: AssessmentScheme) -> dict[str, Any]:
-    return AssessmentResult.objects.filter(scheme=scheme).aggregate(
+def summary(*, scheme: AssessmentScheme, reader: AnyUser | None = None) -> dict[str, Any]:
+    return _scheme_results(scheme, reader).aggregate(
+        # 一票否决 in full (graded poor, ranked after the others): a subset of `vetoed`.
+        # First: once the alias `vetoed` below exists, Q(vetoed=…) would name it, not the field.
+        vetoed_full=Count("pk", filter=Q(vetoed=True)),
         count=Count("pk"),
         average=Avg("total"),
         highest=Max("total"),
@@ -127,12 +147,18 @@ def summary(*, scheme: AssessmentScheme) -> dict[str, Any]:
     )
 
 
-def year_trend(*, unit_id: int | None = None, published_only: bool = False) -> list[Any]:
+def year_trend(
+    *, unit_id: int | None = None, published_only: bool = False, reader: AnyUser | None = None
+) -> list[Any]:
     """Average total per year, or one unit's total and ranks per year."""
-    qs = AssessmentResult.objects.order_by().filter(
-        scheme__status__in=[Status.PUBLISHED]
-        if published_only
-        else [Status.COMPUTED, Status.PUBLISHED]
+    qs = (
+        _scheme_results(None, reader)
+        .order_by()
+        .filter(
+            scheme__status__in=[Status.PUBLISHED]
+            if published_only
+            else [Status.COMPUTED, Status.PUBLISHED]
+        )
     )
     if unit_id is not None:
         return list(
@@ -230,6 +256,28 @@ def results_for_unit_head(*, user: AnyUser) -> QuerySet[AssessmentResult]:
     )
 
 
+def unit_results_overview(*, user: AnyUser, limit: int = 200) -> dict[str, Any]:
+    """The units the user answers for or oversees (a leader in charge: the supervised units),
+    each with its result in the latest published scheme that ranks any of them (3 queries).
+    """
+    units = list(
+        Unit.objects.visible_to(user).active().select_related("group").order_by("path")[:limit]
+    )
+    visible = results_for_unit_head(user=user)
+    latest = visible.values_list("scheme_id", flat=True).first()
+    results = {}
+    if latest is not None:
+        results = {
+            r.unit_id: r
+            for r in visible.filter(scheme_id=latest, unit_id__in=[u.pk for u in units])
+        }
+    scheme = next(iter(results.values())).scheme if results else None
+    return {
+        "scheme": scheme,
+        "rows": [{"unit": u, "result": results.get(u.pk)} for u in units],
+    }
+
+
 def public_ranking(*, year: int) -> tuple[AssessmentScheme | None, QuerySet[AssessmentResult]]:
     scheme = AssessmentScheme.objects.filter(
         year=year, status=Status.PUBLISHED, public_results=True
@@ -282,26 +330,180 @@ def feedback_for(*, user: AnyUser) -> QuerySet[SurveyResponse]:
 
 
 def evaluator_units(*, scheme: AssessmentScheme, user: AnyUser) -> list[dict[str, Any]]:
-    """The evaluator's assigned units with how many indicators they have scored."""
-    total = scheme.indicators.count()
-    scored = dict(
-        Evaluation.objects.filter(scheme=scheme, evaluator_id=user.pk)
-        .order_by()
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("unit_id", "n")
-    )
-    assignments = (
-        EvaluationAssignment.objects.filter(scheme=scheme, evaluator_id=user.pk)
-        .select_related("unit", "unit__group")
-        .order_by("unit__path")
-    )
-    return [
-        {"unit": a.unit, "scored": scored.get(a.unit_id, 0), "total": total} for a in assignments
-    ]
+    """The evaluator's assigned units with how many of their indicators they have scored."""
+    found = evaluator_assignments(user=user, scheme_id=scheme.pk)
+    return found[0]["units"] if found else []
+
+
+# Evaluators score until the results are published (services.evaluations says the same).
+SCORING_STATUSES = (Status.OPEN, Status.COMPUTED)
 
 
 def open_schemes_for_evaluator(*, user: AnyUser) -> QuerySet[AssessmentScheme]:
+    """Schemes in which the user has units to score now."""
     return AssessmentScheme.objects.filter(
-        status=Status.OPEN, assignments__evaluator_id=user.pk
+        status__in=SCORING_STATUSES, assignments__evaluator_id=user.pk
     ).distinct()
+
+
+def evaluator_assignments(
+    *, user: AnyUser, scheme_id: int | None = None, statuses: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """Per scheme the user is assigned in (latest year first): each unit with the indicators
+    to score (every indicator, or those assigned), how many are scored, its deadline.
+
+    Three queries whatever the number of schemes and units.
+    """
+    assignments = EvaluationAssignment.objects.filter(evaluator_id=user.pk).select_related(
+        "scheme", "unit", "unit__group", "indicator"
+    )
+    if scheme_id is not None:
+        assignments = assignments.filter(scheme_id=scheme_id)
+    if statuses:
+        assignments = assignments.filter(scheme__status__in=statuses)
+    rows = list(assignments.order_by("-scheme__year", "unit__path", "indicator__sort_order"))
+    scheme_ids = {a.scheme_id for a in rows}
+    indicator_totals = dict(
+        Indicator.objects.filter(scheme_id__in=scheme_ids)
+        .order_by()
+        .values("scheme_id")
+        .annotate(n=Count("pk"))
+        .values_list("scheme_id", "n")
+    )
+    scored: dict[tuple[int, int], set[int]] = {}
+    for scheme_pk, unit_pk, indicator_pk in Evaluation.objects.filter(
+        evaluator_id=user.pk, scheme_id__in=scheme_ids
+    ).values_list("scheme_id", "unit_id", "indicator_id"):
+        scored.setdefault((scheme_pk, unit_pk), set()).add(indicator_pk)
+    schemes: dict[int, dict[str, Any]] = {}
+    for a in rows:
+        entry = schemes.setdefault(a.scheme_id, {"scheme": a.scheme, "by_unit": {}})
+        unit = entry["by_unit"].setdefault(
+            a.unit_id, {"unit": a.unit, "indicators": [], "all": False, "deadline": None}
+        )
+        if a.indicator_id is None:
+            unit["all"] = True
+        else:
+            unit["indicators"].append(a.indicator)
+        if a.deadline and (unit["deadline"] is None or a.deadline < unit["deadline"]):
+            unit["deadline"] = a.deadline
+    today = timezone.localdate()
+    result = []
+    for scheme_pk, entry in schemes.items():
+        units = []
+        for unit_pk, unit in entry["by_unit"].items():
+            done = scored.get((scheme_pk, unit_pk), set())
+            if unit["all"]:
+                unit["indicators"] = []
+                unit["total"] = indicator_totals.get(scheme_pk, 0)
+                unit["scored"] = len(done)
+            else:
+                unit["total"] = len(unit["indicators"])
+                unit["scored"] = sum(1 for i in unit["indicators"] if i.pk in done)
+            unit["finished"] = unit["total"] > 0 and unit["scored"] >= unit["total"]
+            unit["overdue"] = bool(
+                unit["deadline"] and unit["deadline"] < today and not unit["finished"]
+            )
+            units.append(unit)
+        # What is still to score comes first, in the tree's order.
+        units.sort(key=lambda u: u["finished"])
+        pending = [u for u in units if not u["finished"]]
+        deadlines = [u["deadline"] for u in (pending or units) if u["deadline"]]
+        result.append(
+            {
+                "scheme": entry["scheme"],
+                "scoring": entry["scheme"].status in SCORING_STATUSES,
+                "units": units,
+                "pending": pending,
+                "count": len(units),
+                "done": len(units) - len(pending),
+                "scored": sum(u["scored"] for u in units),
+                "total": sum(u["total"] for u in units),
+                "deadline": min(deadlines) if deadlines else None,
+                "overdue": any(u["overdue"] for u in units),
+            }
+        )
+    return result
+
+
+def assigned_indicators(
+    *, scheme: AssessmentScheme, user: AnyUser, unit_id: int
+) -> QuerySet[Indicator]:
+    """The indicators of `scheme` the user is to score for one unit (one query)."""
+    mine = EvaluationAssignment.objects.filter(scheme=scheme, evaluator_id=user.pk, unit_id=unit_id)
+    return (
+        Indicator.objects.filter(scheme=scheme)
+        .filter(
+            Exists(mine.filter(indicator__isnull=True))
+            | Exists(mine.filter(indicator_id=OuterRef("pk")))
+        )
+        .order_by("component", "sort_order", "pk")
+    )
+
+
+def evaluators() -> QuerySet[Any]:
+    """Active accounts in the evaluator role (考评人员), whom officers assign."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.EVALUATOR)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def assignable_units(*, scheme: AssessmentScheme, user: AnyUser) -> QuerySet[Unit]:
+    """Units the scheme assesses within the user's inspection jurisdiction."""
+    return (
+        scoring.assessed_units(scheme)
+        .filter(unit_scope_q(user=user, codename=OVERSEE))
+        .select_related("group")
+        .order_by("group__sort_order", "path")
+    )
+
+
+def scheme_assignments(
+    *, scheme: AssessmentScheme, user: AnyUser, evaluator_id: int | None = None
+) -> QuerySet[EvaluationAssignment]:
+    """A scheme's assignments within the user's jurisdiction, with what has been scored:
+    `scored_units` (indicators scored for the unit) and `scored_one` (the row's indicator)."""
+    own = Evaluation.objects.filter(
+        scheme_id=OuterRef("scheme_id"),
+        evaluator_id=OuterRef("evaluator_id"),
+        unit_id=OuterRef("unit_id"),
+    )
+    qs = (
+        EvaluationAssignment.objects.filter(scheme=scheme)
+        .filter(unit_scope_q(user=user, codename=OVERSEE, prefix="unit__"))
+        .select_related("evaluator", "unit", "unit__group", "indicator")
+        .annotate(
+            scored_units=Subquery(
+                own.order_by().values("unit_id").annotate(n=Count("pk")).values("n")[:1]
+            ),
+            scored_one=Exists(own.filter(indicator_id=OuterRef("indicator_id"))),
+        )
+        .order_by("evaluator__first_name", "evaluator__username", "unit__path", "indicator_id")
+    )
+    if evaluator_id:
+        qs = qs.filter(evaluator_id=evaluator_id)
+    return qs
+
+
+def assignment_summary(*, scheme: AssessmentScheme, user: AnyUser) -> list[dict[str, Any]]:
+    """Per evaluator: units and assignment rows in the user's jurisdiction (one GROUP BY)."""
+    return list(
+        EvaluationAssignment.objects.filter(scheme=scheme)
+        .filter(unit_scope_q(user=user, codename=OVERSEE, prefix="unit__"))
+        .order_by()
+        .values("evaluator_id", "evaluator__first_name", "evaluator__username")
+        .annotate(units=Count("unit_id", distinct=True), rows=Count("pk"))
+        .order_by("evaluator__first_name", "evaluator__username")
+    )
+
+
+def surveys_open_to_public() -> QuerySet[Survey]:
+    """Surveys anyone may answer without a code now (the public front page lists them)."""
+    return (
+        Survey.objects.filter(open_mode=True, status=Survey.Status.OPEN)
+        .exclude(scheme__status=Status.PUBLISHED)
+        .order_by("-created_at", "-pk")
+    )

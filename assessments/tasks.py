@@ -9,9 +9,10 @@ from units.jobs import record_run
 
 
 @shared_task(acks_late=True)
-def compute_scheme(scheme_id: int) -> int:
-    """Recompute a scheme's results; safe to run twice (it updates them in place atomically)."""
-    return services.scheme_compute(scheme_id=scheme_id)
+def compute_scheme(scheme_id: int, token: str | None = None) -> int:
+    """Recompute a scheme's results for the request `token`; safe to run twice (it updates
+    them in place atomically) and a no-op once a newer request has been made."""
+    return services.scheme_compute(scheme_id=scheme_id, token=token)
 
 
 @shared_task(acks_late=True)

@@ -28,6 +28,13 @@ urlpatterns = [
     path("survey/<int:survey_pk>/open/", views.survey_open_vote, name="survey_open_vote"),
     path("survey/<int:survey_pk>/<str:code>/", views.survey_vote, name="survey_vote"),
     path("feedback/", views.feedback_list, name="feedback_list"),
+    path("schemes/<int:pk>/assignments/", views.evaluation_assign, name="evaluation_assign"),
+    path(
+        "schemes/<int:pk>/assignments/remove/",
+        views.evaluation_unassign,
+        name="evaluation_unassign",
+    ),
+    path("evaluate/", views.evaluation_index, name="evaluation_index"),
     path("evaluate/<int:pk>/", views.evaluation_home, name="evaluation_home"),
     path("evaluate/<int:pk>/units/<int:unit_pk>/", views.evaluation_unit, name="evaluation_unit"),
     path("evaluate/<int:pk>/template.xlsx", views.evaluation_template, name="evaluation_template"),

@@ -58,11 +58,12 @@ components AS (
     GROUP BY m.unit_id, m.component
 ),
 complaints AS (
-    SELECT id, unit_id, status, verdict, deadline,
+    SELECT id, COALESCE(subject_unit_id, unit_id) AS unit_id, status, verdict, deadline,
            (received_at AT TIME ZONE %(tz)s)::date AS received,
+           (answered_at AT TIME ZONE %(tz)s)::date AS answered,
            (closed_at AT TIME ZONE %(tz)s)::date AS closed
     FROM complaints_complaint
-    WHERE unit_id IS NOT NULL
+    WHERE COALESCE(subject_unit_id, unit_id) IS NOT NULL AND status <> 'merged'
       AND (received_at AT TIME ZONE %(tz)s)::date BETWEEN %(start)s AND %(end)s
 ),
 items AS (
@@ -70,38 +71,47 @@ items AS (
     FROM campaign_rectificationitem i JOIN campaign_campaign c ON c.id = i.campaign_id
     WHERE c.year = %(year)s AND NOT i.long_term AND i.status <> 'draft'
 ),
+due_deliverables AS (
+    SELECT d.id, d.due_date, s.path AS scope_path, s.depth + 1 AS depth
+    FROM campaign_deliverable d
+    JOIN campaign_campaign c ON c.id = d.campaign_id AND c.year = %(year)s
+        AND c.status <> 'draft'
+    JOIN units_unit s ON s.id = c.scope_id
+    WHERE d.due_date < %(cutoff)s
+),
 facts AS (
     SELECT r.id AS rule_id, c.unit_id, c.id AS evidence, c.received AS day
     FROM rules r JOIN complaints c ON c.verdict = COALESCE(NULLIF(r.parameter, ''), 'substantiated')
     WHERE r.kind = 'complaint_substantiated'
   UNION ALL
     SELECT r.id, c.unit_id, c.id, c.deadline
-    FROM rules r JOIN complaints c ON c.deadline IS NOT NULL AND (
-        (c.closed IS NOT NULL AND c.closed > c.deadline)
-        OR (c.closed IS NULL AND c.deadline < %(cutoff)s AND c.status <> 'closed'))
+    FROM rules r JOIN complaints c ON c.deadline < %(cutoff)s AND c.status <> 'rejected' AND (
+        c.status IN ('assigned', 'sent_back', 'reroute_requested')
+        OR c.answered > c.deadline
+        OR (c.answered IS NULL AND (c.closed IS NULL OR c.closed > c.deadline)))
     WHERE r.kind = 'complaint_overdue'
   UNION ALL
     SELECT r.id, i.unit_id, i.id, i.deadline
-    FROM rules r JOIN items i ON (i.closed IS NOT NULL AND i.closed > i.deadline)
-        OR (i.deadline < %(cutoff)s AND i.status <> 'closed')
+    FROM rules r JOIN items i ON i.deadline < %(cutoff)s
+        AND (i.status <> 'closed' OR i.closed > i.deadline)
     WHERE r.kind = 'item_overdue'
   UNION ALL
     SELECT r.id, i.unit_id, i.id, i.deadline
-    FROM rules r JOIN items i ON i.status <> 'closed'
+    FROM rules r JOIN items i ON %(cutoff)s > %(end)s AND i.deadline <= %(end)s
+        AND (i.status <> 'closed' OR i.closed > %(end)s)
     WHERE r.kind = 'item_unclosed'
   UNION ALL
     SELECT r.id, s.unit_id, s.id, (s.submitted_at AT TIME ZONE %(tz)s)::date
     FROM rules r
     JOIN campaign_submission s ON s.status IN ('submitted', 'accepted')
-    JOIN campaign_deliverable d ON d.id = s.deliverable_id
-    JOIN campaign_campaign c ON c.id = d.campaign_id AND c.year = %(year)s
+    JOIN due_deliverables d ON d.id = s.deliverable_id
     WHERE r.kind = 'deliverable_late' AND (s.submitted_at AT TIME ZONE %(tz)s)::date > d.due_date
   UNION ALL
     SELECT r.id, u.id, d.id, d.due_date
     FROM rules r
-    JOIN campaign_deliverable d ON d.due_date < %(cutoff)s
-    JOIN campaign_campaign c ON c.id = d.campaign_id AND c.year = %(year)s
-    CROSS JOIN assessed u
+    CROSS JOIN due_deliverables d
+    JOIN units_unit u ON u.status = 'active' AND u.depth = d.depth
+        AND u.path LIKE d.scope_path || '%%' AND u.id IN (SELECT id FROM assessed)
     WHERE r.kind = 'deliverable_missing' AND NOT EXISTS (
         SELECT 1 FROM campaign_submission s WHERE s.deliverable_id = d.id
         AND s.unit_id = u.id AND s.status IN ('submitted', 'accepted'))

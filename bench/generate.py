@@ -45,7 +45,6 @@ from assessments.models import (
     SurveyAnswer,
     SurveyDimension,
     SurveyResponse,
-    TokenUse,
 )
 from bench import texts
 from campaign.models import (
@@ -62,6 +61,7 @@ from campaign.models import (
 )
 from complaints import identity as complaint_identity
 from complaints.models import Complaint, ComplaintCategory
+from complaints.tracking import tracking_hasher
 from units import roles
 from units.models import AssessmentGroup, Person, Responsibility, Unit, UnitUserObjectPermission
 
@@ -655,6 +655,8 @@ class Generator:
         S = Complaint.Status
         categories = list(ComplaintCategory.objects.order_by("pk").values_list("pk", "name"))
         box = IdentityBox()
+        # Only the keyed hash of a tracking code is stored (complaints.tracking): key read once.
+        track_hash = tracking_hasher()
         first = next_id(Complaint)
         span = 3 * 365
         n = self.scale.complaints
@@ -783,7 +785,7 @@ class Generator:
                 yield (
                     cid,
                     f"TS{received.year}-{cid:06d}",
-                    _code(rng.getrandbits(80)),
+                    track_hash(_code(rng.getrandbits(80))),
                     channel,
                     status,
                     rng.choice(["", "", "", _person_name(rng)]),
@@ -825,7 +827,7 @@ class Generator:
             [
                 "id",
                 "number",
-                "tracking_code",
+                "tracking_hash",
                 "channel",
                 "status",
                 "subject_person",
@@ -1355,25 +1357,23 @@ class Generator:
         for k in range(s.tokens):
             code = _code(rng.getrandbits(80))
             voted = k < used
+            # The survey is anonymised: a used code keeps no time of use (nor TokenUse rows).
             tokens.append(
                 (
                     token_first + k,
                     code,
                     created,
-                    _aware(self.today - datetime.timedelta(days=rng.randint(1, 20)), rng)
-                    if voted
-                    else None,
+                    voted,
                     categories[k % len(categories)].pk,
                     survey.pk,
                 )
             )
         self.loader.load(
-            RaterToken, ["id", "code", "created_at", "used_at", "category_id", "survey_id"], tokens
+            RaterToken, ["id", "code", "created_at", "used", "category_id", "survey_id"], tokens
         )
         # Each unit has its own standing, so the ranking has a spread.
         standing = {u: rng.uniform(0.55, 0.95) for u in self.unit_ids}
         response_first = next_id(SurveyResponse)
-        use_first = next_id(TokenUse)
         answer_first = next_id(SurveyAnswer)
         picks: list[tuple[int, int, int]] = []  # (response id, token id, unit id)
         responses = []
@@ -1411,11 +1411,6 @@ class Generator:
                 "unit_id",
             ],
             responses,
-        )
-        self.loader.load(
-            TokenUse,
-            ["id", "token_id", "unit_id"],
-            ((use_first + k, t, u) for k, (_r, t, u) in enumerate(picks)),
         )
         satisfied, basically, unsatisfied = (o.pk for o in options)
 

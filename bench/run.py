@@ -454,7 +454,7 @@ def measure_http(log: Log, seconds: float, threads: int, workers: int) -> dict[s
                 )
                 made += count
         codes = list(
-            RaterToken.objects.filter(survey=survey, used_at__isnull=True)
+            RaterToken.objects.filter(survey=survey, used=False)
             .order_by("-pk")
             .values_list("code", flat=True)[:needed]
         )

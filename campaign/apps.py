@@ -14,3 +14,5 @@ class CampaignConfig(ShellAppConfig):
     digest_sections = "campaign.nav.digest_sections"
     digest_backlog = "campaign.nav.digest_backlog"
     demo = "campaign.demo.seed"
+    overdue_sources = "campaign.board.overdue_sources"
+    public_entries = "campaign.public.public_entries"

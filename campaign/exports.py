@@ -43,6 +43,7 @@ def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     items = selectors.ledger(user=request.user, campaign=campaign, filters=filters)
     dataset = LedgerResource(campaign=campaign, user=request.user).export(queryset=items)
+    dataset.title = str(_("Rectification ledger"))  # the sheet's name (else "Tablib Dataset")
     response = HttpResponse(XLSX().export_data(dataset), content_type=XLSX_TYPE)
     filename = f"ledger-{campaign.pk}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaign.models import (
     ITEM_COLUMNS,
@@ -176,7 +177,13 @@ class LedgerFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All")), *list(RectificationItem.Status.choices)],
+        choices=[
+            ("", _("All")),
+            # campaign.selectors.ledger: "filed" = all but drafts; "open" = filed, not closed.
+            ("filed", _("Filed (all but drafts)")),
+            ("open", _("Not yet closed")),
+            *list(RectificationItem.Status.choices),
+        ],
     )
     list_kind = forms.ChoiceField(
         label=_("List"),
@@ -186,7 +193,11 @@ class LedgerFilterForm(forms.Form):
     level = forms.ChoiceField(
         label=_("Level"),
         required=False,
-        choices=[("", _("All")), *list(RectificationItem.Level.choices)],
+        choices=[
+            ("", _("All")),
+            ("collective", _("Unit and leadership team")),
+            *list(RectificationItem.Level.choices),
+        ],
     )
     source = forms.ChoiceField(
         label=_("Source"),
@@ -204,7 +215,19 @@ class LedgerFilterForm(forms.Form):
         ],
     )
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"), required=False)
+    category = CategoryField(empty_label=_("All"))  # a category with its sub-categories
+    deadline_from = forms.DateField(label=_("Deadline from"), required=False, widget=DATE)
+    deadline_to = forms.DateField(label=_("Deadline until"), required=False, widget=DATE)
     q = forms.CharField(label=_("Search"), required=False, max_length=64)
+    # The dates an item was filed or closed on (what a leadership digest's lines count).
+    filed_from = forms.DateField(label=_("Filed from"), required=False, widget=DATE)
+    filed_to = forms.DateField(label=_("Filed until"), required=False, widget=DATE)
+    closed_from = forms.DateField(
+        label=pgettext_lazy("rectification item", "Closed from"), required=False, widget=DATE
+    )
+    closed_to = forms.DateField(
+        label=pgettext_lazy("rectification item", "Closed until"), required=False, widget=DATE
+    )
 
     # The unit filter covers a unit's whole subtree, so the list offers the levels a
     # reader picks from (a province's cities and counties, not all its 10,000 units).
@@ -408,3 +431,25 @@ class CampaignCloseForm(forms.Form):
         if data.get("open_items") != self.CARRY:
             data["carry_into"] = None
         return data
+
+
+class ReminderForm(forms.Form):
+    """督办 / 催办 / 催报: what to tell the unit (optional; a standard line otherwise)."""
+
+    text = forms.CharField(
+        label=_("Message to the unit"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BoardActionForm(ReminderForm):
+    """督办 or 催办 on one row of the overdue board."""
+
+    ACTIONS = ("supervise", "urge")
+
+    kind = forms.CharField(max_length=32)
+    row_id = forms.IntegerField(min_value=1)
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    back = forms.CharField(required=False, max_length=1000)

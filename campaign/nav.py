@@ -1,16 +1,19 @@
-"""How the campaign app shows up in the shell: top navigation and workspace panels."""
+"""How the campaign app shows up in the shell: top navigation, workspace panels and its
+figures in the leadership digests."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from campaign import selectors
-from campaign.models import RectificationItem, Submission
+from campaign.models import Campaign, RectificationItem, Submission
 from units import roles
+from units.digests import BacklogFigure, list_url
 from units.extensions import NavItem, Panel
 from units.selectors import ACT, unit_scope_q
 
@@ -73,71 +76,153 @@ def workspace_panels(request: Any, role: str | None) -> list[Panel]:
     return [Panel(template="campaign/_panel.html", context=context, order=10)]
 
 
-def digest_sections(*, period: Any) -> list[dict[str, Any]]:
-    """Rectification figures for a leadership digest: one aggregate query."""
-    flow = Q(created_at__gte=period.since, created_at__lt=period.until)
-    before = Q(created_at__gte=period.previous_since, created_at__lt=period.since)
-    closed = Q(closed_at__gte=period.since, closed_at__lt=period.until)
-    closed_before = Q(closed_at__gte=period.previous_since, closed_at__lt=period.since)
-    open_ = ~Q(status=RectificationItem.Status.CLOSED)
-    overdue = open_ & Q(long_term=False, deadline__lt=period.as_of)
-    figures = RectificationItem.objects.aggregate(
-        filed=Count("pk", filter=flow),
-        filed_before=Count("pk", filter=before),
-        closed=Count("pk", filter=closed),
-        closed_before=Count("pk", filter=closed_before),
-        open=Count("pk", filter=open_),
-        overdue=Count("pk", filter=overdue),
-        closure_requested=Count("pk", filter=Q(status=RectificationItem.Status.CLOSURE_REQUESTED)),
+def _digest_items(scope: Any) -> Q:
+    """The items a digest counts, through Campaign.items: those of units in the scope, at unit
+    or leadership-team level (individual-level items are shown only to those who act or
+    oversee, and every reader of a digest must find in the ledger what it counts)."""
+    q = ~Q(items__level=RectificationItem.Level.INDIVIDUAL)
+    if scope is not None:
+        q &= Q(items__unit__path__startswith=scope.path)
+    return q
+
+
+def _digest_campaigns(scope: Any) -> Any:
+    """Campaigns under way that reach the scope (above it, or within it)."""
+    campaigns = Campaign.objects.filter(status=Campaign.Status.ACTIVE)
+    if scope is None:
+        return campaigns
+    return campaigns.alias(digest_scope=Value(scope.path)).filter(
+        Q(scope__path__startswith=scope.path) | Q(digest_scope__startswith=F("scope__path"))
     )
-    return [
-        {
-            "title": _("Rectification"),
-            "compare": True,
-            "lines": [
-                {
-                    "label": _("Items filed"),
-                    "value": figures["filed"],
-                    "previous": figures["filed_before"],
-                    "url": reverse("campaign:home"),
-                },
-                {
-                    "label": _("Items closed"),
-                    "value": figures["closed"],
-                    "previous": figures["closed_before"],
-                    "url": reverse("campaign:home"),
-                },
-                {
-                    "label": _("Items still open"),
-                    "value": figures["open"],
-                    "previous": None,
-                    "url": reverse("campaign:home"),
-                },
-                {
-                    "label": _("Items overdue"),
-                    "value": figures["overdue"],
-                    "previous": None,
-                    "url": reverse("campaign:overdue_board"),
-                },
-                {
-                    "label": _("Closure requests awaiting review"),
-                    "value": figures["closure_requested"],
-                    "previous": None,
-                    "url": reverse("campaign:review_queue"),
-                },
-            ],
-        }
-    ]
 
 
-def digest_backlog() -> dict[str, Any]:
-    """Overdue rectification items per unit, for the digest's units at the bottom."""
+def digest_sections(*, period: Any, scope: Any = None) -> list[dict[str, Any]]:
+    """Rectification figures of each campaign under way, for the scope: one aggregate query.
+
+    Each line links to the campaign's ledger filtered to exactly what it counts (the ledger's
+    dates, status, traffic light, level and unit filters), which leaders and inspection staff
+    of the scope may all open.
+    """
+    # The figures of docs/FIGURES.md (campaign.selectors' definitions) over Campaign.items.
+    p = "items__"
+    within = _digest_items(scope)
+    counted = within & selectors.item_counted_q(p)
+    closed = selectors.item_closed_q(p)
+
+    def between(name: str, since: Any, until: Any) -> Q:
+        return Q(**{f"{p}{name}__gte": since, f"{p}{name}__lt": until})
+
+    rows = (
+        _digest_campaigns(scope)
+        .annotate(
+            filed=Count(
+                "items", filter=counted & between("created_at", period.since, period.until)
+            ),
+            filed_before=Count(
+                "items",
+                filter=counted & between("created_at", period.previous_since, period.since),
+            ),
+            closed=Count(
+                "items", filter=counted & closed & between("closed_at", period.since, period.until)
+            ),
+            closed_before=Count(
+                "items",
+                filter=counted & closed & between("closed_at", period.previous_since, period.since),
+            ),
+            still_open=Count("items", filter=counted & ~closed),
+            overdue=Count("items", filter=within & selectors.item_overdue_q(period.as_of, p)),
+            closure_requested=Count(
+                "items",
+                filter=within & Q(items__status=RectificationItem.Status.CLOSURE_REQUESTED),
+            ),
+        )
+        .order_by("start_date", "pk")
+        .values(
+            "pk",
+            "name",
+            "filed",
+            "filed_before",
+            "closed",
+            "closed_before",
+            "still_open",
+            "overdue",
+            "closure_requested",
+        )
+    )
+    item_word = pgettext("measure word for rectification items", "items")
+    request_word = pgettext("measure word for requests", "requests")
+    unit = scope.pk if scope is not None else None
+    sections = []
+    for row in rows:
+
+        def ledger(row: dict[str, Any] = row, **params: Any) -> str:
+            return list_url("campaign:ledger", row["pk"], level="collective", unit=unit, **params)
+
+        sections.append(
+            {
+                "title": _("Rectification"),
+                "subtitle": row["name"],
+                "compare": True,
+                "lines": [
+                    {
+                        "key": "items.filed",
+                        "label": _("Items filed"),
+                        "value": row["filed"],
+                        "previous": row["filed_before"],
+                        "url": ledger(status="filed", filed_from=period.start, filed_to=period.end),
+                        "measure": item_word,
+                    },
+                    {
+                        "key": "items.closed",
+                        "label": _("Items closed"),
+                        "value": row["closed"],
+                        "previous": row["closed_before"],
+                        "url": ledger(closed_from=period.start, closed_to=period.end),
+                        "measure": item_word,
+                    },
+                    {
+                        "key": "items.open",
+                        "label": _("Items still open"),
+                        "value": row["still_open"],
+                        "previous": None,
+                        "url": ledger(status="open"),
+                        "measure": item_word,
+                    },
+                    {
+                        "key": "items.overdue",
+                        "label": _("Items overdue"),
+                        "value": row["overdue"],
+                        "previous": None,
+                        "url": ledger(status="filed", light="red"),
+                        "measure": item_word,
+                        "overdue": True,
+                    },
+                    {
+                        "key": "items.closure_requested",
+                        "label": _("Closure requests awaiting review"),
+                        "value": row["closure_requested"],
+                        "previous": None,
+                        "url": ledger(status=RectificationItem.Status.CLOSURE_REQUESTED),
+                        "measure": request_word,
+                    },
+                ],
+            }
+        )
+    return sections
+
+
+def digest_backlog(*, period: Any, scope: Any = None) -> list[BacklogFigure]:
+    """Overdue items per unit (the digest's items: campaigns under way, not individual-level)."""
     overdue = (
-        RectificationItem.objects.overdue()
-        .filter(unit=OuterRef("pk"))
+        RectificationItem.objects.filter(
+            selectors.item_overdue_q(period.as_of),
+            unit=OuterRef("pk"),
+            campaign__in=_digest_campaigns(scope).values("pk"),
+        )
+        .exclude(level=RectificationItem.Level.INDIVIDUAL)
         .order_by()
         .values("unit")
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return {"overdue_items": Subquery(overdue)}
+    return [BacklogFigure("overdue_items", _("Overdue rectification items"), Subquery(overdue))]

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
-    DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -25,7 +23,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Round, TruncDate
 from django.utils import timezone
 
 from campaign.models import (
@@ -37,9 +34,11 @@ from campaign.models import (
     Finding,
     Inspection,
     RectificationItem,
+    Reminder,
     Submission,
 )
 from units.models import Responsibility, Unit
+from units.rates import percent
 from units.selectors import ACT, OVERSEE, VIEW, unit_scope_q
 from units.types import AnyUser
 from units.workdays import light_case
@@ -111,7 +110,22 @@ def item_light(*, today: datetime.date) -> Case:
     return light_case(today=today, active=LIGHT_ON)
 
 
-LEDGER_FILTERS = ("status", "list_kind", "level", "source", "light", "unit", "q")
+LEDGER_FILTERS = (
+    "status",
+    "list_kind",
+    "level",
+    "source",
+    "light",
+    "unit",
+    "q",
+    "category",
+    "deadline_from",
+    "deadline_to",
+    "filed_from",
+    "filed_to",
+    "closed_from",
+    "closed_to",
+)
 
 
 def ledger(
@@ -126,80 +140,152 @@ def ledger(
         .annotate(light=item_light(today=today))
         .select_related("unit", "category")
     )
-    for name in ("status", "list_kind", "level", "source"):
+    status = filters.get("status")
+    if status == "filed":
+        qs = qs.filter(item_counted_q())
+    elif status == "open":
+        qs = qs.filter(item_counted_q() & ~item_closed_q())
+    elif status:
+        qs = qs.filter(status=status)
+    if filters.get("level") == "collective":
+        qs = qs.exclude(level=RectificationItem.Level.INDIVIDUAL)
+    elif filters.get("level"):
+        qs = qs.filter(level=filters["level"])
+    for name in ("list_kind", "source"):
         if filters.get(name):
             qs = qs.filter(**{name: filters[name]})
+    if filters.get("category"):
+        qs = qs.filter(Q(category=filters["category"]) | Q(category__parent=filters["category"]))
+    for name, lookup in (
+        ("deadline_from", "deadline__gte"),
+        ("deadline_to", "deadline__lte"),
+        ("filed_from", "created_at__date__gte"),
+        ("filed_to", "created_at__date__lte"),
+        ("closed_from", "closed_at__date__gte"),
+        ("closed_to", "closed_at__date__lte"),
+    ):
+        if filters.get(name):
+            qs = qs.filter(**{lookup: filters[name]})
     if filters.get("unit"):
         qs = qs.filter(unit__path__startswith=filters["unit"].path)
     if filters.get("light"):
         qs = qs.filter(light=filters["light"])  # type: ignore[misc]
     if filters.get("q"):
+        text = filters["q"]
         qs = qs.filter(
-            Q(problem__icontains=filters["q"]) | Q(responsible_person__icontains=filters["q"])
+            Q(problem__icontains=text)
+            | Q(measures__icontains=text)
+            | Q(responsible_person__icontains=text)
+            | Q(responsible_leader__icontains=text)
         )
     return qs.order_by("unit__path", "deadline", "pk")
 
 
-def _rate(numerator: str, denominator: str) -> Case:
-    return Case(
-        When(
-            **{f"{denominator}__gt": 0},
-            then=Round(
-                ExpressionWrapper(
-                    Cast(F(numerator), DecimalField(max_digits=12, decimal_places=4))
-                    * Value(Decimal(100))
-                    / Cast(F(denominator), DecimalField(max_digits=12, decimal_places=4)),
-                    output_field=DecimalField(max_digits=12, decimal_places=4),
-                ),
-                1,
-            ),
-        ),
-        default=None,
-        output_field=DecimalField(max_digits=6, decimal_places=1),
+# --- Rectification figures (docs/FIGURES.md defines each one; scoring counts the same rows) --
+# Each condition takes a `prefix` so that the same definition filters items directly
+# (prefix "") or counts them per unit across the relation ("rectification_items__").
+
+
+def _q(prefix: str, **lookups: Any) -> Q:
+    return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
+
+def item_counted_q(prefix: str = "") -> Q:
+    """Filed items: everything but drafts (a draft is the unit's scratch pad)."""
+    return ~_q(prefix, status=Status.DRAFT)
+
+
+def item_closed_q(prefix: str = "") -> Q:
+    """已销号: closed after verification."""
+    return _q(prefix, status=Status.CLOSED)
+
+
+def item_closed_on_time_q(prefix: str = "") -> Q:
+    """按期销号: closed on or before the deadline (a long-term item has no hard deadline)."""
+    return item_closed_q(prefix) & (
+        _q(prefix, long_term=True) | _q(prefix, closed_at__date__lte=F(f"{prefix}deadline"))
     )
+
+
+def item_overdue_q(as_of: datetime.date, prefix: str = "") -> Q:
+    """逾期未销号: filed, not closed, not long-term, deadline before `as_of`."""
+    return (
+        item_counted_q(prefix)
+        & ~item_closed_q(prefix)
+        & _q(prefix, long_term=False, deadline__lt=as_of)
+    )
+
+
+def item_late_q(as_of: datetime.date, prefix: str = "") -> Q:
+    """整改逾期 (what scoring deducts for): filed, not long-term, deadline before `as_of`, and
+    not closed by it: still open, or closed after the deadline."""
+    return (
+        item_counted_q(prefix)
+        & _q(prefix, long_term=False, deadline__lt=as_of)
+        & (~item_closed_q(prefix) | _q(prefix, closed_at__date__gt=F(f"{prefix}deadline")))
+    )
+
+
+def _item_counts(prefix: str, as_of: datetime.date, within: Q) -> dict[str, Count]:
+    """The counts of docs/FIGURES.md, as aggregates over items (through `prefix`)."""
+    pk = f"{prefix}pk" if prefix else "pk"
+    counted = within & item_counted_q(prefix)
+    return {
+        "items": Count(pk, filter=counted),
+        "closed": Count(pk, filter=counted & item_closed_q(prefix)),
+        "closed_on_time": Count(pk, filter=counted & item_closed_on_time_q(prefix)),
+        "overdue": Count(pk, filter=within & item_overdue_q(as_of, prefix)),
+        "late": Count(pk, filter=within & item_late_q(as_of, prefix)),
+        "long_term": Count(
+            pk, filter=counted & ~item_closed_q(prefix) & _q(prefix, long_term=True)
+        ),
+    }
+
+
+def item_rates(*, items: int, closed: int, closed_on_time: int, overdue: int) -> dict[str, Any]:
+    """整改率 = closed ÷ filed; 按期整改率 = closed on time ÷ (closed + overdue)."""
+    return {
+        "closure_rate": percent(closed, items),
+        "on_time_rate": percent(closed_on_time, closed + overdue),
+    }
 
 
 def unit_figures(
     *, user: AnyUser, campaign: Campaign, today: datetime.date | None = None
-) -> QuerySet[Unit]:
-    """Per unit of the campaign's scope: items, closed, 整改率, on-time rate, overdue.
+) -> list[Unit]:
+    """Per unit of the campaign's scope: items, closed, 整改率, 按期整改率, overdue, late.
 
-    One query, whatever the number of items: conditional counts grouped by unit, ranked
-    by closure rate. Closure rate = closed / filed items; on-time rate = closed by the
-    deadline / closed.
+    One query, whatever the number of items: conditional counts grouped by unit; the rates
+    from those counts (units.rates.percent). Ranked by closure rate (the highest first),
+    then the fewest overdue items.
     """
     today = today or timezone.localdate()
     scope_path = campaign.scope.path
-    counted = Q(rectification_items__campaign=campaign) & ~Q(
-        rectification_items__status=Status.DRAFT
-    )
-    closed = counted & Q(rectification_items__status=Status.CLOSED)
-    return (
+    prefix = "rectification_items__"
+    rows = list(
         Unit.objects.visible_to(user)
         .filter(path__startswith=scope_path, status=Unit.Status.ACTIVE)
         .exclude(path=scope_path)
-        .annotate(
-            items=Count("rectification_items", filter=counted),
-            closed=Count("rectification_items", filter=closed),
-            closed_on_time=Count(
-                "rectification_items",
-                filter=closed
-                & Q(rectification_items__closed_at__isnull=False)
-                & Q(rectification_items__deadline__gte=TruncDate("rectification_items__closed_at")),
-            ),
-            overdue=Count(
-                "rectification_items",
-                filter=counted
-                & ~Q(rectification_items__status=Status.CLOSED)
-                & Q(rectification_items__long_term=False, rectification_items__deadline__lt=today),
-            ),
-        )
-        .annotate(
-            closure_rate=_rate("closed", "items"), on_time_rate=_rate("closed_on_time", "closed")
-        )
+        .annotate(**_item_counts(prefix, today, _q(prefix, campaign=campaign)))
         .filter(items__gt=0)
-        .order_by(F("closure_rate").desc(nulls_last=True), "overdue", "path")
+        .order_by("path")
     )
+    for row in rows:
+        for name, value in item_rates(
+            items=row.items,  # type: ignore[attr-defined]
+            closed=row.closed,  # type: ignore[attr-defined]
+            closed_on_time=row.closed_on_time,  # type: ignore[attr-defined]
+            overdue=row.overdue,  # type: ignore[attr-defined]
+        ).items():
+            setattr(row, name, value)
+    rows.sort(
+        key=lambda u: (
+            u.closure_rate is None,  # type: ignore[attr-defined]
+            -(u.closure_rate or 0),  # type: ignore[attr-defined]
+            u.overdue,  # type: ignore[attr-defined]
+        )
+    )
+    return rows
 
 
 def campaign_totals(
@@ -208,28 +294,42 @@ def campaign_totals(
     """The same figures for the whole campaign (as far as the user sees), in one query."""
     today = today or timezone.localdate()
     qs = RectificationItem.objects.filter(
-        unit_scope_q(user=user, prefix="unit__"), COUNTED, campaign=campaign
+        unit_scope_q(user=user, prefix="unit__"), campaign=campaign
     )
-    closed = Q(status=Status.CLOSED)
-    totals = qs.aggregate(
-        items=Count("pk"),
-        closed=Count("pk", filter=closed),
-        closed_on_time=Count(
-            "pk",
-            filter=closed & Q(closed_at__isnull=False) & Q(deadline__gte=TruncDate("closed_at")),
-        ),
-        overdue=Count("pk", filter=~closed & Q(long_term=False, deadline__lt=today)),
-        long_term=Count("pk", filter=Q(long_term=True) & ~closed),
+    totals = qs.aggregate(**_item_counts("", today, Q()))
+    totals.update(
+        item_rates(
+            items=totals["items"],
+            closed=totals["closed"],
+            closed_on_time=totals["closed_on_time"],
+            overdue=totals["overdue"],
+        )
     )
-    totals["closure_rate"] = _percent(totals["closed"], totals["items"])
-    totals["on_time_rate"] = _percent(totals["closed_on_time"], totals["closed"])
     return totals
 
 
-def _percent(numerator: int, denominator: int) -> Decimal | None:
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"))
+def items_of_year(*, year: int) -> QuerySet[RectificationItem]:
+    """Filed items of the year's campaigns: what scoring reads."""
+    return RectificationItem.objects.filter(item_counted_q(), campaign__year=year)
+
+
+def late_items(*, year: int, as_of: datetime.date) -> QuerySet[RectificationItem]:
+    """Items of `year` not closed by their deadline, the deadline before `as_of` (整改事项逾期)."""
+    return items_of_year(year=year).filter(item_late_q(as_of))
+
+
+def items_unclosed_at_year_end(*, year: int, as_of: datetime.date) -> QuerySet[RectificationItem]:
+    """整改事项年底未销号: items of `year` due within it (not long-term) and not closed by 31
+    December. Nothing until the year is over (`as_of` after 31 December): before that, the
+    year-end deadline has not passed."""
+    end = datetime.date(year, 12, 31)
+    if as_of <= end:
+        return RectificationItem.objects.none()
+    return (
+        items_of_year(year=year)
+        .filter(long_term=False, deadline__lte=end)
+        .filter(~item_closed_q() | Q(closed_at__date__gt=end))
+    )
 
 
 def status_counts(*, items: QuerySet[RectificationItem]) -> dict[str, int]:
@@ -287,14 +387,78 @@ def submissions_visible_to(*, user: AnyUser) -> QuerySet[Submission]:
     return Submission.objects.filter(unit_scope_q(user=user, prefix="unit__"))
 
 
-def deliverable_status(*, user: AnyUser, deliverable: Deliverable) -> QuerySet[Unit]:
-    """Units in scope with their submission's status, lateness and missing flag, one query."""
+# --- Deliverable figures (docs/FIGURES.md): who must hand in, who is late, who is missing --
+
+# 报送 counts once handed in and not returned: a returned material must be handed in again.
+HANDED_IN = (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
+
+
+def required_units_q(*, campaign: Campaign, prefix: str = "") -> Q:
+    """The units a campaign's deliverables are required of: the active units directly under
+    its scope (the units that hand in, as the deliverables page lists them)."""
+    scope = campaign.scope
+    return _q(prefix, path__startswith=scope.path, depth=scope.depth + 1, status=Unit.Status.ACTIVE)
+
+
+def required_units(*, campaign: Campaign) -> QuerySet[Unit]:
+    return Unit.objects.filter(required_units_q(campaign=campaign))
+
+
+def submission_late_q(prefix: str = "") -> Q:
+    """迟报: handed in (submitted or accepted) on a day after the due date."""
+    return _q(prefix, status__in=HANDED_IN) & _q(
+        prefix, submitted_at__date__gt=F(f"{prefix}deliverable__due_date")
+    )
+
+
+def _is_due(deliverable: Deliverable, as_of: datetime.date) -> bool:
+    """A deliverable can be missing once its due date has passed, in a campaign launched."""
+    return deliverable.due_date < as_of and deliverable.campaign.status != Campaign.Status.DRAFT
+
+
+def missing_units(
+    *, deliverable: Deliverable, as_of: datetime.date | None = None
+) -> QuerySet[Unit]:
+    """未报: required units with nothing handed in when the due date has passed before `as_of`."""
+    as_of = as_of or timezone.localdate()
+    if not _is_due(deliverable, as_of):
+        return Unit.objects.none()
+    handed_in = Submission.objects.filter(
+        deliverable=deliverable, unit=OuterRef("pk"), status__in=HANDED_IN
+    )
+    return required_units(campaign=deliverable.campaign).exclude(Exists(handed_in))
+
+
+def due_deliverables(*, year: int, as_of: datetime.date) -> QuerySet[Deliverable]:
+    """The deliverables of `year`'s launched campaigns whose due date passed before `as_of`."""
+    return (
+        Deliverable.objects.filter(campaign__year=year, due_date__lt=as_of)
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .select_related("campaign__scope")
+        .order_by("due_date", "pk")
+    )
+
+
+def late_submissions(*, year: int, as_of: datetime.date) -> QuerySet[Submission]:
+    """迟报 of `year`'s launched campaigns, of deliverables due before `as_of`."""
+    return Submission.objects.filter(
+        submission_late_q(),
+        deliverable__in=due_deliverables(year=year, as_of=as_of).values("pk"),
+    )
+
+
+def deliverable_status(
+    *, user: AnyUser, deliverable: Deliverable, today: datetime.date | None = None
+) -> QuerySet[Unit]:
+    """Required units (as far as the user sees) with their submission, `late` and `missing`
+    (docs/FIGURES.md), in one query."""
+    today = today or timezone.localdate()
     campaign = deliverable.campaign
     submission = Submission.objects.filter(deliverable=deliverable, unit=OuterRef("pk"))
+    due = _is_due(deliverable, today)
     return (
         Unit.objects.visible_to(user)
-        .filter(path__startswith=campaign.scope.path, depth=campaign.scope.depth + 1)
-        .active()
+        .filter(required_units_q(campaign=campaign))
         .annotate(
             submission_status=submission.values("status")[:1],
             submission_id=submission.values("pk")[:1],
@@ -302,13 +466,27 @@ def deliverable_status(*, user: AnyUser, deliverable: Deliverable) -> QuerySet[U
             submission_text=submission.values("text")[:1],
             submission_attachment=submission.values("attachment")[:1],
             return_reason=submission.values("return_reason")[:1],
+            late=Exists(submission.filter(submission_late_q())),
+            missing=(
+                ~Exists(submission.filter(status__in=HANDED_IN))
+                if due
+                else Value(False, output_field=BooleanField())
+            ),
         )
         .order_by("path")
     )
 
 
-def deliverable_counts(*, campaign: Campaign) -> QuerySet[Deliverable]:
-    """Per deliverable: submitted, accepted, returned, late — counted in SQL."""
+def deliverable_counts(
+    *, campaign: Campaign, today: datetime.date | None = None
+) -> QuerySet[Deliverable]:
+    """Per deliverable: submitted, accepted, returned, late (迟报), handed in by the required
+    units and missing (未报) — counted in SQL, the definitions of docs/FIGURES.md."""
+    today = today or timezone.localdate()
+    required = required_units(campaign=campaign).count()
+    by_required = required_units_q(campaign=campaign, prefix="submissions__unit__")
+    handed_in = Q(submissions__status__in=HANDED_IN) & by_required
+    launched = campaign.status != Campaign.Status.DRAFT
     return campaign.deliverables.annotate(
         submitted_count=Count("submissions"),
         accepted_count=Count(
@@ -317,8 +495,16 @@ def deliverable_counts(*, campaign: Campaign) -> QuerySet[Deliverable]:
         returned_count=Count(
             "submissions", filter=Q(submissions__status=Submission.Status.RETURNED)
         ),
-        late_count=Count(
-            "submissions", filter=Q(submissions__submitted_at__date__gt=F("due_date"))
+        late_count=Count("submissions", filter=submission_late_q("submissions__")),
+        required_count=Value(required),
+        handed_in_count=Count("submissions", filter=handed_in),
+        missing_count=Case(
+            When(
+                due_date__lt=today,
+                then=Value(required if launched else 0)
+                - Count("submissions", filter=handed_in if launched else Q(pk__in=[])),
+            ),
+            default=Value(0),
         ),
     ).order_by("due_date", "pk")
 
@@ -439,3 +625,19 @@ def accountability_for_inspection(
         .select_related("unit", "person")
         .order_by("-date", "-pk")
     )
+
+
+def reminders_for(*, subject: Any) -> QuerySet[Reminder]:
+    """督办 / 催办 / 催报 sent about one item, complaint or deliverable, newest first."""
+    return Reminder.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+    ).select_related("unit", "sent_by")
+
+
+def board_rows(*, parts: list[QuerySet[Any]]) -> QuerySet[Any]:
+    """The 督办 board: every app's overdue rows (units.extensions.OVERDUE_COLUMNS) as one
+    list, most overdue first, paged in the database (one UNION ALL, its COUNT, its page)."""
+    if not parts:
+        return RectificationItem.objects.none().values("pk")
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return rows.order_by("row_deadline", "row_kind", "row_id")

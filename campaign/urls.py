@@ -31,12 +31,23 @@ urlpatterns = [
     path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
     path("review/", views.review_queue, name="review_queue"),
     path("overdue/", views.overdue_board, name="overdue_board"),
+    path("overdue/act/", views.overdue_board_act, name="overdue_board_act"),
     path("deliverables/", views.deliverables, name="deliverables"),
     path("deliverables/<int:pk>/", views.deliverable_detail, name="deliverable_detail"),
     path(
         "deliverables/<int:pk>/due-date/", views.deliverable_due_date, name="deliverable_due_date"
     ),
     path("deliverables/<int:pk>/submit/", views.submission_submit, name="submission_submit"),
+    path(
+        "deliverables/<int:pk>/units/<int:unit_pk>/urge/",
+        views.deliverable_urge,
+        name="deliverable_urge",
+    ),
+    path(
+        "deliverables/<int:pk>/urge-missing/",
+        views.deliverable_urge_missing,
+        name="deliverable_urge_missing",
+    ),
     path(
         "submissions/<int:pk>/<slug:decision>/",
         views.submission_review,

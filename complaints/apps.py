@@ -14,3 +14,5 @@ class ComplaintsConfig(ShellAppConfig):
     digest_sections = "complaints.nav.digest_sections"
     digest_backlog = "complaints.nav.digest_backlog"
     demo = "complaints.demo.seed"
+    overdue_sources = "complaints.board.overdue_sources"
+    public_entries = "complaints.public.public_entries"

@@ -29,7 +29,8 @@ def identity_keys() -> list[bytes]:
     keys = [part.strip().encode() for part in raw.split(",") if part.strip()]
     if keys:
         return keys
-    if settings.DEBUG or _under_tests():
+    # Not in production: the trial (`make run` runs DEBUG off too, config/settings/dev.py).
+    if settings.DEBUG or _under_tests() or _get("ZUOFENG_DERIVED_IDENTITY_KEY", False):
         global _warned
         if not _warned:
             _warned = True
@@ -83,3 +84,13 @@ def listing_after_working_days() -> int:
 
 def reopen_handle_days() -> int:
     return int(_get("COMPLAINTS_REOPEN_HANDLE_DAYS", 10))
+
+
+def identity_needs_approval() -> bool:
+    """A complainant's identity is shown only after a custodian approves the request."""
+    return bool(_get("ZUOFENG_IDENTITY_NEEDS_APPROVAL", True))
+
+
+def identity_reveal_hours() -> int:
+    """How long an approved request lets its asker see the identity."""
+    return max(int(_get("ZUOFENG_IDENTITY_REVEAL_HOURS", 24)), 1)

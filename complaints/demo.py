@@ -13,12 +13,14 @@ from collections import Counter
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from complaints import services
+from complaints import permissions, services
 from complaints.identity import Identity
 from complaints.models import Complaint, ComplaintCategory, ComplaintTransition
+from complaints.permissions import CUSTODIANS
 from units.models import Responsibility, Unit
 from units.workdays import add_working_days
 
@@ -66,10 +68,40 @@ def _handlers() -> dict[int, Any]:
     return {r.unit_id: (r.unit, r.person.user) for r in rows if r.unit.is_active}
 
 
+# The demo's identity custodian (units.demo_county.DEMO_LOGINS) and the officer who asks.
+CUSTODIAN, ASKER = "baoguan", "jiwei"
+
+
+def _seed_custodian() -> Any:
+    """The custodian login gets its role (idempotent: the group is added, never duplicated)."""
+    custodian = get_user_model().objects.filter(username=CUSTODIAN).first()
+    if custodian is not None:
+        custodian.groups.add(Group.objects.get(name=CUSTODIANS))
+    return custodian
+
+
+def _seed_identity_request(officer: Any, tally: Counter[str]) -> None:
+    """One request waiting for the custodian, so their workspace shows what to decide."""
+    case = (
+        Complaint.objects.filter(has_identity=True, status=Complaint.Status.RETURN_VISIT)
+        .order_by("pk")
+        .first()
+    )
+    if case is None or not permissions.can_request_identity(officer, case):
+        return
+    services.identity_request_create(
+        complaint=case,
+        actor=officer,
+        reason="投诉人对办理结果有异议，回访需当面核实情况并听取意见。",
+    )
+    tally["identity_requests"] += 1
+
+
 def seed(*, tally: Counter[str], stdout: Any) -> None:
+    _seed_custodian()
     if Complaint.objects.exists():
         return
-    officer = get_user_model().objects.filter(username="jiwei").first()
+    officer = get_user_model().objects.filter(username=ASKER).first()
     handlers = _handlers()
     categories = list(ComplaintCategory.objects.filter(is_active=True))
     if officer is None or not handlers or not categories:
@@ -129,6 +161,8 @@ def seed(*, tally: Counter[str], stdout: Any) -> None:
             shifts.append((complaint.pk, shift, deadline))
             tally["complaints"] += 1
         _backdate(shifts)
+    with transaction.atomic():
+        _seed_identity_request(officer, tally)
     counts = services.complaints_escalation_sweep(today=today)
     tally["complaints_escalated"] += counts["supervised"] + counts["listed"]
     stdout.write(

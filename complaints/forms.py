@@ -330,6 +330,28 @@ class RevealForm(forms.Form):
     reason = forms.CharField(label=_("Why do you need to see who complained?"), max_length=255)
 
 
+class IdentityRequestForm(forms.Form):
+    """申请查看投诉人身份: the reason the custodian weighs (required)."""
+
+    reason = forms.CharField(
+        label=_("Why do you need to see who complained?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("State why you need to see the complainant's identity.")},
+    )
+
+
+class IdentityDecisionForm(forms.Form):
+    """The custodian's comment: optional on approval, required on refusal (the service says)."""
+
+    comment = forms.CharField(
+        label=_("Decision comment"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class FollowUpForm(forms.Form):
     """整改 and/or 问责 on a substantiated complaint, in one submission."""
 

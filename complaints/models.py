@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints import tracking
 from units.extension_requests import ExtensionRequestBase, ExtensionTransitionBase
 from units.models import TransitionRecord
 from units.workdays import traffic_light
@@ -117,7 +118,9 @@ class Complaint(models.Model):
     OPEN_STATUSES = tuple(sorted(set(Status.values) - FINAL_STATUSES))
 
     number = models.CharField(_("Case number"), max_length=20, unique=True)
-    tracking_code = models.CharField(_("Tracking code"), max_length=16, unique=True)
+    # Only HMAC-SHA256 of the tracking code (complaints/tracking.py): the code itself is shown
+    # once and never stored; `tracking_code` below holds it on the instance that created it.
+    tracking_hash = models.CharField(_("Tracking code hash"), max_length=64, unique=True)
     channel = models.CharField(_("Channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(
         _("Status"),
@@ -261,9 +264,18 @@ class Complaint(models.Model):
         )
 
     @property
+    def tracking_code(self) -> str:
+        """The clear code: known only on the instance it was given to (intake), never loaded."""
+        return getattr(self, "_tracking_code", "")
+
+    @tracking_code.setter
+    def tracking_code(self, code: str) -> None:
+        self._tracking_code = tracking.tracking_code_normalise(code)
+        self.tracking_hash = tracking.tracking_hash(code)
+
+    @property
     def tracking_code_display(self) -> str:
-        code = self.tracking_code
-        return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+        return tracking.tracking_code_display(self.tracking_code)
 
     def light(self, today: datetime.date | None = None) -> str | None:
         if not self.is_in_handling:
@@ -290,6 +302,20 @@ class ComplaintAttachment(models.Model):
     content_type = models.CharField(_("File type"), max_length=100)
     size = models.PositiveIntegerField(_("Size"))
     uploaded_at = models.DateTimeField(_("Uploaded at"), default=timezone.now)
+    # What the complainant sent may show who they are (a receipt, a face, a letterhead): the
+    # handling unit sees a file only once an officer has checked it and shared it.
+    shared_at = models.DateTimeField(_("Shared with the handling unit at"), null=True, blank=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Shared by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    # Shown inline as a thumbnail (never SVG or anything a browser would run).
+    PREVIEW_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 
     class Meta:
         ordering = ["pk"]
@@ -298,6 +324,27 @@ class ComplaintAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shared_at is not None
+
+    @property
+    def has_preview(self) -> bool:
+        return self.content_type in self.PREVIEW_TYPES
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1].lower() if "." in self.file.name else ""
+
+    @property
+    def kind_label(self) -> str:
+        major = self.content_type.split("/", 1)[0]
+        if major == "image":
+            return str(_("Picture"))
+        if major in ("audio", "video"):
+            return str(_("Audio recording") if major == "audio" else _("Video"))
+        return str(_("PDF document") if self.content_type == "application/pdf" else _("File"))
 
 
 class ExtensionRequest(ExtensionRequestBase):
@@ -328,8 +375,132 @@ class ExtensionTransition(ExtensionTransitionBase):
     )
 
 
+class IdentityRequestQuerySet(models.QuerySet["IdentityRequest"]):
+    def valid(self, now: datetime.datetime | None = None) -> IdentityRequestQuerySet:
+        """Approved and not yet expired: the asker may see the identity now."""
+        return self.filter(
+            status=IdentityRequest.Status.APPROVED, expires_at__gt=now or timezone.now()
+        )
+
+    def open(self, now: datetime.datetime | None = None) -> IdentityRequestQuerySet:
+        """Waiting for a decision, or approved and still valid: one per asker and case."""
+        return self.filter(
+            Q(status=IdentityRequest.Status.PENDING)
+            | Q(status=IdentityRequest.Status.APPROVED, expires_at__gt=now or timezone.now())
+        )
+
+
+class IdentityRequest(models.Model):
+    """查看投诉人身份申请: an officer asks, with a reason; a custodian (never the asker)
+    approves or refuses; approved, the asker alone may see the identity until `expires_at`."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Expiry is not a move: an approval simply stops being valid at `expires_at`.
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.PENDING: {Status.APPROVED, Status.REFUSED, Status.WITHDRAWN},
+        Status.APPROVED: set(),
+        Status.REFUSED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    complaint = models.ForeignKey(
+        Complaint,
+        verbose_name=_("Complaint"),
+        on_delete=models.PROTECT,
+        related_name="identity_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("Reason for viewing"))
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(_("Requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("Decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("Decision comment"), blank=True)
+    expires_at = models.DateTimeField(_("Viewable until"), null=True, blank=True)
+
+    objects = IdentityRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("Identity access request")
+        verbose_name_plural = _("Identity access requests")
+        permissions = [
+            (
+                "approve_identity_request",
+                _("Approve requests to see a complainant's identity"),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "requested_by"],
+                condition=Q(status="pending"),
+                name="one_pending_identity_request_per_asker",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["requested_at"],
+                name="identity_request_pending",
+                condition=Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.number} · {self.requested_by}"
+
+    def is_valid(self, now: datetime.datetime | None = None) -> bool:
+        return (
+            self.status == self.Status.APPROVED
+            and self.expires_at is not None
+            and self.expires_at > (now or timezone.now())
+        )
+
+    @property
+    def is_expired(self) -> bool:
+        """Approved once, no longer valid (已过期)."""
+        return self.status == self.Status.APPROVED and not self.is_valid()
+
+    @property
+    def state_label(self) -> str:
+        """The status as the pages show it, with 已过期 for a lapsed approval."""
+        return str(_("Expired")) if self.is_expired else self.get_status_display()
+
+
+class IdentityRequestTransition(TransitionRecord):
+    request = models.ForeignKey(
+        IdentityRequest, on_delete=models.CASCADE, related_name="transitions"
+    )
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("Identity access request decision")
+        verbose_name_plural = _("Identity access request decisions")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.from_status} → {self.to_status}"
+
+
 class IdentityReveal(models.Model):
-    """Every time someone saw a complainant's identity: who, when, which case."""
+    """Every time someone saw a complainant's identity: who, when, which case, on which
+    approved request (none in the one-step mode, ZUOFENG_IDENTITY_NEEDS_APPROVAL off)."""
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.PROTECT, related_name="identity_reveals"
@@ -337,6 +508,14 @@ class IdentityReveal(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("Reason for viewing"), max_length=255)
     revealed_at = models.DateTimeField(_("Time"), default=timezone.now)
+    request = models.ForeignKey(
+        IdentityRequest,
+        verbose_name=_("Identity access request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="views",
+    )
 
     class Meta:
         ordering = ["-revealed_at", "-pk"]

@@ -9,10 +9,12 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from complaints import permissions, selectors
 from complaints.models import Complaint
 from units import roles
+from units.digests import BacklogFigure, list_url
 from units.extensions import NavItem, Panel
 from units.selectors import ACT, unit_scope_q
 from units.workdays import due_soon_cutoff
@@ -49,9 +51,30 @@ def nav_items(request: Any, role: str | None) -> list[NavItem]:
     return []
 
 
+def _identity_requests_panel(user: Any) -> list[Panel]:
+    """A custodian's pending requests to see an identity: the oldest few and the count."""
+    if not permissions.is_identity_custodian(user):
+        return []
+    pending = selectors.identity_requests_to_decide(user=user)
+    shown = list(pending[:5])
+    total = len(shown) if len(shown) < 5 else pending.count()
+    return [
+        Panel(
+            template="complaints/_identity_panel.html",
+            context={
+                "requests": shown,
+                "total": total,
+                "link": reverse("complaints:identity_requests"),
+            },
+            order=25,  # above the complaint figures: someone is waiting on the decision
+        )
+    ]
+
+
 def workspace_panels(request: Any, role: str | None) -> list[Panel]:
     """One aggregate query per panel."""
     user = request.user
+    custodian = _identity_requests_panel(user)
     today = timezone.localdate()
     handling = Q(status__in=Complaint.HANDLING_STATUSES)
     if permissions.is_handler(user) or role in (roles.LEADERSHIP, roles.LEADER_IN_CHARGE):
@@ -61,7 +84,7 @@ def workspace_panels(request: Any, role: str | None) -> list[Panel]:
         qs = Complaint.objects.filter(unit_scope_q(user=user, codename=ACT, prefix="unit__"))
         link = reverse("complaints:mine")
     else:
-        return []
+        return custodian
     # The calendar rarely changes within the hour: keep the workspace to one query.
     cutoff = cache.get_or_set(f"complaints:due-soon:{today}", lambda: due_soon_cutoff(today), 3600)
     counts = qs.aggregate(
@@ -83,14 +106,20 @@ def workspace_panels(request: Any, role: str | None) -> list[Panel]:
             (_("Answers to review"), counts["to_review"], "primary"),
         ]
     return [
+        *custodian,
         Panel(
             template="complaints/_panel.html", context={"figures": figures, "link": link}, order=30
-        )
+        ),
     ]
 
 
-def digest_sections(*, period: Any) -> list[dict[str, Any]]:
-    """Complaint figures for a leadership digest: one aggregate query."""
+def digest_sections(*, period: Any, scope: Any = None) -> list[dict[str, Any]]:
+    """Complaint figures for a leadership digest, for the scope: one aggregate query.
+
+    Each line links to the complaint list filtered to exactly what it counts (status, dates,
+    satisfaction, traffic light, supervision and, for a subtree, the unit), a page leaders and
+    inspection staff may all open.
+    """
     received = Q(received_at__gte=period.since, received_at__lt=period.until)
     received_before = Q(received_at__gte=period.previous_since, received_at__lt=period.since)
     closed = Q(
@@ -103,7 +132,11 @@ def digest_sections(*, period: Any) -> list[dict[str, Any]]:
     )
     open_ = ~Q(status__in=Complaint.FINAL_STATUSES)
     overdue = Q(status__in=Complaint.HANDLING_STATUSES, deadline__lt=period.as_of)
-    figures = Complaint.objects.aggregate(
+    complaints = Complaint.objects.all()
+    if scope is not None:
+        # As the list's unit filter (complaints.filters): handled by a unit of the subtree.
+        complaints = complaints.filter(unit__path__startswith=scope.path)
+    figures = complaints.aggregate(
         received=Count("pk", filter=received),
         received_before=Count("pk", filter=received_before),
         closed=Count("pk", filter=closed),
@@ -113,64 +146,91 @@ def digest_sections(*, period: Any) -> list[dict[str, Any]]:
         overdue=Count("pk", filter=overdue),
         supervised=Count("pk", filter=open_ & ~Q(supervision=Complaint.Supervision.NONE)),
     )
-    ledger = reverse("complaints:ledger")
+    unit = scope.pk if scope is not None else None
+    word = pgettext("measure word for complaints", "cases")
+
+    def listed(**params: Any) -> str:
+        return list_url("complaints:list", unit=unit, **params)
+
     return [
         {
             "title": _("Complaints"),
             "compare": True,
             "lines": [
                 {
+                    "key": "complaints.received",
                     "label": _("New complaints"),
                     "value": figures["received"],
                     "previous": figures["received_before"],
-                    "url": ledger,
+                    "url": listed(status="", received_from=period.start, received_to=period.end),
+                    "measure": word,
                 },
                 {
+                    "key": "complaints.closed",
                     "label": _("Complaints closed"),
                     "value": figures["closed"],
                     "previous": figures["closed_before"],
-                    "url": ledger,
+                    "url": listed(
+                        status=Complaint.Status.CLOSED,
+                        closed_from=period.start,
+                        closed_to=period.end,
+                    ),
+                    "measure": word,
                 },
                 {
+                    "key": "complaints.unsatisfied",
                     "label": _("Closed with the complainant unsatisfied"),
                     "value": figures["unsatisfied"],
                     "previous": None,
-                    "url": ledger,
+                    "url": listed(
+                        status=Complaint.Status.CLOSED,
+                        closed_from=period.start,
+                        closed_to=period.end,
+                        satisfaction=Complaint.Satisfaction.UNSATISFIED,
+                    ),
+                    "measure": word,
                 },
                 {
+                    "key": "complaints.open",
                     "label": _("Complaints still open"),
                     "value": figures["open"],
                     "previous": None,
-                    "url": reverse("complaints:queue"),
+                    "url": listed(status="open"),
+                    "measure": word,
                 },
                 {
+                    "key": "complaints.overdue",
                     "label": _("Complaints overdue"),
                     "value": figures["overdue"],
                     "previous": None,
-                    "url": reverse("complaints:queue"),
+                    "url": listed(status="open", light="red"),
+                    "measure": word,
+                    "overdue": True,
                 },
                 {
+                    "key": "complaints.supervised",
                     "label": _("Under supervision"),
                     "value": figures["supervised"],
                     "previous": None,
-                    "url": reverse("complaints:queue"),
+                    "url": listed(status="open", supervision="any"),
+                    "measure": word,
                 },
             ],
         }
     ]
 
 
-def digest_backlog() -> dict[str, Any]:
-    """Overdue complaints per handling unit, for the digest's units at the bottom."""
+def digest_backlog(*, period: Any, scope: Any = None) -> list[BacklogFigure]:
+    """Overdue complaints per handling unit (the unit whose deadline ran out)."""
     overdue = (
         Complaint.objects.filter(
             unit=OuterRef("pk"),
             status__in=Complaint.HANDLING_STATUSES,
-            deadline__lt=timezone.localdate(),
+            deadline__lt=period.as_of,
         )
         .order_by()
         .values("unit")
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return {"overdue_complaints": Subquery(overdue)}
+    return [BacklogFigure("overdue_complaints", _("Overdue complaints"), Subquery(overdue))]

@@ -11,8 +11,15 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from complaints.models import Complaint, ComplaintAttachment, ExtensionRequest
-from complaints.selectors import complaint_scope_q, complaints_visible_to, pending_extensions
+from complaints import conf
+from complaints.models import Complaint, ComplaintAttachment, ExtensionRequest, IdentityRequest
+from complaints.selectors import (
+    APPROVE_IDENTITY,
+    complaint_scope_q,
+    complaints_visible_to,
+    identity_requests_visible_to,
+    pending_extensions,
+)
 from units.models import Unit
 from units.permissions import can_act_for_unit, can_oversee_all_units, can_oversee_unit
 from units.types import AnyUser
@@ -20,6 +27,9 @@ from units.types import AnyUser
 HANDLE = "complaints.handle_complaint"
 VIEW_IDENTITY = "complaints.view_complainant_identity"
 VIEW_FIGURES = "complaints.view_complaint_figures"
+# 身份信息保管人: the role group whose members approve requests to see an identity
+# (created by complaints/migrations/0009_identity_custodians.py with APPROVE_IDENTITY).
+CUSTODIANS = "身份信息保管人"
 
 
 def is_handler(user: AnyUser) -> bool:
@@ -47,19 +57,65 @@ def can_answer_complaint(user: AnyUser, complaint: Complaint) -> bool:
     return complaint.unit is not None and can_act_for_unit(user, complaint.unit)
 
 
+def _acts_for_case_unit(user: AnyUser, complaint: Complaint) -> bool:
+    """The user acts for the unit that handles the case or is complained about."""
+    return any(
+        unit is not None and can_act_for_unit(user, unit)
+        for unit in (complaint.unit, complaint.subject_unit)
+    )
+
+
 def can_view_identity(user: AnyUser, complaint: Complaint) -> bool:
-    """The ability, and jurisdiction over the case: never on one person's permission alone."""
+    """The ability, and jurisdiction over the case: never on one person's permission alone.
+
+    With approval on (the default) this is who may *ask*; seeing also needs an approved,
+    unexpired request of their own (`identity_request_valid`). An anonymous complaint has
+    no identity to show (its sender's address is never revealed).
+    """
+    if not complaint.has_identity:
+        return False
     if not (user.is_authenticated and user.has_perm(VIEW_IDENTITY)):  # type: ignore[union-attr]
         return False
     # Never to the unit that handles or is complained about, whatever else it holds.
-    for unit in (complaint.unit, complaint.subject_unit):
-        if unit is not None and can_act_for_unit(user, unit):
-            return False
+    if _acts_for_case_unit(user, complaint):
+        return False
     return within_jurisdiction(user, complaint)
 
 
+def can_request_identity(user: AnyUser, complaint: Complaint) -> bool:
+    """Ask a custodian to approve seeing who complained (approval mode only)."""
+    return conf.identity_needs_approval() and can_view_identity(user, complaint)
+
+
+def is_identity_custodian(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.has_perm(APPROVE_IDENTITY))  # type: ignore[union-attr]
+
+
+def can_see_identity_requests(user: AnyUser) -> bool:
+    """The requests page: custodians (to decide) and officers who may ask (their own)."""
+    return is_identity_custodian(user) or bool(
+        user.is_authenticated and user.has_perm(VIEW_IDENTITY)  # type: ignore[union-attr]
+    )
+
+
+def can_decide_identity_request(user: AnyUser, request: IdentityRequest) -> bool:
+    """A custodian with jurisdiction over the case, never the asker nor the case's units."""
+    if not is_identity_custodian(user) or request.requested_by_id == user.pk:
+        return False
+    complaint = request.complaint
+    return within_jurisdiction(user, complaint) and not _acts_for_case_unit(user, complaint)
+
+
+def can_withdraw_identity_request(user: AnyUser, request: IdentityRequest) -> bool:
+    return bool(user.is_authenticated and request.requested_by_id == user.pk)
+
+
 def can_view_attachments(user: AnyUser, complaint: Complaint) -> bool:
-    """Files may show who sent them (a receipt, a face): staff and leaders, not the unit."""
+    """Every file of the case, as the complainant sent it: staff and leaders, not the unit.
+
+    Files may show who sent them (a receipt, a face): the handling unit sees only those an
+    officer has shared with it (`can_view_attachment`).
+    """
     if can_handle_complaint(user, complaint):
         return True
     return bool(
@@ -69,6 +125,27 @@ def can_view_attachments(user: AnyUser, complaint: Complaint) -> bool:
         # The reading ability is no jurisdiction: only cases the user sees at all.
         and _sees_case(user, complaint)
     )
+
+
+def can_view_attachment(user: AnyUser, attachment: ComplaintAttachment) -> bool:
+    """One file of a case the caller already sees: a shared file is case material for
+    whoever sees the case (the handling unit, its leader in charge); the rest stay with staff."""
+    return attachment.is_shared or can_view_attachments(user, attachment.complaint)
+
+
+def can_share_attachments(user: AnyUser, complaint: Complaint) -> bool:
+    """Officers who handle the case decide which files the handling unit may see."""
+    return can_handle_complaint(user, complaint)
+
+
+def attachments_for_user(user: AnyUser, complaint: Complaint) -> list[ComplaintAttachment]:
+    """The files the case page lists for `user` (who already sees the case)."""
+    files = list(complaint.attachments.select_related("shared_by"))
+    for number, attachment in enumerate(files, 1):
+        attachment.number = number  # type: ignore[attr-defined]  # as the history names it
+    if can_view_attachments(user, complaint):
+        return files
+    return [attachment for attachment in files if attachment.is_shared]
 
 
 def _sees_case(user: AnyUser, complaint: Complaint) -> bool:
@@ -107,13 +184,29 @@ def get_complaint_for_user_or_404(user: AnyUser, pk: int) -> Complaint:
 def get_attachment_for_user_or_404(
     user: AnyUser, complaint_pk: int, attachment_pk: int
 ) -> ComplaintAttachment:
-    """A file of a case the user sees; 403 for those who see the case but not its files."""
+    """A file of a case the user sees; 403 for a file kept from them (not shared with the
+    handling unit)."""
     complaint = get_complaint_for_user_or_404(user, complaint_pk)
-    require_view_attachments(user, complaint)
     try:
-        return complaint.attachments.select_related("complaint").get(pk=attachment_pk)
+        attachment = complaint.attachments.get(pk=attachment_pk)
     except ComplaintAttachment.DoesNotExist:
         raise Http404(_("Attachment not found.")) from None
+    attachment.complaint = complaint
+    if not can_view_attachment(user, attachment):
+        raise PermissionDenied(_("Attachments are kept by inspection staff."))
+    return attachment
+
+
+def get_identity_request_for_user_or_404(user: AnyUser, pk: int) -> IdentityRequest:
+    """The asker's own requests and those the custodian may decide; 404 for anyone else."""
+    try:
+        return (
+            identity_requests_visible_to(user=user)
+            .select_related("complaint__unit", "complaint__subject_unit", "requested_by")
+            .get(pk=pk)
+        )
+    except IdentityRequest.DoesNotExist:
+        raise Http404(_("Request not found.")) from None
 
 
 def get_merge_target_for_user(user: AnyUser, number: str) -> Complaint:
@@ -153,6 +246,32 @@ def require_assign_to(user: AnyUser, unit: Unit) -> None:
 def require_view_identity(user: AnyUser, complaint: Complaint) -> None:
     if not can_view_identity(user, complaint):
         raise PermissionDenied(_("You may not see who made this complaint."))
+
+
+def require_request_identity(user: AnyUser, complaint: Complaint) -> None:
+    if not can_view_identity(user, complaint):
+        raise PermissionDenied(_("You may not see who made this complaint."))
+
+
+def require_decide_identity_request(user: AnyUser, request: IdentityRequest) -> None:
+    if request.requested_by_id == user.pk:
+        raise PermissionDenied(
+            _("You cannot approve your own request: another identity custodian must decide on it.")
+        )
+    if not can_decide_identity_request(user, request):
+        raise PermissionDenied(
+            _("Only an identity custodian with jurisdiction over the case may decide on this.")
+        )
+
+
+def require_withdraw_identity_request(user: AnyUser, request: IdentityRequest) -> None:
+    if not can_withdraw_identity_request(user, request):
+        raise PermissionDenied(_("Only the officer who asked may withdraw the request."))
+
+
+def require_identity_requests(user: AnyUser) -> None:
+    if not can_see_identity_requests(user):
+        raise PermissionDenied(_("Only inspection staff may see this."))
 
 
 def require_view_attachments(user: AnyUser, complaint: Complaint) -> None:

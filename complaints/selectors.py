@@ -7,18 +7,28 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet, Value
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from campaign.models import AccountabilityAction, Campaign, RectificationItem
 from campaign.selectors import accountability_visible_to, campaigns_visible_to, items_visible_to
-from complaints.models import Complaint, ComplaintCategory, ExtensionRequest, IdentityReveal
+from complaints.models import (
+    Complaint,
+    ComplaintCategory,
+    ExtensionRequest,
+    IdentityRequest,
+    IdentityReveal,
+)
+from complaints.tracking import TRACKING_CODE_LENGTH, tracking_code_normalise, tracking_hash
 from units.models import Responsibility, Unit
+from units.rates import percent
 from units.selectors import ACT, OVERSEE, unit_scope_q, user_sees_all_units
 from units.types import AnyUser
 from units.workdays import due_soon_cutoff, light_case
 
 _NOTHING = Q(pk__in=[])
+# Decides on requests to see a complainant's identity (complaints.permissions.CUSTODIANS).
+APPROVE_IDENTITY = "complaints.approve_identity_request"
 
 
 def complaint_scope_q(*, user: AnyUser) -> Q:
@@ -60,13 +70,20 @@ def with_light(qs: QuerySet[Complaint], today: datetime.date | None = None) -> Q
 
 
 def public_case(*, tracking_code: str) -> Complaint | None:
-    """The case a tracking code names, with only what its public status page shows."""
+    """The case a tracking code names, with only what its public status page shows.
+
+    The code is hashed and found by the unique index on the hash (an equality on a keyed
+    hash tells a guesser nothing about how close the guess was). A merged case is found by
+    its own code and shows the surviving case's number."""
+    code = tracking_code_normalise(tracking_code)
+    if len(code) != TRACKING_CODE_LENGTH:
+        return None
     return (
         Complaint.objects.select_related("merged_into")
-        .filter(tracking_code=tracking_code)
+        .filter(tracking_hash=tracking_hash(code))
         .only(
             "number",
-            "tracking_code",
+            "tracking_hash",
             "status",
             "title",
             "received_at",
@@ -79,7 +96,6 @@ def public_case(*, tracking_code: str) -> Complaint | None:
             "public_reply",
             "satisfaction",
             "merged_into__number",
-            "merged_into__tracking_code",
         )
         .first()
     )
@@ -100,32 +116,38 @@ def complaint_list(
     return qs
 
 
+# What waits for staff: intake to accept or reject, cases to route, answers to review.
+TRIAGE_STATUSES = (
+    Complaint.Status.REGISTERED,
+    Complaint.Status.ACCEPTED,
+    Complaint.Status.REROUTE_REQUESTED,
+    Complaint.Status.ANSWERED,
+)
+
+
 def triage_queue(*, user: AnyUser) -> QuerySet[Complaint]:
-    """New intake to accept or reject, and accepted cases waiting for a unit."""
+    """New intake to accept or reject, and accepted cases waiting for a unit; newest first."""
     return (
         complaints_visible_to(user=user)
-        .filter(
-            status__in=(
-                Complaint.Status.REGISTERED,
-                Complaint.Status.ACCEPTED,
-                Complaint.Status.REROUTE_REQUESTED,
-                Complaint.Status.ANSWERED,
-            )
-        )
+        .filter(status__in=TRIAGE_STATUSES)
         .select_related("category", "unit", "subject_unit")
-        .order_by("accept_deadline", "received_at", "pk")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def unit_cases(*, user: AnyUser) -> QuerySet[Complaint]:
+    """Every complaint routed to units the user acts for (open or closed), with its light."""
+    return with_light(
+        Complaint.objects.filter(unit_scope_q(user=user, codename=ACT, prefix="unit__"))
+        .filter(unit__isnull=False)
+        .select_related("category", "unit")
+        .order_by("deadline", "pk")
     )
 
 
 def unit_workspace(*, user: AnyUser) -> QuerySet[Complaint]:
     """Open complaints routed to units the user acts for, the most urgent first."""
-    return with_light(
-        Complaint.objects.filter(unit_scope_q(user=user, codename=ACT, prefix="unit__"))
-        .filter(unit__isnull=False)
-        .exclude(status__in=Complaint.FINAL_STATUSES)
-        .select_related("category", "unit")
-        .order_by("deadline", "pk")
-    )
+    return unit_cases(user=user).exclude(status__in=Complaint.FINAL_STATUSES)
 
 
 def suggested_unit(*, category: ComplaintCategory | None, subject_unit: Unit | None) -> Unit | None:
@@ -176,29 +198,131 @@ def age_in_days(complaint: Complaint, today: datetime.date | None = None) -> int
     return (today - timezone.localtime(complaint.received_at).date()).days
 
 
+# --- Figures (docs/FIGURES.md defines each one; scoring counts the same rows) ------------
+
+# Whom a complaint counts against (docs/FIGURES.md): the unit complained about, or, where
+# intake named none, the unit handling it; a scheme may say the handling unit instead.
+SUBJECT_UNIT = "subject"
+HANDLING_UNIT = "handling"
+
 DIMENSIONS = {
-    "unit": ("unit__name", "unit__path"),
+    # dimension: (the row's label, its sort key)
+    "unit": ("fig_unit_name", "fig_unit_path"),
+    "handling_unit": ("unit__name", "unit__path"),
     "category": ("category__name", "category__sort_order"),
     "channel": ("channel", "channel"),
     "month": ("month", "month"),
 }
+SATISFIED = (Complaint.Satisfaction.SATISFIED, Complaint.Satisfaction.BASICALLY)
+SUBSTANTIATED = (Complaint.Verdict.SUBSTANTIATED, Complaint.Verdict.PARTLY)
 
 
-def figures(*, user: AnyUser, by: str, year: int | None = None) -> list[dict[str, Any]]:
-    """Acceptance, on-time, closure, satisfaction and substantiation rates: one GROUP BY."""
-    if by not in DIMENSIONS:
-        raise ValueError(f"unknown dimension {by}")
-    label, order = DIMENSIONS[by]
-    qs = Complaint.objects.all() if _sees_all_figures(user) else complaints_visible_to(user=user)
-    qs = qs.exclude(status=Complaint.Status.MERGED)
+def counted_unit(counted_against: str = SUBJECT_UNIT, field: str = "id") -> Any:
+    """The unit a complaint counts against (its `field`), as an expression."""
+    if counted_against == HANDLING_UNIT:
+        return F(f"unit__{field}")
+    return Coalesce(f"subject_unit__{field}", f"unit__{field}")
+
+
+def complaints_of_year(
+    *, year: int | None = None, counted_against: str = SUBJECT_UNIT, base: Any = None
+) -> QuerySet[Complaint]:
+    """The complaints the figures and scoring count: received in `year` (every year if
+    None), merged duplicates left out, annotated with `fig_unit` (whom each counts against)."""
+    qs = (Complaint.objects.all() if base is None else base).exclude(status=Complaint.Status.MERGED)
     if year:
         qs = qs.filter(received_at__year=year)
+    return qs.annotate(fig_unit=counted_unit(counted_against))
+
+
+def closed_q() -> Q:
+    """办结: the case is closed (after the return visit)."""
+    return Q(status=Complaint.Status.CLOSED)
+
+
+def closed_on_time_q() -> Q:
+    """按时办结: closed, and the unit's answer came by the handling deadline (a case closed
+    without an answer on record: closed by the deadline)."""
+    return closed_q() & (
+        Q(answered_at__date__lte=F("deadline"))
+        | Q(answered_at__isnull=True, closed_at__date__lte=F("deadline"))
+    )
+
+
+def overdue_q(as_of: datetime.date) -> Q:
+    """逾期未办结: a unit is handling the case and its deadline was before `as_of`."""
+    return Q(status__in=Complaint.HANDLING_STATUSES, deadline__lt=as_of)
+
+
+def late_q(as_of: datetime.date) -> Q:
+    """逾期办理 (scoring's 投诉逾期办结): the deadline passed before `as_of` without a timely
+    answer: still being handled, answered after the deadline, or never answered."""
+    return (
+        Q(deadline__lt=as_of)
+        & ~Q(status__in=(Complaint.Status.REJECTED, Complaint.Status.MERGED))
+        & (
+            Q(status__in=Complaint.HANDLING_STATUSES)
+            | Q(answered_at__date__gt=F("deadline"))
+            | Q(answered_at__isnull=True, closed_at__isnull=True)
+            | Q(answered_at__isnull=True, closed_at__date__gt=F("deadline"))
+        )
+    )
+
+
+def substantiated_q(verdict: str = "") -> Q:
+    """投诉属实: the verdict given (default: substantiated) on a case the unit answered."""
+    return Q(verdict=verdict or Complaint.Verdict.SUBSTANTIATED)
+
+
+def late_complaints(
+    *, year: int, as_of: datetime.date, counted_against: str = SUBJECT_UNIT
+) -> QuerySet[Complaint]:
+    """The complaints of `year` handled late as of `as_of` (what 投诉逾期办结 deducts for)."""
+    return complaints_of_year(year=year, counted_against=counted_against).filter(late_q(as_of))
+
+
+def substantiated_complaints(
+    *, year: int, verdict: str = "", counted_against: str = SUBJECT_UNIT
+) -> QuerySet[Complaint]:
+    """The complaints of `year` with the verdict (what 投诉举报属实 deducts for)."""
+    return complaints_of_year(year=year, counted_against=counted_against).filter(
+        substantiated_q(verdict)
+    )
+
+
+def figures(
+    *,
+    user: AnyUser,
+    by: str,
+    year: int | None = None,
+    today: datetime.date | None = None,
+    counted_against: str = SUBJECT_UNIT,
+) -> list[dict[str, Any]]:
+    """Counts and rates per unit, category, channel or month: one GROUP BY.
+
+    按时办结率 = closed on time ÷ (closed + overdue); 办结率 = closed ÷ accepted; 满意率 =
+    satisfied or basically satisfied ÷ rated; 受理率 = accepted ÷ decided; 属实率 =
+    substantiated or partly ÷ judged (docs/FIGURES.md). `late` is what scoring deducts
+    for as of `today`.
+    """
+    if by not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {by}")
+    today = today or timezone.localdate()
+    label, order = DIMENSIONS[by]
+    base = Complaint.objects.all() if _sees_all_figures(user) else complaints_visible_to(user=user)
+    qs = complaints_of_year(year=year, counted_against=counted_against, base=base)
     if by == "month":
         qs = qs.annotate(month=TruncMonth("received_at"))
+    elif by == "unit":
+        qs = qs.annotate(
+            fig_unit_name=counted_unit(counted_against, "name"),
+            fig_unit_path=counted_unit(counted_against, "path"),
+        )
     decided = ~Q(status=Complaint.Status.REGISTERED)
     accepted = decided & ~Q(status=Complaint.Status.REJECTED)
-    closed = Q(status=Complaint.Status.CLOSED)
     fields = (label, order) if label != order else (label,)
+    if by == "unit":
+        fields = (*fields, "fig_unit")
     rows = (
         qs.order_by()
         .values(*fields)
@@ -206,27 +330,14 @@ def figures(*, user: AnyUser, by: str, year: int | None = None) -> list[dict[str
             total=Count("pk"),
             decided=Count("pk", filter=decided),
             accepted=Count("pk", filter=accepted),
-            closed=Count("pk", filter=closed),
-            closed_on_time=Count("pk", filter=closed & Q(closed_at__date__lte=F("deadline"))),
+            closed=Count("pk", filter=closed_q()),
+            closed_on_time=Count("pk", filter=closed_on_time_q()),
+            overdue=Count("pk", filter=overdue_q(today)),
+            late=Count("pk", filter=late_q(today)),
             rated=Count("pk", filter=~Q(satisfaction="")),
-            satisfied=Count(
-                "pk",
-                filter=Q(
-                    satisfaction__in=(
-                        Complaint.Satisfaction.SATISFIED,
-                        Complaint.Satisfaction.BASICALLY,
-                    )
-                ),
-            ),
+            satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)),
             judged=Count("pk", filter=~Q(verdict="")),
-            substantiated=Count(
-                "pk",
-                filter=Q(verdict__in=(Complaint.Verdict.SUBSTANTIATED, Complaint.Verdict.PARTLY)),
-            ),
-            overdue=Count(
-                "pk",
-                filter=Q(status__in=Complaint.HANDLING_STATUSES, deadline__lt=timezone.localdate()),
-            ),
+            substantiated=Count("pk", filter=Q(verdict__in=SUBSTANTIATED)),
         )
         .order_by(order)
     )
@@ -241,18 +352,15 @@ def figures(*, user: AnyUser, by: str, year: int | None = None) -> list[dict[str
             {
                 **row,
                 "label": key,
-                "acceptance_rate": _rate(row["accepted"], row["decided"]),
-                "on_time_rate": _rate(row["closed_on_time"], row["closed"]),
-                "closure_rate": _rate(row["closed"], row["accepted"]),
-                "satisfaction_rate": _rate(row["satisfied"], row["rated"]),
-                "substantiation_rate": _rate(row["substantiated"], row["judged"]),
+                "unit_id": row.get("fig_unit"),
+                "acceptance_rate": percent(row["accepted"], row["decided"]),
+                "on_time_rate": percent(row["closed_on_time"], row["closed"] + row["overdue"]),
+                "closure_rate": percent(row["closed"], row["accepted"]),
+                "satisfaction_rate": percent(row["satisfied"], row["rated"]),
+                "substantiation_rate": percent(row["substantiated"], row["judged"]),
             }
         )
     return result
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return round(100.0 * part / whole, 1) if whole else None
 
 
 def _sees_all_figures(user: AnyUser) -> bool:
@@ -273,9 +381,93 @@ def pending_extensions(*, complaint: Complaint) -> QuerySet[ExtensionRequest]:
 
 
 def identity_reveals(*, user: AnyUser) -> QuerySet[IdentityReveal]:
+    """Every view of an identity, on the cases the user sees, with its request and approver."""
     return IdentityReveal.objects.filter(
         complaint__in=complaints_visible_to(user=user)
-    ).select_related("complaint", "user")
+    ).select_related("complaint", "user", "request__decided_by")
+
+
+def identity_jurisdiction_q(*, user: AnyUser, prefix: str = "") -> Q:
+    """complaints.permissions' rule for deciding on an identity, as a filter on complaints
+    (through `prefix`): jurisdiction over both units of the case (a case naming neither is
+    the county's), never a unit the user acts for."""
+    acts = unit_scope_q(user=user, codename=ACT)
+    if not user.is_authenticated or acts == Q():
+        return _NOTHING  # acting for every unit (a superuser) is acting for the case's unit
+    unit, subject = f"{prefix}unit", f"{prefix}subject_unit"
+    q = ~unit_scope_q(user=user, codename=ACT, prefix=f"{unit}__") & ~unit_scope_q(
+        user=user, codename=ACT, prefix=f"{subject}__"
+    )
+    if unit_scope_q(user=user, codename=OVERSEE) == Q():
+        return q
+    return (
+        q
+        & (
+            Q(**{f"{unit}__isnull": True})
+            | unit_scope_q(user=user, codename=OVERSEE, prefix=f"{unit}__")
+        )
+        & (
+            Q(**{f"{subject}__isnull": True})
+            | unit_scope_q(user=user, codename=OVERSEE, prefix=f"{subject}__")
+        )
+        & ~Q(**{f"{unit}__isnull": True, f"{subject}__isnull": True})
+    )
+
+
+def _requests() -> QuerySet[IdentityRequest]:
+    return (
+        IdentityRequest.objects.select_related("complaint", "requested_by", "decided_by")
+        .annotate(view_count=Count("views"))
+        .order_by("-requested_at", "-pk")
+    )
+
+
+def identity_requests_to_decide(*, user: AnyUser) -> QuerySet[IdentityRequest]:
+    """Pending requests a custodian may decide: in their jurisdiction, never their own."""
+    if not (user.is_authenticated and user.has_perm(APPROVE_IDENTITY)):  # type: ignore[union-attr]
+        return IdentityRequest.objects.none()
+    return (
+        _requests()
+        .filter(identity_jurisdiction_q(user=user, prefix="complaint__"))
+        .filter(status=IdentityRequest.Status.PENDING)
+        .exclude(requested_by=user)  # type: ignore[misc]
+        .order_by("requested_at", "pk")
+    )
+
+
+def identity_requests_of(*, user: AnyUser) -> QuerySet[IdentityRequest]:
+    """The user's own requests, newest first."""
+    if not user.is_authenticated:
+        return IdentityRequest.objects.none()
+    return _requests().filter(requested_by=user)  # type: ignore[misc]
+
+
+def identity_requests_visible_to(*, user: AnyUser) -> QuerySet[IdentityRequest]:
+    """What the request pages fetch from: the user's own, and (for a custodian) the requests
+    of the cases they may decide on, whatever their status."""
+    if not user.is_authenticated:
+        return IdentityRequest.objects.none()
+    q = Q(requested_by=user)
+    if user.has_perm(APPROVE_IDENTITY):  # type: ignore[union-attr]
+        q |= identity_jurisdiction_q(user=user, prefix="complaint__")
+    return IdentityRequest.objects.filter(q)
+
+
+def identity_requests_logged(*, user: AnyUser) -> QuerySet[IdentityRequest]:
+    """The access log's requests: those on the cases the user sees, with their view count."""
+    return _requests().filter(complaint__in=complaints_visible_to(user=user))
+
+
+def identity_request_latest(*, complaint: Complaint, user: AnyUser) -> IdentityRequest | None:
+    """The user's latest request on the case (what the case page says about it)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        IdentityRequest.objects.filter(complaint=complaint, requested_by=user)  # type: ignore[misc]
+        .select_related("decided_by")
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
 
 
 def due_soon_filter(today: datetime.date) -> Q:

@@ -21,8 +21,19 @@ urlpatterns = [
     path("export.csv", views_reports.export_csv, name="export_csv"),
     path("import/", views_reports.import_hotline, name="import"),
     path("identity-log/", views.identity_reveal_log, name="reveal_log"),
+    path("identity-requests/", views.identity_requests, name="identity_requests"),
+    path(
+        "identity-requests/<int:pk>/<slug:action>/",
+        views.identity_request_act,
+        name="identity_request_act",
+    ),
     path("<int:pk>/", views.complaint_detail, name="detail"),
     path("<int:pk>/identity/", views.identity_reveal, name="reveal"),
     path("<int:pk>/files/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path(
+        "<int:pk>/files/<int:attachment_id>/<slug:action>/",
+        views.attachment_share,
+        name="attachment_share",
+    ),
     path("<int:pk>/<slug:action>/", views.complaint_act, name="act"),
 ]

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -17,11 +18,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from campaign import selectors as campaign_selectors
+from campaign.forms import ReminderForm
 from campaign.models import Campaign
 from complaints import conf, forms, permissions, selectors, services
-from complaints.models import Complaint
+from complaints.filters import ComplaintFilter
+from complaints.models import Complaint, IdentityRequest
+from complaints.services.supervision import PUSHABLE
 from units.actions import Action, attach_errors, perform
-from units.selectors import units_overseen_by
+from units.selectors import units_actable_by, units_overseen_by
 from units.transitions import InvalidTransition
 
 # --- Public pages (no login) --------------------------------------------------------------
@@ -95,18 +100,19 @@ def public_submitted(request: HttpRequest) -> HttpResponse:
 
 
 def _public_case(code: str) -> Complaint | None:
-    normalised = services.tracking_code_normalise(code)
-    if len(normalised) != services.TRACKING_CODE_LENGTH:
-        return None
-    return selectors.public_case(tracking_code=normalised)
+    """Found by the code's keyed hash: the table holds no code to read back."""
+    return selectors.public_case(tracking_code=code)
 
 
-def _status_page(request: HttpRequest, complaint: Complaint, **extra: Any) -> HttpResponse:
+def _status_page(
+    request: HttpRequest, complaint: Complaint, code: str, **extra: Any
+) -> HttpResponse:
+    """`code` is what the complainant typed (carried in the rating form), never read back."""
     show_reply = complaint.status in (Complaint.Status.RETURN_VISIT, Complaint.Status.CLOSED)
     context = {
         "complaint": complaint,
         "show_reply": show_reply,
-        "rate_form": forms.PublicRateForm(initial={"code": complaint.tracking_code}),
+        "rate_form": forms.PublicRateForm(initial={"code": services.tracking_code_normalise(code)}),
         **extra,
     }
     response = render(
@@ -129,9 +135,10 @@ def public_track(request: HttpRequest) -> HttpResponse:
                 status=429,
             )
         if form.is_valid():
-            complaint = _public_case(form.cleaned_data["code"])
+            code = form.cleaned_data["code"]
+            complaint = _public_case(code)
             if complaint is not None:
-                return _status_page(request, complaint)
+                return _status_page(request, complaint, code)
             form.add_error(
                 "code", _("No complaint has this tracking code. Check it and try again.")
             )
@@ -149,7 +156,8 @@ def public_rate(request: HttpRequest) -> HttpResponse:
             {"form": forms.TrackForm(), "error": _("Too many look-ups. Please try again later.")},
             status=429,
         )
-    complaint = _public_case(request.POST.get("code", ""))
+    code = request.POST.get("code", "")
+    complaint = _public_case(code)
     if complaint is None:
         raise Http404(_("Complaint not found."))
     if form.is_valid():
@@ -163,34 +171,48 @@ def public_rate(request: HttpRequest) -> HttpResponse:
             return _status_page(
                 request,
                 complaint,
+                code,
                 rate_error=_("This complaint is not waiting for your rating."),
                 status=409,
             )
-        complaint = _public_case(complaint.tracking_code)  # type: ignore[assignment]
-        return _status_page(request, complaint, rated=True)  # type: ignore[arg-type]
-    return _status_page(request, complaint, rate_form=form, status=400)
+        complaint = _public_case(code)  # type: ignore[assignment]
+        return _status_page(request, complaint, code, rated=True)  # type: ignore[arg-type]
+    return _status_page(request, complaint, code, rate_form=form, status=400)
 
 
 # --- Staff and unit pages -----------------------------------------------------------------
 
 
+def _filtered_page(
+    request: HttpRequest,
+    cases: Any,
+    *,
+    default_status: str = "",
+    units: Any = None,
+    **options: Any,
+) -> tuple[Any, ComplaintFilter]:
+    """The list's filters (kept in the query string across pages) and its page of 30."""
+    data = request.GET.copy()
+    if default_status and "status" not in data:
+        data["status"] = default_status
+    filterset = ComplaintFilter(
+        data, cases, user=request.user, units=units, today=timezone.localdate(), **options
+    )
+    return Paginator(filterset.qs, 30).get_page(request.GET.get("page")), filterset
+
+
 @login_required
 @require_GET
 def complaint_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "open")
-    if status and status != "open" and status not in Complaint.Status.values:
-        status = "open"
-    search = request.GET.get("q", "").strip()[:50]
-    complaints = selectors.complaint_list(user=request.user, status=status, search=search)
-    page = Paginator(complaints, 30).get_page(request.GET.get("page"))
+    page, filterset = _filtered_page(
+        request, selectors.complaint_list(user=request.user), default_status="open"
+    )
     return render(
         request,
         "complaints/complaint_list.html",
         {
             "page": page,
-            "status": status,
-            "q": search,
-            "statuses": Complaint.Status.choices,
+            "filter": filterset,
             "today": timezone.localdate(),
             "is_handler": permissions.is_handler(request.user),
         },
@@ -200,10 +222,19 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def triage_queue(request: HttpRequest) -> HttpResponse:
+    """New intake first (a complaint that came in this morning is on the first page)."""
     permissions.require_handler(request.user)
-    queue = selectors.triage_queue(user=request.user)
-    page = Paginator(queue, 30).get_page(request.GET.get("page"))
-    return render(request, "complaints/queue.html", {"page": page, "today": timezone.localdate()})
+    labels = dict(Complaint.Status.choices)
+    page, filterset = _filtered_page(
+        request,
+        selectors.triage_queue(user=request.user),
+        statuses=[(status, labels[status]) for status in selectors.TRIAGE_STATUSES],
+    )
+    return render(
+        request,
+        "complaints/queue.html",
+        {"page": page, "filter": filterset, "today": timezone.localdate()},
+    )
 
 
 @sensitive_post_parameters(*IDENTITY_FIELDS)
@@ -248,9 +279,40 @@ def intake(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def unit_workspace(request: HttpRequest) -> HttpResponse:
-    cases = selectors.unit_workspace(user=request.user)
-    page = Paginator(cases, 30).get_page(request.GET.get("page"))
-    return render(request, "complaints/mine.html", {"page": page, "today": timezone.localdate()})
+    """The unit's cases, open ones first by deadline; filters reach the closed ones too."""
+    page, filterset = _filtered_page(
+        request,
+        selectors.unit_cases(user=request.user),
+        default_status="open",
+        default_sort="deadline",
+        units=units_actable_by(user=request.user),
+        hide=("subject_unit",),
+    )
+    return render(
+        request,
+        "complaints/mine.html",
+        {"page": page, "filter": filterset, "today": timezone.localdate()},
+    )
+
+
+def _identity_context(user: Any, complaint: Complaint) -> dict[str, Any]:
+    """The case page's identity box: ask, wait, see (until the approval expires), or the
+    one-step reveal when approval is off. Nothing for an anonymous case or the case's units."""
+    if not permissions.can_view_identity(user, complaint):
+        return {"can_view_identity": False}
+    context: dict[str, Any] = {
+        "can_view_identity": True,
+        "identity_needs_approval": conf.identity_needs_approval(),
+        "identity_reveal_hours": conf.identity_reveal_hours(),
+    }
+    if not context["identity_needs_approval"]:
+        context["reveal_form"] = forms.RevealForm(auto_id="reveal_%s")
+        return context
+    latest = selectors.identity_request_latest(complaint=complaint, user=user)
+    context["identity_request"] = latest
+    if latest is None or not (latest.status == IdentityRequest.Status.PENDING or latest.is_valid()):
+        context["identity_request_form"] = forms.IdentityRequestForm(auto_id="identity_request_%s")
+    return context
 
 
 def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
@@ -265,18 +327,19 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
             (t, labels.get(t.to_status, t.to_status))
             for t in complaint.transitions.select_related("actor")
         ],
-        "attachments": (
-            list(complaint.attachments.all())
-            if permissions.can_view_attachments(user, complaint)
-            else []
-        ),
+        "attachments": permissions.attachments_for_user(user, complaint),
+        "attachments_all": permissions.can_view_attachments(user, complaint),
+        "can_share_attachments": can_handle,
+        "reminders": list(campaign_selectors.reminders_for(subject=complaint)),
+        "can_push": can_handle and complaint.status in PUSHABLE,
+        "reminder_form": ReminderForm(auto_id="supervise_%s"),
         "extensions": list(complaint.extension_requests.select_related("requested_by")),
         "raised_items": list(selectors.items_raised_from(complaint=complaint, user=user)),
         "accountability": list(selectors.accountability_from(complaint=complaint, user=user)),
         "can_handle": can_handle,
         "can_answer": can_answer,
-        "can_view_identity": permissions.can_view_identity(user, complaint),
         "S": Complaint.Status,
+        **_identity_context(user, complaint),
     }
     status = complaint.status
     if can_handle:
@@ -311,8 +374,6 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
                 **_follow_up_kwargs(request, complaint),
             )
         context["pending_extension"] = selectors.pending_extensions(complaint=complaint).first()
-        if context["can_view_identity"]:
-            context["reveal_form"] = forms.RevealForm(auto_id="reveal_%s")
     if can_answer and complaint.is_in_handling and status != Complaint.Status.REROUTE_REQUESTED:
         context["answer_form"] = forms.AnswerForm(
             initial={
@@ -470,6 +531,31 @@ ACTIONS: dict[str, Action] = {
         ),
         done=gettext_noop("Extension requested."),
     ),
+    "identity_request": Action(
+        form=forms.IdentityRequestForm,
+        allowed=permissions.can_request_identity,
+        call=lambda r, c, d: services.identity_request_create(
+            complaint=c, actor=r.user, reason=d["reason"]
+        ),
+        done=gettext_noop(
+            "Your request has been sent to the identity custodians; you will be notified of "
+            "their decision."
+        ),
+    ),
+    "supervise": Action(
+        form=ReminderForm,
+        allowed=permissions.can_handle_complaint,
+        call=lambda r, c, d: services.complaint_supervise(
+            complaint=c, actor=r.user, text=d["text"]
+        ),
+        done=gettext_noop("Supervision notice sent to the unit."),
+    ),
+    "urge": Action(
+        form=ReminderForm,
+        allowed=permissions.can_handle_complaint,
+        call=lambda r, c, d: services.complaint_urge(complaint=c, actor=r.user, text=d["text"]),
+        done=gettext_noop("Reminder sent to the unit."),
+    ),
     "extension_decide": Action(
         form=forms.ExtensionDecideForm,
         allowed=permissions.can_handle_complaint,
@@ -485,9 +571,12 @@ ACTIONS: dict[str, Action] = {
 
 
 def _refused(request: HttpRequest, complaint: Complaint, extra: dict[str, Any]) -> HttpResponse:
-    return render(
-        request, "complaints/detail.html", {**_detail_context(request, complaint), **extra}
-    )
+    context = {**_detail_context(request, complaint), **extra}
+    # 督办 and 催办 share one form on the page: a refused one comes back with its errors.
+    for name in ("supervise_form", "urge_form"):
+        if name in extra:
+            context["reminder_form"] = extra[name]
+    return render(request, "complaints/detail.html", context)
 
 
 @login_required
@@ -509,11 +598,22 @@ def complaint_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    """Shown in this response only (never stored in a page cache), and logged."""
+    """Shown in this response only (never stored in a page cache), and logged.
+
+    With approval on, only on the asker's approved request that has not expired (the
+    service refuses otherwise, before reading the token); off, with a reason given here.
+    """
     complaint = permissions.get_complaint_for_user_or_404(request.user, pk)
     permissions.require_view_identity(request.user, complaint)
-    form = forms.RevealForm(request.POST, auto_id="reveal_%s")
     context = _detail_context(request, complaint)
+    if conf.identity_needs_approval():
+        context["identity"] = services.complaint_identity_reveal(
+            complaint=complaint, actor=request.user
+        )
+        response = render(request, "complaints/detail.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+    form = forms.RevealForm(request.POST, auto_id="reveal_%s")
     if form.is_valid():
         context["identity"] = services.complaint_identity_reveal(
             complaint=complaint, actor=request.user, reason=form.cleaned_data["reason"]
@@ -529,21 +629,154 @@ def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    """The file, as a download; ?preview=1 shows a picture inline (the page's thumbnail).
+
+    Named by case number, never by the name it was sent under (which may name the sender).
+    """
     attachment = permissions.get_attachment_for_user_or_404(request.user, pk, attachment_id)
     complaint = attachment.complaint
-    return FileResponse(
+    inline = request.GET.get("preview") == "1" and attachment.has_preview
+    response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
-        as_attachment=True,
-        filename=f"{complaint.number}-{attachment.pk}.{attachment.file.name.rsplit('.', 1)[-1]}",
+        as_attachment=not inline,
+        filename=f"{complaint.number}-{attachment.pk}.{attachment.extension}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+ATTACHMENT_ACTIONS: dict[str, Action] = {
+    "share": Action(
+        form=None,
+        allowed=lambda user, a: permissions.can_share_attachments(user, a.complaint),
+        call=lambda r, a, d: services.attachment_share(attachment=a, actor=r.user, shared=True),
+        done=gettext_noop("The file is now shown to the handling unit."),
+    ),
+    "unshare": Action(
+        form=None,
+        allowed=lambda user, a: permissions.can_share_attachments(user, a.complaint),
+        call=lambda r, a, d: services.attachment_share(attachment=a, actor=r.user, shared=False),
+        done=gettext_noop("The file is no longer shown to the handling unit."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def attachment_share(
+    request: HttpRequest, pk: int, attachment_id: int, action: str
+) -> HttpResponse:
+    """An officer shows a file of the case to the handling unit, or takes it back."""
+    if action not in ATTACHMENT_ACTIONS:
+        raise Http404
+    attachment = permissions.get_attachment_for_user_or_404(request.user, pk, attachment_id)
+    return perform(
+        request,
+        attachment,
+        name=action,
+        actions=ATTACHMENT_ACTIONS,
+        success_url=attachment.complaint.get_absolute_url(),
+        refused=lambda request, a, extra: _refused(request, a.complaint, extra),
     )
 
 
 @login_required
 @require_GET
 def identity_reveal_log(request: HttpRequest) -> HttpResponse:
+    """Every request (asker, reason, approver, times, expiry) and every view of an identity."""
     permissions.require_reveal_log(request.user)
     page = Paginator(selectors.identity_reveals(user=request.user), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "complaints/reveal_log.html", {"page": page})
+    requests = Paginator(selectors.identity_requests_logged(user=request.user), 50).get_page(
+        request.GET.get("rpage")
+    )
+    return render(
+        request,
+        "complaints/reveal_log.html",
+        {"page": page, "requests": requests, "now": timezone.now()},
+    )
+
+
+# --- Requests to see a complainant's identity ----------------------------------------------
+
+
+@login_required
+@require_GET
+def identity_requests(request: HttpRequest) -> HttpResponse:
+    """The custodian's pending requests (approve or refuse), and the officer's own requests."""
+    permissions.require_identity_requests(request.user)
+    return render(request, "complaints/identity_requests.html", _requests_context(request))
+
+
+def _requests_context(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {
+        "is_custodian": permissions.is_identity_custodian(user),
+        "to_decide": list(selectors.identity_requests_to_decide(user=user)[:200]),
+        "mine": Paginator(selectors.identity_requests_of(user=user), 30).get_page(
+            request.GET.get("page")
+        ),
+        "hours": conf.identity_reveal_hours(),
+        "now": timezone.now(),
+    }
+
+
+IDENTITY_REQUEST_ACTIONS: dict[str, Action] = {
+    "approve": Action(
+        form=forms.IdentityDecisionForm,
+        allowed=permissions.can_decide_identity_request,
+        call=lambda r, req, d: services.identity_request_decide(
+            request=req, actor=r.user, approve=True, comment=d["comment"]
+        ),
+        done=gettext_noop("Request approved: the officer may see the identity for a limited time."),
+    ),
+    "refuse": Action(
+        form=forms.IdentityDecisionForm,
+        allowed=permissions.can_decide_identity_request,
+        call=lambda r, req, d: services.identity_request_decide(
+            request=req, actor=r.user, approve=False, comment=d["comment"]
+        ),
+        done=gettext_noop("Request not approved; the officer has been told."),
+    ),
+    "withdraw": Action(
+        form=None,
+        allowed=permissions.can_withdraw_identity_request,
+        call=lambda r, req, d: services.identity_request_withdraw(request=req, actor=r.user),
+        done=gettext_noop("Request withdrawn."),
+    ),
+}
+
+
+def _request_refused(request: HttpRequest, obj: Any, extra: dict[str, Any]) -> HttpResponse:
+    return render(
+        request,
+        "complaints/identity_requests.html",
+        {**_requests_context(request), **extra, "failed_request": obj.pk},
+    )
+
+
+@login_required
+@require_POST
+def identity_request_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in IDENTITY_REQUEST_ACTIONS:
+        raise Http404
+    identity_request = permissions.get_identity_request_for_user_or_404(request.user, pk)
+    if action in ("approve", "refuse"):
+        # Says why (one's own request, or no jurisdiction) rather than a bare refusal.
+        permissions.require_decide_identity_request(request.user, identity_request)
+    success = (
+        identity_request.complaint.get_absolute_url()
+        if action == "withdraw"
+        else reverse("complaints:identity_requests")
+    )
+    return perform(
+        request,
+        identity_request,
+        name=action,
+        actions=IDENTITY_REQUEST_ACTIONS,
+        success_url=success,
+        refused=_request_refused,
+    )

@@ -14,10 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints import forms, permissions, reports, selectors
+from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
 
 DIMENSION_LABELS = {
-    "unit": gettext_lazy("By unit"),
+    "unit": gettext_lazy("By unit complained about"),
+    "handling_unit": gettext_lazy("By handling unit"),
     "category": gettext_lazy("By category"),
     "channel": gettext_lazy("By channel"),
     "month": gettext_lazy("By month"),
@@ -27,14 +29,29 @@ DIMENSION_LABELS = {
 @login_required
 @require_GET
 def ledger(request: HttpRequest) -> HttpResponse:
-    cases = selectors.ledger(user=request.user)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    """投诉台账: every open case, oldest first, with the lists' filters."""
     today = timezone.localdate()
+    labels = dict(Complaint.Status.choices)
+    filterset = ComplaintFilter(
+        request.GET,
+        selectors.ledger(user=request.user),
+        user=request.user,
+        today=today,
+        statuses=[(status, labels[status]) for status in Complaint.OPEN_STATUSES],
+        default_sort="old",
+    )
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     rows = [(c, selectors.age_in_days(c, today)) for c in page]
     return render(
         request,
         "complaints/ledger.html",
-        {"page": page, "rows": rows, "today": today, "total": page.paginator.count},
+        {
+            "page": page,
+            "rows": rows,
+            "today": today,
+            "total": page.paginator.count,
+            "filter": filterset,
+        },
     )
 
 
@@ -49,11 +66,12 @@ def figures(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year", "")) or None
     except ValueError:
         year = None
-    rows = selectors.figures(user=request.user, by=by, year=year)
+    today = timezone.localdate()
+    rows = selectors.figures(user=request.user, by=by, year=year, today=today)
     return render(
         request,
         "complaints/figures.html",
-        {"rows": rows, "by": by, "year": year, "dimensions": DIMENSION_LABELS},
+        {"rows": rows, "by": by, "year": year, "dimensions": DIMENSION_LABELS, "today": today},
     )
 
 

@@ -7,6 +7,10 @@
 township_officer is inspection staff confined to a subtree (manage.py create_subtree_officer):
 their jurisdiction is dept_a's subtree, standing in for a township's, so that the objects the
 authorization world builds on the sibling units (dept_a, dept_b) fall inside and outside it.
+
+custodian is county-wide inspection staff who also holds the identity custodian role
+(身份信息保管人): the second officer who approves the officer's requests to see a
+complainant's identity.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from complaints.permissions import CUSTODIANS
 from tests.factories import PASSWORD, UserFactory, make_person_with_login, make_unit
 from tests.otp import BROWSER_TIMEOUT_MS, verify_session
 from units import roles, services
@@ -44,6 +49,7 @@ class Cast:
     evaluator: object
     outsider: object
     township_officer: object
+    custodian: object
 
     @property
     def password(self) -> str:
@@ -75,6 +81,13 @@ def build_cast() -> Cast:
     person_c, in_charge = make_person_with_login("孙副县长", "in_charge", title="副县长")
     _, evaluator = make_person_with_login("周考评", "evaluator", groups=[roles.EVALUATOR])
     outsider = UserFactory(username="outsider")
+    _, custodian = make_person_with_login(
+        "郑保管",
+        "custodian",
+        title="纪委常委",
+        is_staff=True,
+        groups=[roles.INSPECTION_STAFF, CUSTODIANS],
+    )
     township_officer, _ = services.subtree_officer_setup(
         username="township_officer",
         unit=dept_a,
@@ -90,7 +103,17 @@ def build_cast() -> Cast:
     services.responsibility_assign(
         person=person_c, unit=dept_a, role=Responsibility.Role.LEADER_IN_CHARGE, start_date=start
     )
-    for user in (officer, leader, head_a, head_b, in_charge, evaluator, outsider, township_officer):
+    for user in (
+        officer,
+        leader,
+        head_a,
+        head_b,
+        in_charge,
+        evaluator,
+        outsider,
+        township_officer,
+        custodian,
+    ):
         user.refresh_from_db()
     return Cast(
         root=root,
@@ -106,6 +129,7 @@ def build_cast() -> Cast:
         evaluator=evaluator,
         outsider=outsider,
         township_officer=township_officer,
+        custodian=custodian,
     )
 
 

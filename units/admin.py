@@ -20,10 +20,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from units import (
+    admin_audit,  # noqa: F401 (registers the security log and the audit archives)
     admin_users,  # noqa: F401 (registers the login accounts' pages)
     roles,
     services,
@@ -407,24 +408,166 @@ def _schedule_label(task: Any) -> str:
     return _("Every day at %(time)s") % {"time": clock}
 
 
+def _job_titles(request: HttpRequest) -> dict[str, str]:
+    """Job name → what the operations view calls it: the schedule's Chinese name for a
+    periodic job, the registered title of a long task (units.jobs); one query a request."""
+    from django_celery_beat.models import PeriodicTask
+
+    from units.jobs import registered_job_titles
+
+    titles: dict[str, str] | None = getattr(request, "_zf_job_titles", None)
+    if titles is None:
+        titles = registered_job_titles()
+        for task, name in PeriodicTask.objects.values_list("task", "name"):
+            # record_run names a job after its task without the ".tasks" module part.
+            titles[task.replace(".tasks.", ".", 1)] = name
+        request._zf_job_titles = titles  # type: ignore[attr-defined]
+    return titles
+
+
+class JobRunStateFilter(admin.SimpleListFilter):
+    """By state as the page shows it: a run whose heartbeat stopped is interrupted."""
+
+    title = gettext_lazy("Status")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return JobRun.Status.choices
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.in_state(self.value()) if self.value() else queryset
+
+
+class JobRunJobFilter(admin.SimpleListFilter):
+    title = gettext_lazy("Job")
+    parameter_name = "job"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        titles = _job_titles(request)
+        names = JobRun.objects.order_by("job").values_list("job", flat=True).distinct()
+        return [(name, titles.get(name, name)) for name in names]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(job=self.value()) if self.value() else queryset
+
+
+def _moment(when: Any) -> str:
+    """A run's times, to the second and on one line (the full date on hover)."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    if when is None:
+        return "—"
+    local = timezone.localtime(when)
+    shown = local.strftime(
+        "%m-%d %H:%M:%S" if local.year == timezone.localdate().year else "%Y-%m-%d %H:%M"
+    )
+    return format_html(
+        '<span style="white-space:nowrap" title="{}">{}</span>',
+        date_format(local, "DATETIME_FORMAT"),
+        shown,
+    )
+
+
+_STATE_STYLE = {
+    JobRun.Status.RUNNING: "color:#1a7f37",
+    JobRun.Status.FAILED: "color:#ba2121;font-weight:bold",
+    JobRun.Status.INTERRUPTED: "color:#ba2121;font-weight:bold",
+    JobRun.Status.SUPERSEDED: "color:#666",
+}
+
+
 @admin.register(JobRun)
 class JobRunAdmin(ReadOnlyAdmin):
-    """The operations view: the last runs of every periodic job."""
+    """The operations view: every run of a periodic job or a long task (scoring), with its
+    state (a run whose heartbeat stopped shows as interrupted at once), progress, object,
+    start, end, last heartbeat and error; the scheduled jobs and the runs under way on top."""
 
-    list_display = ["job", "status", "started_at", "finished_at", "duration", "items", "error"]
-    list_filter = ["status", "job"]
+    list_filter = [JobRunJobFilter, JobRunStateFilter]
     date_hierarchy = "started_at"
-    search_fields = ["job", "error"]
+    search_fields = ["job", "subject_label", "error"]
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        titles = _job_titles(request)
+
+        @admin.display(description=gettext_lazy("Job"), ordering="job")
+        def job_name(run: JobRun) -> str:
+            return format_html(
+                '<span style="white-space:nowrap" title="{}">{}</span>',
+                run.job,
+                titles.get(run.job, run.job),
+            )
+
+        return [
+            job_name,
+            "state",
+            "progress_display",
+            "object_display",
+            "started",
+            "finished",
+            "heartbeat",
+            "items",
+            "error_display",
+        ]
+
+    @admin.display(description=gettext_lazy("Status"), ordering="status")
+    def state(self, run: JobRun) -> str:
+        return format_html(
+            '<span style="white-space:nowrap;{}">{}</span>',
+            _STATE_STYLE.get(run.state, ""),
+            run.get_state_display(),
+        )
+
+    @admin.display(description=gettext_lazy("Started at"), ordering="started_at")
+    def started(self, run: JobRun) -> str:
+        return _moment(run.started_at)
+
+    @admin.display(description=gettext_lazy("Finished at"), ordering="finished_at")
+    def finished(self, run: JobRun) -> str:
+        return _moment(run.finished_at)
+
+    @admin.display(description=gettext_lazy("Last heartbeat"), ordering="heartbeat_at")
+    def heartbeat(self, run: JobRun) -> str:
+        return _moment(run.heartbeat_at)
+
+    @admin.display(description=pgettext_lazy("job run", "Progress"))
+    def progress_display(self, run: JobRun) -> str:
+        if run.state == JobRun.Status.SUCCEEDED:
+            return "100%"
+        if not run.progress and not run.step:
+            return "—"
+        return format_html(
+            '<span style="display:inline-block;min-width:6em">{}</span>',
+            f"{run.progress}%" + (f" · {run.step}" if run.step else ""),
+        )
+
+    @admin.display(description=pgettext_lazy("job run", "Object"), ordering="subject_label")
+    def object_display(self, run: JobRun) -> str:
+        if not run.subject_label:
+            return "—"
+        return format_html(
+            '<span style="display:inline-block;min-width:10em">{}</span>', run.subject_label
+        )
 
     @admin.display(description=gettext_lazy("Duration"))
     def duration(self, run: JobRun) -> str:
         return str(run.duration).split(".")[0] if run.duration else "—"
 
+    @admin.display(description=gettext_lazy("Error"))
+    def error_display(self, run: JobRun) -> str:
+        from units.jobs import INTERRUPTED_ERROR
+
+        if run.state == JobRun.Status.INTERRUPTED and not run.error:  # not swept yet
+            return str(INTERRUPTED_ERROR)
+        return (run.error[:200] + "…") if len(run.error) > 200 else run.error
+
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        """Above the runs: each scheduled job with its timing and its last run (two queries)."""
+        """Above the runs: each scheduled job with its timing and its last run, and the runs
+        marked running (live or interrupted) with their progress (three queries)."""
         from django.db.models import Max
         from django_celery_beat.models import PeriodicTask
 
+        titles = _job_titles(request)
         last_ids = JobRun.objects.values("job").annotate(last=Max("pk")).values("last")
         last_runs = {run.job: run for run in JobRun.objects.filter(pk__in=last_ids)}
         jobs = [
@@ -436,7 +579,17 @@ class JobRunAdmin(ReadOnlyAdmin):
             }
             for task in PeriodicTask.objects.select_related("crontab", "interval").order_by("name")
         ]
-        return super().changelist_view(request, {**(extra_context or {}), "jobs": jobs})
+        under_way = list(JobRun.objects.filter(status=JobRun.Status.RUNNING)[:50])
+        for run in under_way:
+            run.title = titles.get(run.job, run.job)  # type: ignore[attr-defined]
+        from units.models.records import heartbeat_timeout
+
+        context = {
+            "jobs": jobs,
+            "under_way": under_way,
+            "heartbeat_timeout": f"{heartbeat_timeout().total_seconds():g}",
+        }
+        return super().changelist_view(request, {**(extra_context or {}), **context})
 
 
 @admin.register(Digest)

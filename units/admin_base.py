@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from units.audit import audit_records_in_the_way
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records written by the system or moved only through services: looked at, never edited."""
@@ -19,3 +21,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class KeepsAuditTrail:
+    """For an admin whose objects audit records point at: deleting one that would delete or
+    blank audit records (transition records, history, the security log …) is refused on
+    the confirmation page, as Django refuses protected objects, instead of failing on the
+    database's append-only trigger."""
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)  # type: ignore[misc]
+        return deleted, counts, perms_needed, [*protected, *audit_records_in_the_way(objs)]

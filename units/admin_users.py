@@ -28,13 +28,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from units import services
-from units.admin_base import ReadOnlyAdmin
+from units.admin_base import KeepsAuditTrail, ReadOnlyAdmin
 from units.models import SessionEnd
 
 User = get_user_model()
 
 
-class AccountAdmin(UserAdmin):
+class AccountAdmin(KeepsAuditTrail, UserAdmin):
     actions = ["deactivate_accounts", "end_sessions"]
 
     def has_end_sessions_permission(self, request: HttpRequest) -> bool:

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units import extensions, services, two_factor
+from units import audit, extensions, services, two_factor
 from units.demo_county import (
     DEMO_LOGINS,
     FIRST,
@@ -38,7 +38,13 @@ from units.demo_county import (
     UNIT_HEADS,
     UNITS,
 )
-from units.digests import digest_send
+from units.digests import (
+    digest_compile,
+    digest_jurisdictions,
+    digest_send,
+    digests_prepare,
+    period_before,
+)
 from units.models import (
     AssessmentGroup,
     Digest,
@@ -129,6 +135,16 @@ def _seed_users(password: str, tally: Counter[str]) -> dict[str, Any]:
                 ) from exc
         users[login.username] = user
     return users
+
+
+def _seed_jurisdictions(units: dict[str, Unit], tally: Counter[str]) -> None:
+    """Officers of a subtree get exactly that jurisdiction, the one-step way."""
+    for login in DEMO_LOGINS:
+        if login.jurisdiction:
+            _user, created = services.subtree_officer_setup(
+                username=login.username, unit=units[login.jurisdiction], name=login.person
+            )
+            tally["users"] += created
 
 
 def _seed_people(
@@ -250,14 +266,30 @@ def demo_build(*, password: str, stdout: Any, warn: Callable[[str], None]) -> Co
         groups = _seed_groups(tally)
         units = _seed_units(groups, tally)
         users = _seed_users(password, tally)
+        _seed_jurisdictions(units, tally)
         people = _seed_people(units, users, tally, warn=warn)
         _seed_responsibilities(units, people, start, tally)
         _seed_leading_group(people, start, tally)
         _seed_two_factor(users, tally)
     for seed in extensions.hooks("demo"):
-        with transaction.atomic():
+        # The apps backdate what they fabricate, audit records included (units.audit).
+        with transaction.atomic(), audit.demo_rewrites():
             seed(tally=tally, stdout=stdout)
-    # Leaders and officers find last week's 周检查 and last month's 月点评 waiting (once).
-    for kind in (Digest.Kind.WEEKLY, Digest.Kind.MONTHLY):
-        digest_send(kind=kind)
+    _seed_digests()
     return tally
+
+
+def _seed_digests() -> None:
+    """Last month's 月点评 and last quarter's 季小结, of the county and of the 派驻组's
+    jurisdiction, reviewed and sent by their officers; last week's 周检查 waiting, with the
+    comment the system drafted, for the officers to review and send (or for the system to,
+    a working day later)."""
+    today = timezone.localdate()
+    for kind in (Digest.Kind.MONTHLY, Digest.Kind.QUARTERLY):
+        period = period_before(kind=kind, today=today)
+        for jurisdiction in digest_jurisdictions().values():
+            digest, _created = digest_compile(period=period, scope=jurisdiction.scope)
+            if digest.is_draft:
+                editors = jurisdiction.editors
+                digest_send(digest=digest, actor=editors[0] if editors else None)
+    digests_prepare(kind=Digest.Kind.WEEKLY, today=today)

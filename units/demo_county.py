@@ -96,6 +96,7 @@ PEOPLE = (
     ("吕春雷", "县纪委监委党风政风监督室主任", "13817784864", "SLX"),
     ("蔡晓明", "县纪委监委案件审理室主任", "13888766344", "SLX"),
     ("邱文", "县纪委监委党风政风监督室干部", "13800297875", "SLX"),
+    ("郭晓峰", "县纪委监委派驻县市场监督管理局纪检监察组组长", "13806421735", "SLX"),
     # 综合管理部门
     ("马骏", "县政府办公室党组书记、主任", "13834778768", "SLX-ZFB"),
     ("何静", "县政府办公室综合股股长", "13804571784", "SLX-ZFB"),
@@ -313,6 +314,8 @@ class DemoLogin(NamedTuple):
     group: str = ""  # a role group set by hand; unit heads get theirs from responsibilities
     is_staff: bool = False
     is_superuser: bool = False
+    # Inspection staff confined to this unit's subtree (units.services.subtree_officer_setup).
+    jurisdiction: str = ""
 
 
 # One login per role. Unit heads and the leader in charge get their role group and their
@@ -327,14 +330,36 @@ DEMO_LOGINS = (
         group=roles.INSPECTION_STAFF,
         is_staff=True,
     ),
+    # The second officer who approves requests to see a complainant's identity: inspection
+    # staff here; complaints.demo adds the 身份信息保管人 role (complaints owns it).
+    DemoLogin(
+        "baoguan",
+        "朱向东",
+        "纪检监察人员（身份信息保管人）",
+        "全县所有单位；审批查看投诉人身份的申请",
+        group=roles.INSPECTION_STAFF,
+        is_staff=True,
+    ),
     DemoLogin("lingdao", "李明华", "领导（县长）", "全县所有单位（只读）", group=roles.LEADERSHIP),
+    # A 派驻纪检监察组 oversees its department and the units below it: the demo's officer
+    # with a jurisdiction short of the county (its own 周检查、月点评、季小结).
+    DemoLogin(
+        "paizhu",
+        "郭晓峰",
+        "辖区纪检监察人员（派驻县市场监督管理局纪检监察组）",
+        "县市场监督管理局及其下属单位，可监督检查",
+        is_staff=True,
+        jurisdiction="SLX-SCJ",
+    ),
     DemoLogin("danwei", "张伟", "单位负责人（县市场监督管理局）", "县市场监督管理局及其下属单位"),
     DemoLogin("danwei2", "刘志远", "单位负责人（县教育局）", "县教育局及其机关股室"),
     DemoLogin(
         "fenguan",
-        "孙志强",
+        # 吴海涛 follows 县市场监督管理局 among others: the demo's complaints and ledger are
+        # there, so the leader in charge has a unit's work to drill into.
+        "吴海涛",
         "分管领导（副县长）",
-        "分管的县自然资源局、县住房和城乡建设局、县交通运输局（只读）",
+        "分管的县市场监督管理局、县行政审批局、县政务服务中心、县应急管理局（只读）",
     ),
     DemoLogin(
         "kaoping",

@@ -9,12 +9,17 @@ for modules: an app's hooks are what its config declares.
 - `nav_items(request, role) -> list[NavItem]`: entries for the top navigation;
 - `workspace_panels(request, role) -> list[Panel]`: sections of the role's workspace,
   each a template and its context (the app computes the context with its selectors);
-- `digest_sections(*, period) -> list[dict]`: the app's figures in a leadership digest
-  (units.digests says what a section holds);
-- `digest_backlog() -> dict[str, Expression]`: per-unit counts of overdue work, as
-  expressions over `Unit`, summed to find the units at the bottom of a digest;
+- `digest_sections(*, period, scope) -> list[dict]`: the app's figures in a leadership
+  digest, restricted to the scope's subtree (None: the county; units.digests says what a
+  section holds);
+- `digest_backlog(*, period, scope) -> list[units.digests.BacklogFigure]`: per-unit counts
+  of overdue work, as expressions over `Unit`, summed to find the units at the bottom;
 - `demo(*, tally, stdout) -> None`: the app's part of the demo county (units.demo), run
-  after the organisation exists, idempotent, inside a transaction.
+  after the organisation exists, idempotent, inside a transaction;
+- `overdue_sources(*, user, today) -> list[OverdueSource]`: the app's overdue work the user
+  sees, for the 督办 board (one row shape for every app, so the board pages them together);
+- `public_entries(request) -> list[PublicEntry]`: what the app offers the public on the
+  front page ("/" for a visitor who is not signed in), each with its order on the page.
 
 For example (campaign/apps.py)::
 
@@ -35,7 +40,15 @@ from typing import Any
 from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string
 
-HOOKS = ("nav_items", "workspace_panels", "digest_sections", "digest_backlog", "demo")
+HOOKS = (
+    "nav_items",
+    "workspace_panels",
+    "digest_sections",
+    "digest_backlog",
+    "demo",
+    "public_entries",
+    "overdue_sources",
+)
 
 
 class ShellAppConfig(AppConfig):
@@ -49,6 +62,8 @@ class ShellAppConfig(AppConfig):
     digest_sections: str = ""
     digest_backlog: str = ""
     demo: str = ""
+    public_entries: str = ""
+    overdue_sources: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,30 @@ class NavItem:
     url: str
     active_prefix: str = ""
     badge: int | None = None
+
+
+@dataclass(frozen=True)
+class PublicLink:
+    label: str
+    url: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    """One service the public finds on the front page: a heading, a line, where it goes.
+
+    `url` empty: nothing to open at the moment (`text` says why); `links` list what is
+    open now (the surveys taking answers, the latest circulars).
+    """
+
+    key: str
+    title: str
+    text: str
+    url: str = ""
+    action: str = ""
+    links: tuple[PublicLink, ...] = ()
+    order: int = 100
 
 
 @dataclass
@@ -89,3 +128,46 @@ def nav_items(request: Any, role: str | None) -> list[NavItem]:
 def workspace_panels(request: Any, role: str | None) -> list[Panel]:
     panels = [panel for hook in hooks("workspace_panels") for panel in hook(request, role)]
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def public_entries(request: Any) -> list[PublicEntry]:
+    entries = [entry for hook in hooks("public_entries") for entry in hook(request)]
+    return sorted(entries, key=lambda entry: entry.order)
+
+
+# The columns every overdue source selects, in this order (the board unions them).
+OVERDUE_COLUMNS = (
+    "row_kind",  # the source's kind
+    "row_id",  # the record's pk
+    "row_ref",  # what people call it (a case number; "" for none)
+    "row_title",
+    "row_unit_id",
+    "row_unit_name",
+    "row_unit_path",
+    "row_deadline",
+    "row_status",
+    "row_supervised",  # under supervision (督办) already
+    "row_can_push",  # the user may 督办 / 催办 it now
+)
+
+
+@dataclass(frozen=True)
+class OverdueSource:
+    """One app's overdue work for the 督办 board.
+
+    `rows` is a values() queryset selecting OVERDUE_COLUMNS (filterable on them before the
+    board unions the sources); `statuses` labels row_status; `detail_url` is the detail page's
+    URL name taking the row id; `push(user=, pk=, action=, text=)` runs 督办 ("supervise") or
+    催办 ("urge") on one row through the app's own permission helper and service.
+    """
+
+    kind: str
+    label: str
+    rows: Any
+    statuses: dict[str, str]
+    detail_url: str
+    push: Callable[..., Any] | None = None
+
+
+def overdue_sources(*, user: Any, today: Any) -> list[OverdueSource]:
+    return [source for hook in hooks("overdue_sources") for source in hook(user=user, today=today)]

@@ -20,7 +20,7 @@ def permissions_ensure(apps: Any) -> None:
     """Create the permission rows of every model known to this migration state."""
     for app_config in apps.get_app_configs():
         # create_permissions skips apps without a models module; historical apps have none.
-        previous = app_config.models_module
+        previous = getattr(app_config, "models_module", None)  # historical stubs have none
         app_config.models_module = previous or True
         try:
             create_permissions(app_config, apps=apps, verbosity=0)

@@ -9,6 +9,10 @@ import this module; it is re-exported here, where every app looks for it.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from units.models import (  # the scoping rule is re-exported: this is where apps find it
@@ -19,11 +23,52 @@ from units.models import (  # the scoping rule is re-exported: this is where app
     Person,
     Responsibility,
     Unit,
+    UnitGroupObjectPermission,
+    UnitUserObjectPermission,
     granted_unit_paths,  # noqa: F401
     unit_scope_q,
     user_sees_all_units,  # noqa: F401
 )
 from units.types import AnyUser
+
+
+def overseers_of(*, unit: Unit, permission: str = "") -> QuerySet[Any]:
+    """Active accounts with inspection jurisdiction over `unit`: the whole county's staff and
+    those whose subtree holds it (an oversight grant on the unit or an ancestor, directly or
+    through a group). `permission` ("app.codename") narrows them to holders of that ability.
+
+    Whom a unit's answer, closure request or material is announced to. Superusers are not
+    counted: administering the system is no jurisdiction.
+    """
+    user_model = get_user_model()
+    memberships = user_model.groups.through.objects
+
+    def holders(app_label: str, codename: str) -> Q:
+        perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        groups = perm.values("group")
+        return Q(
+            pk__in=user_model.user_permissions.through.objects.filter(permission__in=perm).values(
+                "user_id"
+            )
+        ) | Q(pk__in=memberships.filter(group__in=groups).values("user_id"))
+
+    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    granted = {
+        "permission__codename": OVERSEE,
+        "permission__content_type__app_label": "units",
+        "content_object__path__in": ancestors,
+    }
+    by_grant = Q(pk__in=UnitUserObjectPermission.objects.filter(**granted).values("user_id")) | Q(
+        pk__in=memberships.filter(
+            group__in=UnitGroupObjectPermission.objects.filter(**granted).values("group_id")
+        ).values("user_id")
+    )
+    qs = user_model.objects.filter(is_active=True).filter(
+        holders("units", "oversee_all_units") | by_grant
+    )
+    if permission:
+        qs = qs.filter(holders(*permission.split(".", 1)))
+    return qs.order_by("pk")
 
 
 def units_visible_to(*, user: AnyUser) -> QuerySet[Unit]:
@@ -142,7 +187,9 @@ def workspace_summary(*, user: AnyUser, role: str | None) -> dict[str, object]:
         missing = units_without_first_responsible(user=user).select_related("group")
         summary["missing_first_count"] = missing.count()
         summary["missing_first"] = list(missing[:10])
-    if role in (roles.UNIT_HEAD, roles.LEADER_IN_CHARGE, roles.EVALUATOR):
+    # An evaluator answers for no unit: their units are the ones they score, listed by the
+    # assessment app's panel, and "you answer for no unit" would read as a fault.
+    if role in (roles.UNIT_HEAD, roles.LEADER_IN_CHARGE):
         summary["my_units"] = list(
             Unit.objects.visible_to(user).select_related("group").order_by("path")[:200]
         )

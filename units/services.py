@@ -25,6 +25,7 @@ from units.models import (
     Notification,
     Person,
     Responsibility,
+    SecurityEvent,
     SessionCutoff,
     SessionEnd,
     Unit,
@@ -40,6 +41,7 @@ from units.notifications import (  # noqa: F401 (re-exported: apps send through 
     notifications_deliver,
     notifications_mark_all_read,
 )
+from units.security_log import security_event
 from units.selectors import ACT, VIEW
 from units.transitions import transition
 from units.types import AnyUser
@@ -508,6 +510,15 @@ def user_sessions_end(*, user: Any, actor: AnyUser | None, reason: str) -> Sessi
             update_fields=["valid_after"],
         )
         record = SessionEnd.objects.create(user=user, actor=acting, reason=reason, created_at=now)
+        security_event(
+            kind=SecurityEvent.Kind.SESSION_ENDED,
+            user=user,
+            detail=_("%(reason)s; by %(actor)s")
+            % {
+                "reason": record.get_reason_display(),
+                "actor": acting.get_username() if acting is not None else _("the system"),
+            },
+        )
     logger.info(
         "sessions ended: user=%s reason=%s actor=%s",
         user.pk,

@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from units import notifications, services
-from units.digests import digest_send
+from units import audit_chain, notifications, services
+from units.digests import digests_prepare, digests_send_due
 from units.jobs import record_run
 from units.models import Digest
 
@@ -31,19 +31,33 @@ def drain_notification_emails() -> int:
 @shared_task(acks_late=True)
 @record_run("units.send_weekly_digest")
 def send_weekly_digest() -> int:
-    """Mondays: 周检查 for last week to leaders and inspection staff (once per period)."""
-    return digest_send(kind=Digest.Kind.WEEKLY)
+    """Mondays: 周检查 for last week, per jurisdiction, as drafts for inspection staff."""
+    return digests_prepare(kind=Digest.Kind.WEEKLY)
 
 
 @shared_task(acks_late=True)
 @record_run("units.send_monthly_digest")
 def send_monthly_digest() -> int:
     """First of the month: 月点评 for last month."""
-    return digest_send(kind=Digest.Kind.MONTHLY)
+    return digests_prepare(kind=Digest.Kind.MONTHLY)
 
 
 @shared_task(acks_late=True)
 @record_run("units.send_quarterly_digest")
 def send_quarterly_digest() -> int:
     """First day of a quarter: 季小结 for the last quarter."""
-    return digest_send(kind=Digest.Kind.QUARTERLY)
+    return digests_prepare(kind=Digest.Kind.QUARTERLY)
+
+
+@shared_task(acks_late=True)
+@record_run("units.send_due_digests")
+def send_due_digests() -> int:
+    """Every half hour: send, as drafted, the digests nobody sent in time (the fallback)."""
+    return digests_send_due()
+
+
+@shared_task(acks_late=True)
+@record_run("units.seal_audit_records")
+def seal_audit_records() -> int:
+    """Every five minutes: seal the audit records that escaped sealing after their commit."""
+    return audit_chain.seal_all()

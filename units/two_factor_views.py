@@ -17,7 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from units import two_factor
+from units.models import SecurityEvent
 from units.security import is_two_factor_verified, requires_two_factor
+from units.security_log import security_event
 
 
 class TokenForm(forms.Form):
@@ -61,6 +63,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             django_otp.login(request, device)
             return redirect(_next_url(request))
+        security_event(kind=SecurityEvent.Kind.TWO_FACTOR_FAILED, request=request)
         _wrong_code(form)
     return render(
         request,
@@ -95,6 +98,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 "registration/two_factor_backup_codes.html",
                 {"codes": codes, "next": _next_url(request)},
             )
+        security_event(
+            kind=SecurityEvent.Kind.TWO_FACTOR_FAILED,
+            request=request,
+            detail=_("While setting up the authenticator"),
+        )
         _wrong_code(form)
     return render(
         request,

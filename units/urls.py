@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django_ratelimit.decorators import ratelimit
 
-from units import two_factor_views, views
+from units import digest_views, two_factor_views, views
 
 app_name = "units"
 
@@ -14,8 +14,9 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
-    path("digests/", views.digest_list, name="digest_list"),
-    path("digests/<int:pk>/", views.digest_detail, name="digest_detail"),
+    path("digests/", digest_views.digest_list, name="digest_list"),
+    path("digests/<int:pk>/", digest_views.digest_detail, name="digest_detail"),
+    path("digests/<int:pk>/<slug:action>/", digest_views.digest_act, name="digest_act"),
 ]
 
 # Names without the app namespace: Django's auth settings refer to "login" and "home".

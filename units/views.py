@@ -1,22 +1,21 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from units import extensions, roles, selectors, services
 from units.forms import UnitFilterForm
-from units.models import Digest
 from units.permissions import can_act_for_unit, get_unit_for_user_or_404
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Everyone lands on their own workspace; the public on the login page."""
-    if not request.user.is_authenticated:
-        return redirect("login")
-    return redirect("units:workspace")
+    """Signed-in users land on their workspace; the public on the front page of services."""
+    if request.user.is_authenticated:
+        return redirect("units:workspace")
+    return render(request, "units/front.html", {"entries": extensions.public_entries(request)})
 
 
 @login_required
@@ -92,23 +91,3 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     services.notifications_mark_all_read(user=request.user)
     return redirect("units:notification_list")
-
-
-@login_required
-@require_GET
-def digest_list(request: HttpRequest) -> HttpResponse:
-    """周检查、月点评、季小结 as sent, newest first (leaders and inspection staff)."""
-    if not selectors.user_sees_all_units(user=request.user):
-        raise Http404
-    digests = Digest.objects.visible_to(request.user).only(
-        "pk", "kind", "title", "period_start", "period_end", "created_at"
-    )
-    page = Paginator(digests, 30).get_page(request.GET.get("page"))
-    return render(request, "units/digest_list.html", {"page": page})
-
-
-@login_required
-@require_GET
-def digest_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    digest = get_object_or_404(Digest.objects.visible_to(request.user), pk=pk)
-    return render(request, "units/digest_detail.html", {"digest": digest})

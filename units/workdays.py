@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 from enum import StrEnum
 
 import chinese_calendar
@@ -92,6 +93,28 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
             working = _statutory_working_day(day)
         count += working
     return count
+
+
+def working_days_overdue(
+    deadlines: Iterable[datetime.date | None], today: datetime.date
+) -> dict[datetime.date, int]:
+    """For each past deadline, the working days it is overdue by today (working days in
+    (deadline, today]), from one calendar look-up for the lot: a board's page of rows."""
+    past = sorted({day for day in deadlines if day is not None and day < today})
+    if not past:
+        return {}
+    overrides = _overrides(past[0], today)
+    counts: dict[datetime.date, int] = {}
+    # Count backwards from today: each deadline's figure is the working days after it.
+    wanted = set(past)
+    day, count = today, 0
+    while day > past[0]:
+        working = overrides.get(day)
+        count += int(working if working is not None else _statutory_working_day(day))
+        day -= datetime.timedelta(days=1)
+        if day in wanted:
+            counts[day] = count
+    return counts
 
 
 def due_soon_cutoff(today: datetime.date, days: int = DUE_SOON_WORKING_DAYS) -> datetime.date:

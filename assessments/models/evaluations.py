@@ -24,18 +24,40 @@ class EvaluationAssignment(models.Model):
         related_name="assessment_assignments",
     )
     unit = models.ForeignKey("units.Unit", verbose_name=_("Units"), on_delete=models.PROTECT)
+    # Empty: every indicator of the scheme. An officer may instead hand one evaluator only
+    # some indicators of a unit (units × indicators): one row per indicator then.
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("Indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    deadline = models.DateField(_("Scoring deadline"), null=True, blank=True)
 
     class Meta:
         ordering = ["scheme", "unit__path"]
         verbose_name = _("Evaluation assignment")
         verbose_name_plural = _("Evaluation assignments")
         constraints = [
+            # One row per (evaluator, unit) for "every indicator", one per indicator otherwise;
+            # two partial constraints because NULLs are distinct in a plain unique index.
             models.UniqueConstraint(
-                fields=["scheme", "evaluator", "unit"], name="assignment_unique"
-            )
+                fields=["scheme", "evaluator", "unit"],
+                condition=Q(indicator__isnull=True),
+                name="assignment_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["scheme", "evaluator", "unit", "indicator"],
+                condition=Q(indicator__isnull=False),
+                name="assignment_unique_indicator",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.indicator_id:
+            return f"{self.evaluator} · {self.unit} · {self.indicator}"
         return f"{self.evaluator} · {self.unit}"
 
 

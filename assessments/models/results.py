@@ -113,6 +113,10 @@ class AssessmentResult(models.Model):
     rank_from_bottom_in_group = models.PositiveIntegerField(null=True)
     grade = models.CharField(_("Grade"), max_length=16, choices=Grade.choices, blank=True)
     veto_excellent = models.BooleanField(_("Vetoed from excellent"), default=False)
+    # 一票否决 in full (AdjustmentRule.Veto.FULL): graded poor, ranked after the others.
+    vetoed = models.BooleanField(_("One-vote veto"), default=False, db_default=False)
+    # The names of the rules whose lines brought any veto, in rule order ("；" between).
+    veto_reason = models.TextField(_("Reason for the veto"), blank=True, default="", db_default="")
     no_promotion = models.BooleanField(
         _("Leaders not excellent, no promotion for a year"), default=False
     )
@@ -130,6 +134,17 @@ class AssessmentResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme} · {self.unit}"
+
+    @property
+    def veto(self) -> str:
+        """What the strongest veto on the result means, in words ("" when there is none)."""
+        if self.vetoed:
+            return str(AdjustmentRule.Veto.FULL.label)
+        if self.no_promotion:
+            return str(AdjustmentRule.Veto.EXCELLENT_NO_PROMOTION.label)
+        if self.veto_excellent:
+            return str(AdjustmentRule.Veto.EXCELLENT.label)
+        return ""
 
 
 class AdjustmentLine(models.Model):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from units.models import TransitionRecord
 
@@ -28,12 +30,19 @@ class Grade(models.TextChoices):
 GRADE_ORDER = [Grade.EXCELLENT, Grade.GOOD, Grade.AVERAGE, Grade.POOR]
 
 
+class ComplaintUnit(models.TextChoices):
+    """Whom a complaint counts against (complaints.selectors.SUBJECT_UNIT / HANDLING_UNIT)."""
+
+    SUBJECT = "subject", _("The unit complained about")
+    HANDLING = "handling", _("The handling unit")
+
+
 class AssessmentScheme(models.Model):
     """考核方案: one per year, base 100 with weighted components and rule-based adjustments."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        OPEN = "open", _("In progress")
+        OPEN = "open", pgettext_lazy("scheme status", "In progress")
         COMPUTED = "computed", _("Computed")
         PUBLISHED = "published", _("Published")
 
@@ -87,11 +96,41 @@ class AssessmentScheme(models.Model):
         related_name="+",
         help_text=_("The groups whose units are assessed; empty means every group."),
     )
+    complaint_unit = models.CharField(
+        _("Complaints count against"),
+        max_length=16,
+        choices=ComplaintUnit.choices,
+        default=ComplaintUnit.SUBJECT,
+        db_default=ComplaintUnit.SUBJECT,
+        help_text=_(
+            "In the figures and in scoring. Where intake named no unit complained about, the "
+            "handling unit."
+        ),
+    )
+    commend_min_grade = models.CharField(
+        _("Lowest grade that may be commended"),
+        max_length=16,
+        choices=[(g.value, g.label) for g in GRADE_ORDER[:-1]],
+        default=Grade.GOOD,
+        db_default=Grade.GOOD,
+        help_text=_(
+            "A unit in the commended places whose grade is below this one is not commended; "
+            "a unit under a veto never is."
+        ),
+    )
     scoring_state = models.CharField(
         _("Scoring"), max_length=16, choices=ScoringState.choices, default=ScoringState.IDLE
     )
     scoring_error = models.TextField(_("Scoring error"), blank=True)
+    # The scoring request in force: each request (a click, the nightly recompute) gets a new
+    # token that its task carries; a run writes results only while its token is still this
+    # one (assessments.services.computing), so an older task coming back does nothing.
+    scoring_token = models.CharField(_("Scoring request"), max_length=64, blank=True)
+    scoring_requested_at = models.DateTimeField(_("Scoring requested at"), null=True, blank=True)
     computed_at = models.DateTimeField(_("Computed at"), null=True, blank=True)
+    # The day the last computation judged the facts on (assessments.facts.FactContext.cutoff):
+    # a deadline had passed when it was before this day.
+    facts_as_of = models.DateField(_("Facts judged as of"), null=True, blank=True)
     published_at = models.DateTimeField(_("Published at"), null=True, blank=True)
     copied_from = models.ForeignKey(
         "self",
@@ -135,6 +174,25 @@ class AssessmentScheme(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_provisional(self) -> bool:
+        """Computed while the year ran: deadlines still to come are not counted yet."""
+        return self.facts_as_of is not None and self.facts_as_of <= datetime.date(self.year, 12, 31)
+
+    @property
+    def facts_through(self) -> datetime.date | None:
+        """The results' "截至" date: the day they were computed on, or the year end."""
+        if self.facts_as_of is None:
+            return None
+        return min(self.facts_as_of, datetime.date(self.year, 12, 31))
+
+    @property
+    def commend_grades(self) -> list[str]:
+        """The grades a commended unit may have: the best down to `commend_min_grade`."""
+        order = [g.value for g in GRADE_ORDER]
+        floor = self.commend_min_grade if self.commend_min_grade in order else Grade.GOOD
+        return order[: order.index(floor) + 1]
 
 
 class SchemeTransition(TransitionRecord):
@@ -276,6 +334,9 @@ class AdjustmentRule(models.Model):
             "excellent_no_promotion",
             _("Cannot be rated excellent; leaders not excellent, no promotion for a year"),
         )
+        # 一票否决 in full: the lowest grade whatever the total, ranked after every unit
+        # not vetoed (assessments.scoring.rank and grade).
+        FULL = "full", _("Graded poor and ranked after every unit not vetoed")
 
     scheme = models.ForeignKey(
         AssessmentScheme,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,18 +10,35 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessments.models.schemes import AssessmentScheme
 from units.models import TransitionRecord
 
 
+def random_key() -> int:
+    """A random primary key (62 bits) for the answers of a survey.
+
+    Sequential keys would number the answers in the order they were given; matched with
+    the order in which codes were handed out or seen being used, that order would tell
+    whose answers are whose. Random keys carry no order.
+    """
+    return secrets.randbelow(2**62 - 1) + 1
+
+
 class Survey(models.Model):
-    """民主评议 / 满意度测评: raters with one-time codes rate the units it covers."""
+    """民主评议 / 满意度测评: raters with one-time codes rate the units it covers.
+
+    An anonymised survey keeps nothing that links a code to its answers: the response has
+    no code, the code records only that it was used (no time, no units), and answers carry
+    random keys and a date. Once it has votes, `anonymised` cannot change (the service, the
+    admin and, on PostgreSQL, a trigger refuse it).
+    """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        DRAFT = "draft", pgettext_lazy("survey status", "Not started")
+        OPEN = "open", pgettext_lazy("survey status", "Open")
+        CLOSED = "closed", pgettext_lazy("survey status", "Closed")
 
     TRANSITIONS: dict[str, set[str]] = {
         Status.DRAFT: {Status.OPEN},
@@ -42,7 +60,10 @@ class Survey(models.Model):
     anonymised = models.BooleanField(
         _("Anonymised"),
         default=True,
-        help_text=_("Cut the link between a code and its answers once it is used."),
+        help_text=_(
+            "Keep no link between a code and its answers. Fixed once the survey has votes: "
+            "a link cut cannot be restored."
+        ),
     )
     open_mode = models.BooleanField(
         _("Open public mode"),
@@ -68,6 +89,13 @@ class Survey(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    def has_votes(self) -> bool:
+        """Any answer given or code used: from then on the anonymity setting is fixed."""
+        return (
+            SurveyResponse.objects.filter(survey_id=self.pk).exists()
+            or RaterToken.objects.filter(survey_id=self.pk, used=True).exists()
+        )
 
 
 class SurveyTransition(TransitionRecord):
@@ -145,26 +173,41 @@ class ScaleOption(models.Model):
 
 
 class RaterToken(models.Model):
-    """评议码: a one-time code for one rater of one category."""
+    """评议码: a one-time code for one rater of one category.
+
+    `used` is all an anonymised survey keeps of a vote on the code's side: a time of use
+    would line the code up with its answers (the time of the answers, their order).
+    """
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="tokens")
     category = models.ForeignKey(RaterCategory, on_delete=models.PROTECT, related_name="tokens")
     code = models.CharField(_("Code"), max_length=32, unique=True)
     created_at = models.DateTimeField(_("Created at"), default=timezone.now)
+    used = models.BooleanField(_("Used"), default=False, db_default=False)
+    # Named surveys only; always empty in an anonymised one.
     used_at = models.DateTimeField(_("Used at"), null=True, blank=True)
 
     class Meta:
         ordering = ["survey", "category", "pk"]
         verbose_name = _("Rater code")
         verbose_name_plural = _("Rater codes")
-        indexes = [models.Index(fields=["survey", "used_at"], name="token_survey_used")]
+        indexes = [models.Index(fields=["survey", "used"], name="token_survey_used_flag")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(used=True) | Q(used_at__isnull=True), name="token_used_at_only_if_used"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code
 
 
 class TokenUse(models.Model):
-    """That a code has voted for a unit: kept even when the answers are anonymised."""
+    """That a code has voted for a unit, in named surveys only.
+
+    Never written for an anonymised survey: the set of units a code rated would single out
+    its answers. There the code's `used` mark alone refuses a second vote.
+    """
 
     token = models.ForeignKey(RaterToken, on_delete=models.CASCADE, related_name="uses")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
@@ -183,6 +226,7 @@ class TokenUse(models.Model):
 class SurveyResponse(models.Model):
     """One rater's answers about one unit."""
 
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("Units"), on_delete=models.PROTECT, related_name="+"
@@ -227,6 +271,7 @@ class SurveyResponse(models.Model):
 
 
 class SurveyAnswer(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     dimension = models.ForeignKey(SurveyDimension, on_delete=models.PROTECT, related_name="+")
     option = models.ForeignKey(ScaleOption, on_delete=models.PROTECT, related_name="+")

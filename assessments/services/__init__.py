@@ -11,7 +11,13 @@ from assessments.services.computing import (
     schemes_recompute_open,
     scoring_progress,
 )
-from assessments.services.evaluations import evaluation_assign, evaluations_record
+from assessments.services.evaluations import (
+    AssignmentOutcome,
+    evaluation_assign,
+    evaluation_assignments_create,
+    evaluation_assignments_remove,
+    evaluations_record,
+)
 from assessments.services.schemes import (
     adjustment_rule_save,
     scheme_add_default_rules,
@@ -27,22 +33,35 @@ from assessments.services.schemes import (
 )
 from assessments.services.surveys import (
     SurveyRefused,
+    anonymity_change_refusal,
+    closed_survey_message,
+    first_missing_dimension,
+    missing_answer_message,
     new_token_code,
     survey_close,
     survey_create,
     survey_create_for_scheme,
     survey_open,
     survey_record_paper_votes,
+    survey_set_anonymised,
     survey_submit,
     survey_submit_open,
+    surveys_close_for_scheme,
     tokens_generate,
 )
 
 __all__ = [
+    "AssignmentOutcome",
     "SurveyRefused",
     "adjustment_rule_save",
+    "anonymity_change_refusal",
+    "closed_survey_message",
     "evaluation_assign",
+    "evaluation_assignments_create",
+    "evaluation_assignments_remove",
     "evaluations_record",
+    "first_missing_dimension",
+    "missing_answer_message",
     "new_token_code",
     "scheme_add_default_rules",
     "scheme_compute",
@@ -63,7 +82,9 @@ __all__ = [
     "survey_create_for_scheme",
     "survey_open",
     "survey_record_paper_votes",
+    "survey_set_anonymised",
     "survey_submit",
     "survey_submit_open",
+    "surveys_close_for_scheme",
     "tokens_generate",
 ]

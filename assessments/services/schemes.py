@@ -22,6 +22,7 @@ from assessments.models import (
     Indicator,
     RecognitionRule,
 )
+from assessments.services.surveys import surveys_close_for_scheme
 from units.transitions import transition
 from units.types import AnyUser
 
@@ -119,8 +120,18 @@ def scheme_copy_from(
         )
         scheme.base_score = source.base_score
         scheme.public_results = source.public_results
+        scheme.complaint_unit = source.complaint_unit
+        scheme.commend_min_grade = source.commend_min_grade
         scheme.copied_from = source
-        scheme.save(update_fields=["base_score", "public_results", "copied_from"])
+        scheme.save(
+            update_fields=[
+                "base_score",
+                "public_results",
+                "complaint_unit",
+                "commend_min_grade",
+                "copied_from",
+            ]
+        )
         scheme.groups.set(source.groups.all())
         Indicator.objects.bulk_create(
             Indicator(
@@ -237,13 +248,17 @@ def scheme_publish(*, scheme: AssessmentScheme, actor: AnyUser, public: bool) ->
     """Freeze the results and open them to unit heads (and the public if chosen)."""
     if not permissions.can_publish_results(actor):
         raise PermissionDenied(_("You may not publish assessment results."))
-    return transition(
-        scheme,
-        target=Status.PUBLISHED,
-        actor=actor,
-        fields={"published_at": timezone.now(), "public_results": public},
-        after_commit=_notify_published,
-    )
+    with transaction.atomic():
+        published = transition(
+            scheme,
+            target=Status.PUBLISHED,
+            actor=actor,
+            fields={"published_at": timezone.now(), "public_results": public},
+            after_commit=_notify_published,
+        )
+        # Its surveys stop taking votes with it, each closing with its own record.
+        surveys_close_for_scheme(scheme=published, actor=actor)
+    return published
 
 
 def _notify_published(scheme: AssessmentScheme) -> None:

@@ -1,4 +1,10 @@
-"""Every write to the mass survey: surveys, codes, votes (online and on paper), feedback."""
+"""Every write to the mass survey: surveys, codes, votes (online and on paper), feedback.
+
+Anonymised surveys keep nothing that links a code to its answers (see
+`assessments.models.surveys.Survey`): a vote marks its code `used` (no time, no units) and
+stores answers without the code, under random keys; comments reach the units when the survey
+closes, not at the moment of the vote.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +39,14 @@ from units.types import AnyUser
 
 
 class SurveyRefused(Exception):
-    """A vote that must not be recorded; the message is shown to the rater."""
+    """A vote that must not be recorded; the message is shown to the rater.
+
+    `unit_id` names the unit whose answers are missing, so the page can go back to it.
+    """
+
+    def __init__(self, message: str, *, unit_id: int | None = None) -> None:
+        super().__init__(message)
+        self.unit_id = unit_id
 
 
 def survey_create(
@@ -89,18 +102,80 @@ def survey_create_for_scheme(
     )
 
 
-def _survey_move(*, survey: Survey, target: str, actor: AnyUser | None) -> Survey:
+def _require_manage(actor: AnyUser | None) -> None:
     if actor is not None and not permissions.can_manage_surveys(actor):
         raise PermissionDenied(_("You may not manage surveys."))
-    return transition(survey, target=target, actor=actor)
+
+
+def _not_after_publication(survey: Survey) -> None:
+    if AssessmentScheme.objects.filter(
+        pk=survey.scheme_id, status=AssessmentScheme.Status.PUBLISHED
+    ).exists():
+        raise ValidationError(
+            _("The results of this assessment have been published; the survey stays closed.")
+        )
 
 
 def survey_open(*, survey: Survey, actor: AnyUser | None) -> Survey:
-    return _survey_move(survey=survey, target=Survey.Status.OPEN, actor=actor)
+    """Open the survey for rating (again, after a pause), unless its results are published."""
+    _require_manage(actor)
+    return transition(survey, target=Survey.Status.OPEN, actor=actor, check=_not_after_publication)
 
 
-def survey_close(*, survey: Survey, actor: AnyUser | None) -> Survey:
-    return _survey_move(survey=survey, target=Survey.Status.CLOSED, actor=actor)
+def survey_close(*, survey: Survey, actor: AnyUser | None, comment: str = "") -> Survey:
+    """Stop taking votes; an anonymised survey's comments go to the units now."""
+    _require_manage(actor)
+    return transition(
+        survey,
+        target=Survey.Status.CLOSED,
+        actor=actor,
+        comment=comment,
+        after_commit=_forward_feedback_on_close,
+    )
+
+
+def surveys_close_for_scheme(*, scheme: AssessmentScheme, actor: AnyUser | None) -> int:
+    """Close the scheme's open surveys (its results are being published), each with a record.
+
+    Part of publishing: whoever may publish closes the surveys with it.
+    """
+    comment = _("Closed with the publication of the assessment results.")
+    closed = 0
+    with transaction.atomic():
+        for survey in Survey.objects.filter(scheme=scheme, status=Survey.Status.OPEN):
+            transition(
+                survey,
+                target=Survey.Status.CLOSED,
+                actor=actor,
+                comment=comment,
+                after_commit=_forward_feedback_on_close,
+            )
+            closed += 1
+    return closed
+
+
+def anonymity_change_refusal(survey: Survey, anonymised: bool) -> str | None:
+    """Why `anonymised` may not become this value now, or None if it may."""
+    if survey.pk is None or survey.anonymised == anonymised or not survey.has_votes():
+        return None
+    return _(
+        "This survey already has votes, so whether it is anonymised can no longer change: "
+        "a link between codes and answers, once cut, cannot be restored."
+    )
+
+
+def survey_set_anonymised(*, survey: Survey, anonymised: bool, actor: AnyUser | None) -> Survey:
+    """Turn anonymity on or off, only while nobody has voted."""
+    _require_manage(actor)
+    with transaction.atomic():
+        row = Survey.objects.select_for_update().get(pk=survey.pk)
+        refusal = anonymity_change_refusal(row, anonymised)
+        if refusal:
+            raise ValidationError(refusal)
+        if row.anonymised != anonymised:
+            row.anonymised = anonymised
+            row.save(update_fields=["anonymised"])
+    return row
 
 
 def new_token_code() -> str:
@@ -132,7 +207,8 @@ def tokens_generate(
     return count
 
 
-Sets = tuple[set[int], set[int], set[int]]
+# The survey's unit ids, its dimensions (pk, name) in order, its choice ids.
+Sets = tuple[set[int], list[tuple[int, str]], set[int]]
 
 
 def _survey_sets(survey: Survey, unit_ids: Iterable[int] | None = None) -> Sets:
@@ -140,9 +216,24 @@ def _survey_sets(survey: Survey, unit_ids: Iterable[int] | None = None) -> Sets:
     units = survey.units.all() if unit_ids is None else survey.units.filter(pk__in=unit_ids)
     return (
         set(units.values_list("pk", flat=True)),
-        set(survey.dimensions.values_list("pk", flat=True)),
+        list(survey.dimensions.order_by("sort_order", "pk").values_list("pk", "name")),
         set(survey.scale.values_list("pk", flat=True)),
     )
+
+
+def missing_answer_message(unit_name: str, dimension_name: str) -> str:
+    """县市场监管局：请选择“服务态度”的评价 — the unit and the question left out."""
+    return _("%(unit)s: please choose a rating for “%(dimension)s”.") % {
+        "unit": unit_name,
+        "dimension": dimension_name,
+    }
+
+
+def first_missing_dimension(
+    dimensions: list[tuple[int, str]], answers: dict[int, int]
+) -> tuple[int, str] | None:
+    """The first dimension (in the survey's order) without an answer, if any."""
+    return next(((pk, name) for pk, name in dimensions if pk not in answers), None)
 
 
 def _parse_ratings(
@@ -151,46 +242,59 @@ def _parse_ratings(
     """Every rated unit must be one the survey covers, with every dimension answered."""
     rated = {u: answers for u, answers in ratings.items() if answers}
     # One rater's handful of units, not the province's thousands, are looked up.
-    unit_ids, dimension_ids, option_ids = sets or _survey_sets(survey, unit_ids=list(rated))
+    unit_ids, dimensions, option_ids = sets or _survey_sets(survey, unit_ids=list(rated))
     if not rated:
         raise SurveyRefused(_("Rate at least one unit before submitting."))
+    dimension_ids = {pk for pk, _name in dimensions}
     for unit_id, answers in rated.items():
         if unit_id not in unit_ids:
             raise SurveyRefused(_("This survey does not cover that unit."))
-        if set(answers) != dimension_ids or not set(answers.values()) <= option_ids:
-            raise SurveyRefused(
-                _("Answer every item for each unit you rate (or leave that unit out entirely).")
-            )
+        if not set(answers) <= dimension_ids or not set(answers.values()) <= option_ids:
+            raise SurveyRefused(_("The answers could not be read; please try again."))
+        missing = first_missing_dimension(dimensions, answers)
+        if missing is not None:
+            name = Unit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or ""
+            raise SurveyRefused(missing_answer_message(name, missing[1]), unit_id=unit_id)
     return rated
 
 
-def _route_comments(survey: Survey, comments: dict[int, str]) -> None:
-    """意见建议 go to the unit's responsible people as feedback (never who wrote them)."""
+def _unit_recipients(unit_ids: Iterable[int]) -> dict[int, list[Any]]:
+    """Each unit's responsible people with a login, who read its feedback."""
     from django.contrib.auth import get_user_model
 
     from units.models import Responsibility
-    from units.services import notification_send
 
-    wanted = {unit_id: text.strip() for unit_id, text in comments.items() if text.strip()}
-    if not wanted:
-        return
     roles = [
         Responsibility.Role.FIRST_RESPONSIBLE,
         Responsibility.Role.PRINCIPAL,
         Responsibility.Role.LIAISON,
     ]
     people = Responsibility.objects.current().filter(
-        unit_id__in=wanted, role__in=roles, person__user__isnull=False
+        unit_id__in=list(unit_ids), role__in=roles, person__user__isnull=False
     )
     by_unit: dict[int, list[int]] = {}
     for unit_id, user_id in people.values_list("unit_id", "person__user_id"):
         by_unit.setdefault(unit_id, []).append(user_id)
     users = get_user_model().objects.in_bulk([u for ids in by_unit.values() for u in ids])
+    return {unit_id: [users[u] for u in ids if u in users] for unit_id, ids in by_unit.items()}
+
+
+def _route_comments(survey: Survey, comments: dict[int, str]) -> None:
+    """意见建议 go to the unit's responsible people as feedback (never who wrote them).
+
+    Named surveys and open mode only: a notice stamped with the moment of an anonymised
+    vote would date its answers to the minute (see _forward_feedback_on_close).
+    """
+    from units.services import notification_send
+
+    wanted = {unit_id: text.strip() for unit_id, text in comments.items() if text.strip()}
+    if not wanted:
+        return
+    recipients = _unit_recipients(wanted)
     stamp = secrets.token_hex(6)
     for unit_id, text in wanted.items():
-        recipients = [users[u] for u in by_unit.get(unit_id, []) if u in users]
         notification_send(
-            recipients=recipients,
+            recipients=recipients.get(unit_id, []),
             kind="info",
             title=_("Feedback from the mass survey “%(survey)s”") % {"survey": survey.title},
             body=text[:2000],
@@ -198,6 +302,71 @@ def _route_comments(survey: Survey, comments: dict[int, str]) -> None:
             object_key=f"survey-feedback:{survey.pk}:{unit_id}:{stamp}",
             email=False,
         )
+
+
+def _forward_feedback_on_close(survey: Survey) -> None:
+    """An anonymised survey's comments, counted per unit, reach the units when it closes.
+
+    Once per unit and count: closing again after more comments sends the new total.
+    """
+    from django.db.models import Count
+
+    from units.services import notification_send
+
+    if not survey.anonymised:
+        return
+    counts = dict(
+        SurveyResponse.objects.filter(survey=survey, is_open=False)
+        .exclude(comment="")
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    recipients = _unit_recipients(counts)
+    for unit_id, count in counts.items():
+        notification_send(
+            recipients=recipients.get(unit_id, []),
+            kind="info",
+            title=_("Feedback from the mass survey “%(survey)s”") % {"survey": survey.title},
+            body=_("The survey has closed with %(count)s comments and suggestions about your unit.")
+            % {"count": count},
+            url=reverse("assessments:feedback_list"),
+            object_key=f"survey-feedback:{survey.pk}:{unit_id}:closed:{count}",
+            email=False,
+        )
+
+
+def _lock_for_vote(survey: Survey) -> None:
+    """Re-read the survey's status and anonymity under a shared lock, onto `survey`.
+
+    On PostgreSQL FOR SHARE: votes do not wait for each other, but closing the survey or
+    changing its settings waits for the votes in flight, and a vote after that reads the
+    new state (no vote slips in after a close, none is filed under the old anonymity).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT status, anonymised FROM assessments_survey WHERE id = %s FOR SHARE",
+                [survey.pk],
+            )
+            row = cursor.fetchone()
+    else:
+        row = Survey.objects.filter(pk=survey.pk).values_list("status", "anonymised").first()
+    if row is not None:
+        survey.status, survey.anonymised = row
+
+
+def closed_survey_message(survey: Survey) -> str:
+    """What a rater reads when the survey takes no votes (not started, closed, published)."""
+    if survey.status == Survey.Status.DRAFT:
+        return _("This survey has not started yet. Please come back when it opens.")
+    if survey.scheme.is_frozen:
+        return _(
+            "This survey has ended: the results of the assessment have been published, "
+            "so no more votes are taken. Thank you for your attention."
+        )
+    return _("This survey has ended and no longer takes votes. Thank you for your attention.")
 
 
 def survey_submit(
@@ -209,15 +378,16 @@ def survey_submit(
 ) -> int:
     """Record one rater's vote with a one-time code; refuses used, forged or foreign codes.
 
-    The code is claimed with a conditional UPDATE and every (code, unit) pair is unique in
-    the database, so two simultaneous submissions with one code record one vote.
+    The code is claimed with a conditional UPDATE on its row lock, so two simultaneous
+    submissions with one code record one vote. In an anonymised survey the claim is all
+    that is kept of the code: no time, no units, no link from the answers.
     """
     comments = comments or {}
     with transaction.atomic():
         # The survey comes with the locked code: one round trip fewer per vote.
         token = (
             RaterToken.objects.select_for_update(of=("self",))
-            .select_related("survey")
+            .select_related("survey", "survey__scheme")
             .filter(code=code.strip().upper())
             .first()
         )
@@ -228,23 +398,26 @@ def survey_submit(
         if token.survey_id != survey_id:
             raise SurveyRefused(_("This rating code belongs to another survey."))
         survey = token.survey
+        _lock_for_vote(survey)
         if not survey.is_open:
-            raise SurveyRefused(_("This survey is not open for rating."))
-        if token.used_at is not None:
+            raise SurveyRefused(closed_survey_message(survey))
+        if token.used:
             raise SurveyRefused(_("This rating code has already been used. Each code votes once."))
         rated = _parse_ratings(survey, ratings)
-        claimed = RaterToken.objects.filter(pk=token.pk, used_at__isnull=True).update(
-            used_at=timezone.now()
-        )
+        claim: dict[str, Any] = {"used": True}
+        if not survey.anonymised:
+            claim["used_at"] = timezone.now()
+        claimed = RaterToken.objects.filter(pk=token.pk, used=False).update(**claim)
         if not claimed:
             raise SurveyRefused(_("This rating code has already been used. Each code votes once."))
-        # No savepoint: on a conflict the whole vote is refused and rolled back anyway.
-        try:
-            TokenUse.objects.bulk_create(TokenUse(token=token, unit_id=u) for u in rated)
-        except IntegrityError:
-            raise SurveyRefused(
-                _("This rating code has already been used. Each code votes once.")
-            ) from None
+        if not survey.anonymised:
+            # No savepoint: on a conflict the whole vote is refused and rolled back anyway.
+            try:
+                TokenUse.objects.bulk_create(TokenUse(token=token, unit_id=u) for u in rated)
+            except IntegrityError:
+                raise SurveyRefused(
+                    _("This rating code has already been used. Each code votes once.")
+                ) from None
         _store_responses(
             survey=survey,
             rated=rated,
@@ -252,7 +425,8 @@ def survey_submit(
             category_id=token.category_id,
             token=None if survey.anonymised else token,
         )
-        transaction.on_commit(lambda: _route_comments(survey, comments))
+        if not survey.anonymised:
+            transaction.on_commit(lambda: _route_comments(survey, comments))
     return len(rated)
 
 
@@ -262,9 +436,12 @@ def survey_submit_open(
     """An answer in open public mode: flagged as such, never counted in the scores."""
     comments = comments or {}
     with transaction.atomic():
-        survey = Survey.objects.get(pk=survey_id)
-        if not (survey.is_open and survey.open_mode):
+        survey = Survey.objects.select_related("scheme").get(pk=survey_id)
+        _lock_for_vote(survey)
+        if not survey.open_mode:
             raise SurveyRefused(_("This survey does not accept answers without a rating code."))
+        if not survey.is_open:
+            raise SurveyRefused(closed_survey_message(survey))
         rated = _parse_ratings(survey, ratings)
         _store_responses(
             survey=survey, rated=rated, comments=comments, category_id=None, token=None
@@ -281,6 +458,7 @@ def _store_responses(
     category_id: int | None,
     token: RaterToken | None,
 ) -> None:
+    # Random keys (SurveyResponse.id, SurveyAnswer.id): the rows carry no order of votes.
     responses = SurveyResponse.objects.bulk_create(
         SurveyResponse(
             survey=survey,
@@ -304,19 +482,20 @@ def survey_record_paper_votes(
 ) -> int:
     """Enter votes collected on paper slips (纸质评议表) in bulk, all or nothing.
 
-    Each vote is (code, ratings). Codes must be unused codes of this survey; every (code,
-    unit) pair is unique in the database, so a slip entered twice is refused as a whole.
+    Each vote is (code, ratings). Codes must be unused codes of this survey; a slip entered
+    twice is refused as a whole. Slips may be entered after the survey closes, not once its
+    results are published.
     """
-    if actor is not None and not permissions.can_manage_surveys(actor):
-        raise PermissionDenied(_("You may not manage surveys."))
+    _require_manage(actor)
     codes = [code for code, _ratings in votes]
     if len(set(codes)) != len(codes):
         raise ValidationError(_("A rating code appears twice."))
     with transaction.atomic():
+        _not_after_publication(survey)
         tokens = {
             t.code: t
             for t in RaterToken.objects.select_for_update().filter(
-                survey=survey, code__in=codes, used_at__isnull=True
+                survey=survey, code__in=codes, used=False
             )
         }
         if len(tokens) != len(codes):
@@ -325,10 +504,11 @@ def survey_record_paper_votes(
             )
         sets = _survey_sets(survey)
         parsed = [(tokens[code], _parse_ratings(survey, ratings, sets)) for code, ratings in votes]
-        TokenUse.objects.bulk_create(
-            (TokenUse(token=token, unit_id=u) for token, rated in parsed for u in rated),
-            batch_size=2000,
-        )
+        if not survey.anonymised:
+            TokenUse.objects.bulk_create(
+                (TokenUse(token=token, unit_id=u) for token, rated in parsed for u in rated),
+                batch_size=2000,
+            )
         responses = SurveyResponse.objects.bulk_create(
             (
                 SurveyResponse(
@@ -351,7 +531,8 @@ def survey_record_paper_votes(
             ),
             batch_size=5000,
         )
-        RaterToken.objects.filter(pk__in=[t.pk for t in tokens.values()]).update(
-            used_at=timezone.now()
-        )
+        claim: dict[str, Any] = {"used": True}
+        if not survey.anonymised:
+            claim["used_at"] = timezone.now()
+        RaterToken.objects.filter(pk__in=[t.pk for t in tokens.values()]).update(**claim)
     return len(votes)

@@ -4,9 +4,12 @@ Every view stays importable from `assessments.views` (the URLconf reads them her
 """
 
 from assessments.views.evaluations import (
+    evaluation_assign,
     evaluation_home,
     evaluation_import,
+    evaluation_index,
     evaluation_template,
+    evaluation_unassign,
     evaluation_unit,
 )
 from assessments.views.results import (
@@ -40,9 +43,12 @@ from assessments.views.surveys import (
 
 __all__ = [
     "dashboard",
+    "evaluation_assign",
     "evaluation_home",
     "evaluation_import",
+    "evaluation_index",
     "evaluation_template",
+    "evaluation_unassign",
     "evaluation_unit",
     "feedback_list",
     "my_results",

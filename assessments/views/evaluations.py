@@ -1,4 +1,5 @@
-"""The evaluators' pages: score assigned units item by item, or by Excel upload."""
+"""The evaluators' pages (their assignments; score units item by item, or by Excel upload)
+and the officers' page that assigns evaluators (考评分工)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import excel, permissions, selectors, services
-from assessments.forms import ImportForm
+from assessments.forms import (
+    AssignmentFilterForm,
+    AssignmentForm,
+    AssignmentRemoveForm,
+    ImportForm,
+)
 from assessments.models import AssessmentScheme, Evaluation, EvaluationAssignment
+from units.actions import attach_errors, form_error_text
 from units.models import Unit
 
 # --- Evaluations -----------------------------------------------------------------------
@@ -38,6 +47,7 @@ def _assigned_unit(request: HttpRequest, scheme: AssessmentScheme, unit_pk: int)
             scheme=scheme, evaluator_id=request.user.pk, unit_id=unit_pk
         )
         .select_related("unit")
+        .order_by("pk")
         .first()
     )
     if assignment is None:
@@ -47,12 +57,34 @@ def _assigned_unit(request: HttpRequest, scheme: AssessmentScheme, unit_pk: int)
 
 @login_required
 @require_GET
+def evaluation_index(request: HttpRequest) -> HttpResponse:
+    """The evaluator's assignments, per scheme: units, indicators, progress, deadline."""
+    if not permissions.can_evaluate(request.user):
+        raise Http404(_("Assessment scheme not found."))
+    return render(
+        request,
+        "assessments/evaluation_index.html",
+        {
+            "schemes": selectors.evaluator_assignments(user=request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_GET
 def evaluation_home(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = _evaluator_scheme(request, pk)
+    found = selectors.evaluator_assignments(user=request.user, scheme_id=scheme.pk)
     return render(
         request,
         "assessments/evaluation_home.html",
-        {"scheme": scheme, "rows": selectors.evaluator_units(scheme=scheme, user=request.user)},
+        {
+            "scheme": scheme,
+            "entry": found[0] if found else None,
+            "rows": found[0]["units"] if found else [],
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -62,7 +94,10 @@ def evaluation_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
     """Score one unit item by item."""
     scheme = _evaluator_scheme(request, pk)
     unit = _assigned_unit(request, scheme, unit_pk)
-    indicators = list(scheme.indicators.order_by("component", "sort_order"))
+    # Only the indicators assigned to this evaluator for this unit (every one by default).
+    indicators = list(
+        selectors.assigned_indicators(scheme=scheme, user=request.user, unit_id=unit.pk)
+    )
     current = {
         e.indicator_id: e
         for e in Evaluation.objects.filter(scheme=scheme, unit=unit, evaluator_id=request.user.pk)
@@ -118,7 +153,13 @@ def _assigned_units(request: HttpRequest, scheme: AssessmentScheme) -> list[Unit
 @require_GET
 def evaluation_template(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = _evaluator_scheme(request, pk)
-    data = excel.evaluation_template(scheme=scheme, units=_assigned_units(request, scheme))
+    rows = selectors.evaluator_units(scheme=scheme, user=request.user)
+    data = excel.evaluation_template(
+        scheme=scheme,
+        units=[row["unit"] for row in rows],
+        # A unit assigned for some indicators only gets rows for those.
+        only={row["unit"].pk: {i.pk for i in row["indicators"]} for row in rows if not row["all"]},
+    )
     response = HttpResponse(data, content_type=excel.XLSX)
     response["Content-Disposition"] = f'attachment; filename="evaluation-{scheme.year}.xlsx"'
     return response
@@ -168,3 +209,138 @@ def evaluation_import(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "assessments/evaluation_import.html", context, status=400)
         context["payload"] = signer.sign(json.dumps(rows))
     return render(request, "assessments/evaluation_import.html", context)
+
+
+# --- Assignments (考评分工): the officers' page ------------------------------------------------
+
+SHOWN_UNITS = 300  # units listed as checkboxes at once; a filter narrows a larger list
+ASSIGNMENTS_PAGE = 50
+
+
+def _assigner_scheme(request: HttpRequest, pk: int) -> AssessmentScheme:
+    """Schemes the user may read; managing them is for inspection staff (readers get 403)."""
+    scheme = permissions.get_scheme_for_user_or_404(request.user, pk)
+    if not permissions.can_manage_schemes(request.user):
+        raise PermissionDenied(_("You may not manage assessment schemes."))
+    return scheme
+
+
+def _assignments_page(
+    request: HttpRequest,
+    scheme: AssessmentScheme,
+    *,
+    form: AssignmentForm | None = None,
+    remove_form: AssignmentRemoveForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    units = selectors.assignable_units(scheme=scheme, user=request.user)
+    evaluators = selectors.evaluators()
+    if form is None:
+        form = AssignmentForm(scheme=scheme, units=units, evaluators=evaluators)
+    filters = AssignmentFilterForm(request.GET or None, units=units)
+    shown = list(filters.apply(units)[: SHOWN_UNITS + 1])
+    chosen = {str(v) for v in (form["units"].value() or [])}
+    evaluator_id = request.GET.get("evaluator", "")
+    assignments = selectors.scheme_assignments(
+        scheme=scheme,
+        user=request.user,
+        evaluator_id=int(evaluator_id) if evaluator_id.isdigit() else None,
+    )
+    page = Paginator(assignments, ASSIGNMENTS_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assessments/evaluation_assign.html",
+        {
+            "scheme": scheme,
+            "form": form,
+            "filters": filters,
+            "shown_units": [
+                {"unit": u, "checked": str(u.pk) in chosen} for u in shown[:SHOWN_UNITS]
+            ],
+            "more_units": len(shown) > SHOWN_UNITS,
+            "page": page,
+            "query": query.urlencode(),
+            "summary": selectors.assignment_summary(scheme=scheme, user=request.user),
+            "evaluator_id": evaluator_id,
+            "indicator_total": scheme.indicators.count(),
+            "editable": scheme.status != AssessmentScheme.Status.PUBLISHED,
+            "remove_form": remove_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign evaluators in bulk: every evaluator × unit (× indicator) chosen, once."""
+    scheme = _assigner_scheme(request, pk)
+    if request.method == "GET":
+        return _assignments_page(request, scheme)
+    form = AssignmentForm(
+        request.POST,
+        scheme=scheme,
+        units=selectors.assignable_units(scheme=scheme, user=request.user),
+        evaluators=selectors.evaluators(),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            outcome = services.evaluation_assignments_create(
+                scheme=scheme,
+                evaluators=list(data["evaluators"]),
+                units=data["picked_units"],
+                indicators=list(data["indicators"]),
+                deadline=data["deadline"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            counts = {
+                "created": outcome.created,
+                "kept": outcome.kept,
+                "notified": outcome.notified,
+            }
+            if outcome.kept:
+                text = _(
+                    "%(created)s assignments added, %(kept)s already existed and were kept; "
+                    "%(notified)s evaluators notified."
+                )
+            else:
+                text = _("%(created)s assignments added; %(notified)s evaluators notified.")
+            messages.success(request, text % counts)
+            return redirect("assessments:evaluation_assign", scheme.pk)
+    messages.error(request, form_error_text(form))
+    return _assignments_page(request, scheme, form=form, status=400)
+
+
+@login_required
+@require_POST
+def evaluation_unassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove the chosen assignments (and the scores entered under them)."""
+    scheme = _assigner_scheme(request, pk)
+    form = AssignmentRemoveForm(
+        request.POST,
+        assignments=selectors.scheme_assignments(scheme=scheme, user=request.user),
+    )
+    if form.is_valid():
+        try:
+            removed, scores = services.evaluation_assignments_remove(
+                scheme=scheme,
+                assignment_ids=[a.pk for a in form.cleaned_data["assignments"]],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(removed)s assignments removed, with %(scores)s scores entered under them.")
+                % {"removed": removed, "scores": scores},
+            )
+            return redirect("assessments:evaluation_assign", scheme.pk)
+    messages.error(request, form_error_text(form))
+    return _assignments_page(request, scheme, remove_form=form, status=400)

@@ -122,14 +122,8 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def scheme_progress(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = permissions.get_scheme_for_user_or_404(request.user, pk)
-    return JsonResponse(
-        {
-            "state": scheme.scoring_state,
-            "state_label": scheme.get_scoring_state_display(),
-            "error": scheme.scoring_error,
-            **services.scoring_progress(scheme=scheme),
-        }
-    )
+    # state: the stored one, or interrupted / stalled by the run's heartbeat (read now).
+    return JsonResponse({"error": scheme.scoring_error, **services.scoring_progress(scheme=scheme)})
 
 
 def _manages(user: Any, scheme: AssessmentScheme) -> bool:

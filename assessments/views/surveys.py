@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 
 from assessments import conf, excel, permissions, selectors, services
 from assessments.forms import TokenForm
@@ -143,92 +144,330 @@ def survey_tokens_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _ratings_from_post(
-    request: HttpRequest, survey: Survey
-) -> tuple[dict[int, dict[int, int]], dict[int, str]]:
-    ratings: dict[int, dict[int, int]] = {}
-    comments: dict[int, str] = {}
-    for key, value in request.POST.items():
-        parts = key.split("_")
+# --- The raters' pages ----------------------------------------------------------------------
+#
+# One unit per page (a phone shows eight questions and three choices without scrolling far),
+# answers kept in the session until the final submit files them all at once with the code
+# (one vote per code, as on paper). Nothing is written to the survey's tables before that,
+# and the draft leaves the session when the vote is recorded.
+
+REVIEW = "review"
+
+
+class TooManyVotes(services.SurveyRefused):
+    """Open mode: this address has sent its share of answers for now (answered with 429)."""
+
+
+class Draft:
+    """The rater's answers so far, in the session: {unit: {dimension: choice}}, comments,
+    and the units they chose to skip."""
+
+    def __init__(self, request: HttpRequest, survey: Survey, owner: str) -> None:
+        self.request = request
+        self.key = f"survey-draft:{survey.pk}:{owner}"
+        data = request.session.get(self.key) or {}
+        self.ratings: dict[int, dict[int, int]] = {
+            int(u): {int(d): int(o) for d, o in answers.items()}
+            for u, answers in (data.get("r") or {}).items()
+        }
+        self.comments: dict[int, str] = {int(u): c for u, c in (data.get("c") or {}).items()}
+        self.skipped: set[int] = {int(u) for u in data.get("s") or []}
+
+    def put(self, unit_id: int, answers: dict[int, int], comment: str, save: bool = True) -> None:
+        self.ratings[unit_id] = answers
+        self.comments[unit_id] = comment
+        self.skipped.discard(unit_id)
+        if save:
+            self._save()
+
+    def skip(self, unit_id: int) -> None:
+        self.ratings.pop(unit_id, None)
+        self.comments.pop(unit_id, None)
+        self.skipped.add(unit_id)
+        self._save()
+
+    def save(self) -> None:
+        self._save()
+
+    def _save(self) -> None:
+        self.request.session[self.key] = {
+            "r": {str(u): {str(d): o for d, o in a.items()} for u, a in self.ratings.items()},
+            "c": {str(u): c for u, c in self.comments.items() if c},
+            "s": sorted(self.skipped),
+        }
+
+    def discard(self) -> None:
+        """Forget the draft; an emptied session is deleted outright, not left as it was
+        (Django saves no empty session, so its row would keep the last draft)."""
+        session = self.request.session
+        if self.key in session:
+            del session[self.key]
+            if not session.keys():
+                session.flush()
+
+    def submission(self) -> tuple[dict[int, dict[int, int]], dict[int, str]]:
+        ratings = {u: a for u, a in self.ratings.items() if a}
+        return ratings, {u: self.comments[u] for u in ratings if self.comments.get(u)}
+
+
+class Wizard:
+    """What every page of one survey needs: its units in order, dimensions and scale."""
+
+    def __init__(self, survey: Survey) -> None:
+        self.survey = survey
+        self.units = list(survey.units.order_by("path").values_list("pk", "name"))
+        self.dimensions = list(survey.dimensions.all())
+        self.scale = list(survey.scale.all())
+        self.dimension_pairs = [(d.pk, d.name) for d in self.dimensions]
+        self.option_ids = {o.pk for o in self.scale}
+
+    def step_of(self, value: str | None) -> int | str:
+        if value == REVIEW:
+            return REVIEW
         try:
-            if parts[0] == "r" and len(parts) == 3 and value:
-                ratings.setdefault(int(parts[1]), {})[int(parts[2])] = int(value)
-            elif parts[0] == "c" and len(parts) == 2:
-                comments[int(parts[1])] = value[:2000]
+            step = int(value or 1)
         except ValueError:
-            raise services.SurveyRefused(
-                _("The answers could not be read; please try again.")
-            ) from None
-    return ratings, comments
+            return 1
+        return min(max(step, 1), len(self.units)) if self.units else REVIEW
+
+    def step_for_unit(self, unit_id: int | None) -> int:
+        for index, (pk, _name) in enumerate(self.units, start=1):
+            if pk == unit_id:
+                return index
+        return 1
+
+    def answers_from_post(self, request: HttpRequest, unit_id: int) -> tuple[dict[int, int], str]:
+        """This unit's answers as posted (choices the survey does not offer are refused)."""
+        answers: dict[int, int] = {}
+        for dimension_id, _name in self.dimension_pairs:
+            value = request.POST.get(f"r_{unit_id}_{dimension_id}", "")
+            if not value:
+                continue
+            try:
+                option = int(value)
+            except ValueError:
+                raise services.SurveyRefused(
+                    _("The answers could not be read; please try again.")
+                ) from None
+            if option not in self.option_ids:
+                raise services.SurveyRefused(_("The answers could not be read; please try again."))
+            answers[dimension_id] = option
+        return answers, request.POST.get(f"c_{unit_id}", "")[:2000].strip()
+
+    def all_from_post(self, request: HttpRequest) -> dict[int, tuple[dict[int, int], str]]:
+        """Every unit posted at once (a one-page submission, e.g. a form without steps)."""
+        posted = {
+            int(key.split("_")[1])
+            for key in request.POST
+            if key.startswith(("r_", "c_")) and key.split("_")[1].isdigit()
+        }
+        return {pk: self.answers_from_post(request, pk) for pk, _name in self.units if pk in posted}
+
+    def missing_message(self, unit_id: int, answers: dict[int, int]) -> str | None:
+        missing = services.first_missing_dimension(self.dimension_pairs, answers)
+        if missing is None:
+            return None
+        name = dict(self.units).get(unit_id, "")
+        return services.missing_answer_message(name, missing[1])
+
+    def unit_states(self, draft: Draft) -> list[dict[str, Any]]:
+        states = []
+        for index, (pk, name) in enumerate(self.units, start=1):
+            answers = draft.ratings.get(pk) or {}
+            if pk in draft.skipped:
+                state = "skipped"
+            elif not answers:
+                state = "blank"
+            elif len(answers) < len(self.dimension_pairs):
+                state = "partial"
+            else:
+                state = "done"
+            states.append({"step": index, "pk": pk, "name": name, "state": state})
+        return states
 
 
-def _survey_form_context(survey: Survey) -> dict[str, Any]:
-    return {
-        "survey": survey,
-        "units": list(survey.units.order_by("path")),
-        "dimensions": list(survey.dimensions.all()),
-        "scale": list(survey.scale.all()),
-    }
+def _wizard(
+    request: HttpRequest,
+    survey: Survey,
+    *,
+    draft: Draft,
+    submit: Any,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Show a unit's page or the review page; keep answers; file everything at the end."""
+    wizard = Wizard(survey)
+    base = {**context, "survey": survey, "action": request.path, "total": len(wizard.units)}
+
+    def page(step: int | str, error: str = "", status: int = 200, missing: int | None = None):
+        states = wizard.unit_states(draft)
+        done = sum(1 for s in states if s["state"] in ("done", "skipped"))
+        extra: dict[str, Any] = {
+            "error": error,
+            "done": done,
+            "percent": round(100 * done / len(states)) if states else 100,
+        }
+        if step == REVIEW:
+            extra.update(
+                states=states,
+                rated=sum(1 for s in states if s["state"] == "done"),
+                unrated=sum(1 for s in states if s["state"] in ("blank", "partial")),
+            )
+            return render(
+                request, "assessments/survey_review.html", {**base, **extra}, status=status
+            )
+        assert isinstance(step, int)
+        unit_id, unit_name = wizard.units[step - 1]
+        extra.update(
+            step=step,
+            unit_id=unit_id,
+            unit_name=unit_name,
+            is_last=step == len(wizard.units),
+            missing_id=missing,
+            skipped=unit_id in draft.skipped,
+            comment=draft.comments.get(unit_id, ""),
+            questions=[
+                {
+                    "dimension": d,
+                    "chosen": (draft.ratings.get(unit_id) or {}).get(d.pk),
+                    "missing": d.pk == missing,
+                }
+                for d in wizard.dimensions
+            ],
+            scale=wizard.scale,
+        )
+        return render(request, "assessments/survey_vote.html", {**base, **extra}, status=status)
+
+    def go_to(step: int | str) -> HttpResponse:
+        return redirect(f"{request.path}?step={step}", permanent=False)
+
+    def refused(exc: services.SurveyRefused) -> HttpResponse:
+        if exc.unit_id is not None:
+            step = wizard.step_for_unit(exc.unit_id)
+            answers = draft.ratings.get(exc.unit_id) or {}
+            missing = services.first_missing_dimension(wizard.dimension_pairs, answers)
+            return page(step, str(exc), 400, missing[0] if missing else None)
+        return page(REVIEW, str(exc), 429 if isinstance(exc, TooManyVotes) else 400)
+
+    if request.method != "POST":
+        return page(wizard.step_of(request.GET.get("step")))
+
+    try:
+        if "step" not in request.POST:
+            # Everything in one request (no pages): filed at once; kept only if refused.
+            for unit_id, (answers, comment) in wizard.all_from_post(request).items():
+                draft.put(unit_id, answers, comment, save=False)
+            try:
+                return _file(request, survey, draft, submit)
+            except services.SurveyRefused:
+                draft.save()
+                raise
+        step = wizard.step_of(request.POST.get("step"))
+        go = request.POST.get("go", "next")
+        if step != REVIEW:
+            assert isinstance(step, int)
+            unit_id = wizard.units[step - 1][0]
+            answers, comment = wizard.answers_from_post(request, unit_id)
+            if go == "skip":
+                draft.skip(unit_id)
+                return go_to(step + 1 if step < len(wizard.units) else REVIEW)
+            draft.put(unit_id, answers, comment)
+            if go == "prev":
+                return go_to(max(step - 1, 1))
+            if go == REVIEW:
+                return go_to(REVIEW)
+            message = wizard.missing_message(unit_id, answers)
+            if message:
+                missing = services.first_missing_dimension(wizard.dimension_pairs, answers)
+                return page(step, message, 400, missing[0] if missing else None)
+            return go_to(step + 1 if step < len(wizard.units) else REVIEW)
+        if go != "submit":
+            return go_to(REVIEW)
+        return _file(request, survey, draft, submit)
+    except services.SurveyRefused as exc:
+        return refused(exc)
+
+
+def _file(request: HttpRequest, survey: Survey, draft: Draft, submit: Any) -> HttpResponse:
+    """The final submit: every unit of the draft in one vote; the draft is then forgotten."""
+    ratings, comments = draft.submission()
+    submit(ratings, comments)
+    draft.discard()
+    return render(request, "assessments/survey_thanks.html", {"survey": survey})
+
+
+def _refusal(request: HttpRequest, message: str, status: int, survey: Survey | None = None):
+    return render(
+        request,
+        "assessments/survey_refused.html",
+        {"message": message, "survey": survey},
+        status=status,
+    )
+
+
+def _closed(request: HttpRequest, survey: Survey) -> HttpResponse:
+    """Not started (409) or ended (410 Gone): a state of the survey, not a refused access,
+    so not a 403 (the security log records those, with the path, and the path has the code)."""
+    status = 409 if survey.status == Survey.Status.DRAFT else 410
+    return _refusal(request, services.closed_survey_message(survey), status, survey)
+
+
+def _code_rate() -> str:
+    return str(getattr(settings, "ASSESSMENTS_CODE_VOTE_RATE", "300/h"))
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(
-    # A whole meeting room may vote through one address: generous, but it stops code guessing.
-    key="ip",
-    rate=lambda group, request: getattr(settings, "ASSESSMENTS_CODE_VOTE_RATE", "300/h"),
-    method=ratelimit.ALL,
-    block=True,
-)
 def survey_vote(request: HttpRequest, survey_pk: int, code: str) -> HttpResponse:
-    """The public, mobile-friendly page a rater opens from the link on the code slip."""
-    survey = Survey.objects.filter(pk=survey_pk).first()
+    """The public, mobile-friendly pages a rater opens from the link on the code slip."""
+    # Only unknown codes count against an address: a meeting room voting through one
+    # address opens dozens of pages each, but guessing codes ends here.
+    limit = {"group": "assessments.code_vote", "key": "ip", "rate": _code_rate(), "method": ALL}
+    if is_ratelimited(request, increment=False, **limit):
+        raise Ratelimited()
+    survey = Survey.objects.select_related("scheme").filter(pk=survey_pk).first()
     token = RaterToken.objects.filter(code=code.strip().upper()).select_related("category").first()
-    refusal, status = None, 200
     if survey is None or token is None:
-        refusal, status = (
+        if is_ratelimited(request, increment=True, **limit):
+            raise Ratelimited()
+        return _refusal(
+            request,
             _("This rating code is not valid. Check the link or the code on your slip."),
             404,
         )
-    elif token.survey_id != survey.pk:
-        refusal, status = _("This rating code belongs to another survey."), 400
-    elif token.used_at is not None:
-        refusal, status = _("This rating code has already been used. Each code votes once."), 409
-    elif not survey.is_open:
-        refusal, status = _("This survey is not open for rating."), 403
-    if refusal:
-        return render(
-            request, "assessments/survey_refused.html", {"message": refusal}, status=status
+    draft = Draft(request, survey, token.code)
+    if token.survey_id != survey.pk:
+        return _refusal(request, _("This rating code belongs to another survey."), 400)
+    if token.used:
+        draft.discard()
+        return _refusal(
+            request, _("This rating code has already been used. Each code votes once."), 409, survey
         )
-    assert survey is not None and token is not None
-    # Built only when the form is shown: a province survey lists thousands of units.
-    context = {"token": token, "action": request.path}
-    if request.method == "POST":
-        try:
-            ratings, comments = _ratings_from_post(request, survey)
-            services.survey_submit(
-                survey_id=survey.pk, code=code, ratings=ratings, comments=comments
-            )
-        except services.SurveyRefused as exc:
-            context = {**_survey_form_context(survey), **context, "error": str(exc)}
-            return render(request, "assessments/survey_vote.html", context, status=400)
-        return render(request, "assessments/survey_thanks.html", {"survey": survey})
-    context = {**_survey_form_context(survey), **context}
-    return render(request, "assessments/survey_vote.html", context)
+    if not survey.is_open:
+        draft.discard()
+        return _closed(request, survey)
+
+    def submit(ratings: dict[int, dict[int, int]], comments: dict[int, str]) -> None:
+        services.survey_submit(
+            survey_id=survey.pk, code=token.code, ratings=ratings, comments=comments
+        )
+
+    return _wizard(request, survey, draft=draft, submit=submit, context={"token": token})
 
 
 @require_http_methods(["GET", "POST"])
 def survey_open_vote(request: HttpRequest, survey_pk: int) -> HttpResponse:
     """Open public mode: no code, rate-limited per address, reported separately."""
-    survey = Survey.objects.filter(pk=survey_pk, open_mode=True, status=Survey.Status.OPEN).first()
-    if survey is None:
-        return render(
-            request,
-            "assessments/survey_refused.html",
-            {"message": _("This survey does not accept answers without a rating code.")},
-            status=404,
+    survey = Survey.objects.select_related("scheme").filter(pk=survey_pk, open_mode=True).first()
+    if survey is None or survey.status == Survey.Status.DRAFT:
+        return _refusal(
+            request, _("This survey does not accept answers without a rating code."), 404
         )
-    context = {**_survey_form_context(survey), "open_mode": True, "action": request.path}
-    if request.method == "POST":
+    draft = Draft(request, survey, "open")
+    if not survey.is_open:
+        draft.discard()
+        return _closed(request, survey)
+
+    def submit(ratings: dict[int, dict[int, int]], comments: dict[int, str]) -> None:
+        # Only the final submit counts against the address, not each page.
         if is_ratelimited(
             request,
             group="assessments.open_vote",
@@ -237,16 +476,10 @@ def survey_open_vote(request: HttpRequest, survey_pk: int) -> HttpResponse:
             method="POST",
             increment=True,
         ):
-            context["error"] = _("Too many answers from this network. Please try again later.")
-            return render(request, "assessments/survey_vote.html", context, status=429)
-        try:
-            ratings, comments = _ratings_from_post(request, survey)
-            services.survey_submit_open(survey_id=survey.pk, ratings=ratings, comments=comments)
-        except services.SurveyRefused as exc:
-            context["error"] = str(exc)
-            return render(request, "assessments/survey_vote.html", context, status=400)
-        return render(request, "assessments/survey_thanks.html", {"survey": survey})
-    return render(request, "assessments/survey_vote.html", context)
+            raise TooManyVotes(_("Too many answers from this network. Please try again later."))
+        services.survey_submit_open(survey_id=survey.pk, ratings=ratings, comments=comments)
+
+    return _wizard(request, survey, draft=draft, submit=submit, context={"open_mode": True})
 
 
 @login_required

@@ -28,6 +28,7 @@ from campaign.models.items import (
     RectificationItemQuerySet,
     RectificationTransition,
 )
+from campaign.models.reminders import Reminder
 
 __all__ = [
     "ITEM_COLUMNS",
@@ -50,6 +51,7 @@ __all__ = [
     "RectificationItem",
     "RectificationItemQuerySet",
     "RectificationTransition",
+    "Reminder",
     "Submission",
     "SubmissionTransition",
 ]

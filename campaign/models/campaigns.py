@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -55,7 +55,7 @@ class Campaign(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         ACTIVE = "active", _("Under way")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("campaign status", "Closed")
 
     class Template(models.TextChoices):
         SPECIAL = "special", _("Special rectification (five phases)")

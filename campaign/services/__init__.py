@@ -57,6 +57,14 @@ from campaign.services.submissions import (
     submission_return,
     submission_submit,
 )
+from campaign.services.supervision import (
+    UrgeResult,
+    deliverable_urge,
+    deliverable_urge_missing,
+    item_supervise,
+    item_urge,
+    reminder_send,
+)
 
 __all__ = [
     "ANNUAL_PHASES",
@@ -66,6 +74,7 @@ __all__ = [
     "STANDARD_DELIVERABLES",
     "FindingInput",
     "PhaseTemplate",
+    "UrgeResult",
     "accountability_action_record",
     "campaign_activate",
     "campaign_close",
@@ -76,6 +85,8 @@ __all__ = [
     "circular_update",
     "circulars_draft_monthly",
     "deliverable_update",
+    "deliverable_urge",
+    "deliverable_urge_missing",
     "extension_approve",
     "extension_refuse",
     "extension_request",
@@ -91,13 +102,16 @@ __all__ = [
     "item_return",
     "item_start",
     "item_submit",
+    "item_supervise",
     "item_update",
+    "item_urge",
     "item_url",
     "items_carry_over",
     "items_file",
     "items_file_check",
     "items_submit_list",
     "progress_post",
+    "reminder_send",
     "reminders_sweep",
     "submission_accept",
     "submission_return",

@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from campaign import selectors
 from campaign.models import Campaign, RectificationItem
+from units.models import Notification, Unit
+from units.selectors import overseers_of
 from units.services import notification_send
 from units.types import AnyUser
 
@@ -67,3 +69,16 @@ def item_recipients(item: RectificationItem) -> list[Any]:
     if item.responsible_user_id and item.responsible_user not in recipients:
         recipients.append(item.responsible_user)
     return recipients
+
+
+def notify_overseers(*, unit: Unit, title: str, url: str, object_key: str, body: str = "") -> None:
+    """Tell the inspection staff with jurisdiction over `unit` that something waits for them
+    (a closure request, material handed in); written now, e-mailed after commit."""
+    notification_send(
+        recipients=list(overseers_of(unit=unit)),
+        kind=Notification.Kind.INFO,
+        title=title,
+        body=body,
+        url=url,
+        object_key=object_key,
+    )

@@ -30,6 +30,7 @@ from campaign.models import (
 from campaign.services._common import (
     item_recipients,
     item_url,
+    notify_overseers,
     require_under_way,
     required_text,
     who,
@@ -411,12 +412,21 @@ def item_request_closure(
         moved = _item_move(
             item=locked, actor=actor, target=Status.CLOSURE_REQUESTED, who="act", comment=evidence
         )
-        ProgressUpdate.objects.create(
+        evidence_row = ProgressUpdate.objects.create(
             item=moved,
             text=evidence,
             attachment=attachment or "",
             author=who(actor),
             is_closure_evidence=True,
+        )
+        # 销号申请 waits for verification: the staff who oversee the unit are told.
+        notify_overseers(
+            unit=moved.unit,
+            title=_("Closure requested by %(unit)s: %(problem)s")
+            % {"unit": moved.unit.name, "problem": str(moved)},
+            body=evidence,
+            url=item_url(moved),
+            object_key=f"campaign.item:{moved.pk}:closure_requested:{evidence_row.pk}",
         )
     return moved
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from campaign import permissions, selectors
 from campaign.models import Deliverable, Submission
-from campaign.services._common import require_under_way, required_text
+from campaign.services._common import notify_overseers, require_under_way, required_text
 from units.models import Notification, Unit
 from units.notifications import notification_send
 from units.transitions import transition
@@ -54,7 +54,7 @@ def submission_submit(
         }
         if attachment is not None:
             fields["attachment"] = attachment
-        return transition(
+        handed_in = transition(
             submission,
             target=Submission.Status.SUBMITTED,
             actor=actor,
@@ -62,6 +62,18 @@ def submission_submit(
             locked=True,
             from_status="" if created else submission.status,
         )
+        # The material waits for review: the staff who oversee the unit are told.
+        notify_overseers(
+            unit=unit,
+            title=_("Material handed in by %(unit)s: %(title)s")
+            % {"unit": unit.name, "title": deliverable.title},
+            url=reverse("campaign:deliverable_detail", args=[deliverable.pk]),
+            object_key=(
+                f"campaign.submission:{handed_in.pk}:submitted:"
+                f"{handed_in.submitted_at:%Y%m%d%H%M%S%f}"
+            ),
+        )
+        return handed_in
 
 
 def _notify_reviewed(submission: Submission) -> None:

@@ -5,6 +5,7 @@ names are re-exported here for campaign.urls and anyone importing `campaign.view
 """
 
 from campaign.views.accountability import accountability_detail
+from campaign.views.board import overdue_board, overdue_board_act
 from campaign.views.campaigns import (
     campaign_activate,
     campaign_close,
@@ -25,6 +26,8 @@ from campaign.views.circulars import (
 from campaign.views.deliverables import (
     deliverable_detail,
     deliverable_due_date,
+    deliverable_urge,
+    deliverable_urge_missing,
     deliverables,
     submission_review,
     submission_submit,
@@ -39,7 +42,6 @@ from campaign.views.items import (
     item_edit,
     items_submit_list,
     ledger,
-    overdue_board,
     review_queue,
 )
 
@@ -57,6 +59,8 @@ __all__ = [
     "circular_publish",
     "deliverable_detail",
     "deliverable_due_date",
+    "deliverable_urge",
+    "deliverable_urge_missing",
     "deliverables",
     "extension_decide",
     "finding_evidence",
@@ -70,6 +74,7 @@ __all__ = [
     "items_submit_list",
     "ledger",
     "overdue_board",
+    "overdue_board_act",
     "progress_attachment",
     "public_circular_detail",
     "public_circular_list",

@@ -74,7 +74,7 @@ def _campaign_page(
         {
             "campaign": campaign,
             "phases": list(campaign.phases.all()),
-            "deliverables": list(selectors.deliverable_counts(campaign=campaign)),
+            "deliverables": list(selectors.deliverable_counts(campaign=campaign, today=today)),
             "totals": selectors.campaign_totals(user=request.user, campaign=campaign, today=today),
             "figures": list(
                 selectors.unit_figures(user=request.user, campaign=campaign, today=today)

@@ -16,11 +16,13 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign import permissions, selectors, services
-from campaign.forms import DueDateForm, ReasonForm, SubmissionForm
-from campaign.models import Deliverable
+from campaign.forms import DueDateForm, ReasonForm, ReminderForm, SubmissionForm
+from campaign.models import Campaign, Deliverable
+from campaign.services.supervision import HANDED_IN
 from units.actions import Action, error_text, form_error_text, perform
 from units.models import Unit
-from units.selectors import ACT, unit_scope_q
+from units.permissions import can_oversee_unit, get_unit_for_user_or_404
+from units.selectors import ACT, unit_scope_q, units_overseen_by
 from units.transitions import InvalidTransition
 
 
@@ -63,17 +65,93 @@ def deliverables(request: HttpRequest) -> HttpResponse:
 def _deliverable_page(
     request: HttpRequest, deliverable: Deliverable, extra: dict[str, Any] | None = None
 ) -> HttpResponse:
+    units = list(selectors.deliverable_status(user=request.user, deliverable=deliverable))
+    can_manage = permissions.can_manage_campaigns(request.user)
+    # 催报: the latest reminder per unit, and the units the officer may remind (2 queries).
+    reminders = list(selectors.reminders_for(subject=deliverable))
+    latest: dict[int, Any] = {}
+    for reminder in reminders:
+        latest.setdefault(reminder.unit_id, reminder)
+    overseen = set(
+        units_overseen_by(user=request.user)
+        .filter(pk__in=[unit.pk for unit in units])
+        .values_list("pk", flat=True)
+        if can_manage
+        else ()
+    )
+    under_way = deliverable.campaign.status == Campaign.Status.ACTIVE
+    for unit in units:
+        unit.last_urge = latest.get(unit.pk)  # type: ignore[attr-defined]
+        unit.can_urge = (  # type: ignore[attr-defined]
+            under_way and unit.pk in overseen and unit.submission_status not in HANDED_IN
+        )
     return render(
         request,
         "campaign/deliverable_detail.html",
         {
             "deliverable": deliverable,
-            "units": list(selectors.deliverable_status(user=request.user, deliverable=deliverable)),
+            "units": units,
             "reason_form": ReasonForm(),
-            "can_manage": permissions.can_manage_campaigns(request.user),
+            "reminders": reminders,
+            "can_urge": any(unit.can_urge for unit in units),  # type: ignore[attr-defined]
+            "can_manage": can_manage,
             **(extra or {}),
         },
     )
+
+
+@login_required
+@require_POST
+def deliverable_urge(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    """催报 one unit that has not handed in the material."""
+    deliverable = permissions.get_deliverable_for_user_or_404(request.user, pk)
+    unit = get_unit_for_user_or_404(request.user, unit_pk)
+    return perform(
+        request,
+        (deliverable, unit),
+        name="urge",
+        actions=URGE_ACTIONS,
+        success_url=reverse("campaign:deliverable_detail", args=[pk]),
+        refused=lambda request, target, extra: _deliverable_page(request, target[0], extra),
+    )
+
+
+@login_required
+@require_POST
+def deliverable_urge_missing(request: HttpRequest, pk: int) -> HttpResponse:
+    """催报 every unit in the officer's jurisdiction that still owes the material."""
+    deliverable = permissions.get_deliverable_for_user_or_404(request.user, pk)
+    permissions.require_manage_campaigns(request.user)
+    form = ReminderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_error_text(form))
+        return redirect("campaign:deliverable_detail", pk)
+    try:
+        result = services.deliverable_urge_missing(
+            deliverable=deliverable, actor=request.user, text=form.cleaned_data["text"]
+        )
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        text = _("Reminders to hand in sent to %(sent)d units.") % {"sent": result.sent}
+        if result.already:
+            text += " " + _("%(already)d units had already been reminded today.") % {
+                "already": result.already
+            }
+        messages.success(request, text)
+    return redirect("campaign:deliverable_detail", pk)
+
+
+URGE_ACTIONS = {
+    "urge": Action(
+        form=ReminderForm,
+        allowed=lambda user, target: can_oversee_unit(user, target[1]),
+        call=lambda request, target, data: services.deliverable_urge(
+            deliverable=target[0], unit=target[1], actor=request.user, text=data["text"]
+        ),
+        done=gettext_noop("Reminder to hand in sent to the unit."),
+    )
+}
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from campaign import permissions, selectors, services
+from campaign.filters import InspectionFilter
 from campaign.forms import AccountabilityForm, FindingForm, InspectionForm, WarningTalkForm
 from campaign.models import Campaign, Inspection
 from units.actions import attach_errors, error_text, form_error_text
@@ -58,11 +59,12 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Inspection recorded; add its findings."))
                 return redirect("campaign:inspection_detail", inspection.pk)
-    page = Paginator(inspections, 50).get_page(request.GET.get("page"))
+    filterset = InspectionFilter(request.GET, inspections, user=request.user)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "campaign/inspection_list.html",
-        {"page": page, "form": form, "can_manage": can_manage},
+        {"page": page, "form": form, "can_manage": can_manage, "filter": filterset},
     )
 
 

@@ -27,9 +27,11 @@ from campaign.forms import (
     NewItemForm,
     ProgressForm,
     ReasonForm,
+    ReminderForm,
     VerifyForm,
 )
 from campaign.models import Campaign, ExtensionRequest, RectificationItem
+from campaign.services.supervision import ITEM_WITH_UNIT
 from units.actions import Action, attach_errors, error_text, perform
 from units.models import Unit
 from units.permissions import get_unit_for_user_or_404
@@ -142,6 +144,7 @@ _PAGE_FORMS = {
     "verify_form": (("close",), VerifyForm),
     "comment_form": (("accept",), CommentForm),
     "decision_form": (("approve", "refuse"), ExtensionDecisionForm),
+    "reminder_form": (("supervise", "urge"), ReminderForm),
 }
 
 
@@ -173,6 +176,9 @@ def _item_page(
             "source_url": item.source_object.get_absolute_url() if item.source_type_id else "",
             "can_act": permissions.can_edit_item(request.user, item),
             "can_review": permissions.can_review_item(request.user, item),
+            "reminders": list(selectors.reminders_for(subject=item)),
+            "can_push": item.status in ITEM_WITH_UNIT
+            and permissions.can_review_item(request.user, item),
             "S": RectificationItem.Status,
             **forms,
             **extra,
@@ -255,6 +261,22 @@ ITEM_ACTIONS = {
             attachment=data["attachment"],
         ),
         done=gettext_noop("Closure requested."),
+    ),
+    "supervise": Action(
+        form=ReminderForm,
+        allowed=_reviews,
+        call=lambda request, item, data: services.item_supervise(
+            item=item, actor=request.user, text=data["text"]
+        ),
+        done=gettext_noop("Supervision notice sent to the unit."),
+    ),
+    "urge": Action(
+        form=ReminderForm,
+        allowed=_reviews,
+        call=lambda request, item, data: services.item_urge(
+            item=item, actor=request.user, text=data["text"]
+        ),
+        done=gettext_noop("Reminder sent to the unit."),
     ),
     "extension": Action(
         form=ExtensionForm,
@@ -348,16 +370,3 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     """Submitted lists, closure requests and extension requests awaiting staff."""
     _require_staff(request)
     return render(request, "campaign/review_queue.html", selectors.review_queue(user=request.user))
-
-
-@login_required
-@require_GET
-def overdue_board(request: HttpRequest) -> HttpResponse:
-    """督办: every overdue item the user may see, most overdue first."""
-    if not Unit.objects.visible_to(request.user).exists():
-        raise Http404
-    items = selectors.overdue_board(user=request.user)
-    page = Paginator(items, 100).get_page(request.GET.get("page"))
-    return render(
-        request, "campaign/overdue_board.html", {"page": page, "today": timezone.localdate()}
-    )

@@ -1,13 +1,15 @@
 """Every write to complaints, one module per stage of a case.
 
-intake (登记), handling (受理 → 办结), extensions (延期), escalation (督办 sweep) and
-follow_up (整改 and 问责 from a substantiated complaint). The public names are importable
+intake (登记), handling (受理 → 办结), extensions (延期), escalation (督办 sweep),
+follow_up (整改 and 问责 from a substantiated complaint) and identity (查看投诉人身份 on a
+custodian's approval). The public names are importable
 from `complaints.services` as before.
 """
 
 from __future__ import annotations
 
 from campaign.services import accountability_action_record
+from complaints.services.attachments import attachment_share
 from complaints.services.escalation import complaints_escalation_sweep
 from complaints.services.extensions import extension_request_create, extension_request_decide
 from complaints.services.follow_up import (
@@ -21,12 +23,18 @@ from complaints.services.handling import (
     complaint_answer,
     complaint_assign,
     complaint_close,
-    complaint_identity_reveal,
     complaint_merge,
     complaint_rate,
     complaint_reject,
     complaint_request_reroute,
     complaint_review,
+)
+from complaints.services.identity import (
+    complaint_identity_reveal,
+    identity_custodians_for,
+    identity_request_create,
+    identity_request_decide,
+    identity_request_withdraw,
 )
 from complaints.services.intake import (
     CROCKFORD,
@@ -37,6 +45,7 @@ from complaints.services.intake import (
     tracking_code_new,
     tracking_code_normalise,
 )
+from complaints.services.supervision import complaint_supervise, complaint_urge
 
 __all__ = [
     "ASSIGNABLE_FROM",
@@ -45,6 +54,7 @@ __all__ = [
     "Accountability",
     "Upload",
     "accountability_action_record",
+    "attachment_share",
     "complaint_accept",
     "complaint_answer",
     "complaint_assign",
@@ -59,9 +69,15 @@ __all__ = [
     "complaint_request_reroute",
     "complaint_review",
     "complaint_submit",
+    "complaint_supervise",
+    "complaint_urge",
     "complaints_escalation_sweep",
     "extension_request_create",
     "extension_request_decide",
+    "identity_custodians_for",
+    "identity_request_create",
+    "identity_request_decide",
+    "identity_request_withdraw",
     "tracking_code_new",
     "tracking_code_normalise",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,17 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import conf
-from complaints.identity import Identity
-from complaints.identity import decrypt as identity_decrypt
-from complaints.models import Complaint, ComplaintTransition, IdentityReveal
-from complaints.permissions import (
-    require_answer,
-    require_assign_to,
-    require_handle,
-    require_view_identity,
-)
+from complaints.models import Complaint, ComplaintTransition
+from complaints.permissions import require_answer, require_assign_to, require_handle
 from complaints.services.intake import complaint_default_deadline
-from complaints.services.notices import notify_unit
+from complaints.services.notices import notify_staff, notify_unit
 from units.models import Notification, Unit
 from units.transitions import check_transition, record_transition, transition
 from units.types import AnyUser
@@ -205,19 +198,28 @@ def complaint_answer(
         errors["public_reply"] = _("Write the reply the complainant will read.")
     if errors:
         raise ValidationError(errors)
-    return _move(
-        complaint,
-        target=Complaint.Status.ANSWERED,
-        actor=actor,
-        require=require_answer,
-        fields={
-            "facts": facts.strip(),
-            "verdict": verdict,
-            "measures": measures.strip(),
-            "public_reply": public_reply.strip(),
-            "answered_at": timezone.now(),
-        },
-    )
+    with transaction.atomic():
+        moved = _move(
+            complaint,
+            target=Complaint.Status.ANSWERED,
+            actor=actor,
+            require=require_answer,
+            fields={
+                "facts": facts.strip(),
+                "verdict": verdict,
+                "measures": measures.strip(),
+                "public_reply": public_reply.strip(),
+                "answered_at": timezone.now(),
+            },
+        )
+        # The answer waits for review: the staff who hold the case are told.
+        notify_staff(
+            moved,
+            title=_("Complaint %(number)s answered by %(unit)s: to review")
+            % {"number": moved.number, "unit": moved.unit},
+            object_suffix=f":answered:{moved.answered_at:%Y%m%d%H%M%S%f}",
+        )
+    return moved
 
 
 def complaint_review(
@@ -343,20 +345,3 @@ def complaint_merge(*, complaint: Complaint, into: Complaint, actor: AnyUser) ->
             comment=target.number,
             fields={"merged_into": target, "closed_at": timezone.now()},
         )
-
-
-def complaint_identity_reveal(*, complaint: Complaint, actor: AnyUser, reason: str) -> Identity:
-    """Decrypt who complained, for a permitted officer, and log that they looked."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": _("State why you need to see the complainant's identity.")}
-        )
-    require_view_identity(actor, complaint)
-    with transaction.atomic():
-        IdentityReveal.objects.create(
-            complaint=complaint, user=cast(Any, actor), reason=reason[:255]
-        )
-    logger.info("complainant identity of complaint %s viewed by user %s", complaint.pk, actor.pk)
-    token = Complaint.objects.values_list("identity_token", flat=True).get(pk=complaint.pk)
-    return identity_decrypt(token)

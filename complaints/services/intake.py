@@ -16,13 +16,17 @@ from complaints.identity import Identity
 from complaints.identity import encrypt as identity_encrypt
 from complaints.models import Complaint, ComplaintAttachment, ComplaintCategory, ComplaintTransition
 from complaints.permissions import require_intake
+from complaints.tracking import (  # noqa: F401 (re-exported by complaints.services)
+    CROCKFORD,
+    TRACKING_CODE_LENGTH,
+    tracking_code_new,
+    tracking_code_normalise,
+    tracking_hash,
+)
 from units.models import Unit
 from units.transitions import record_transition
 from units.types import AnyUser
 from units.workdays import add_working_days
-
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-TRACKING_CODE_LENGTH = 16  # 16 × 5 bits = 80 bits of randomness
 
 
 @dataclass(frozen=True)
@@ -32,16 +36,6 @@ class Upload:
     file: Any
     content_type: str
     extension: str
-
-
-def tracking_code_new() -> str:
-    return "".join(secrets.choice(CROCKFORD) for _i in range(TRACKING_CODE_LENGTH))
-
-
-def tracking_code_normalise(text: str) -> str:
-    """What the complainant typed or read aloud, as stored (Crockford's decoding rules)."""
-    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
-    return cleaned.translate(str.maketrans("OIL", "011"))
 
 
 def category_days(category: ComplaintCategory | None, field: str) -> int:
@@ -71,7 +65,11 @@ def complaint_submit(
     received_at: datetime.datetime | None = None,
     actor: AnyUser | None = None,
 ) -> Complaint:
-    """登记: the public web form (actor None) or staff intake for the other channels."""
+    """登记: the public web form (actor None) or staff intake for the other channels.
+
+    The tracking code is on the returned instance only (`complaint.tracking_code`), to be
+    shown once to the complainant or to the officer who tells the caller; the table keeps
+    its keyed hash."""
     if channel not in Complaint.Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
     if channel != Complaint.Channel.WEB:
@@ -86,7 +84,7 @@ def complaint_submit(
     code = tracking_code_new()
     with transaction.atomic():
         complaint = Complaint.objects.create(
-            number=f"TMP-{code}",
+            number=f"TMP-{secrets.token_hex(8)}",
             tracking_code=code,
             channel=channel,
             category=category,

@@ -7,7 +7,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
+from complaints.permissions import HANDLE
 from complaints.selectors import unit_recipients
+from units.models import Notification
+from units.selectors import overseers_of
 from units.services import NoticeBatch, notification_send
 
 
@@ -51,4 +54,24 @@ def notify_unit(
         url=complaint.get_absolute_url(),
         object_key=f"complaint:{complaint.pk}{object_suffix}",
         deadline=complaint.deadline,
+    )
+
+
+def notify_staff(complaint: Complaint, *, title: str, object_suffix: str) -> None:
+    """Tell the inspection staff who hold the case (jurisdiction over its units) that it
+    waits for them; the notice carries the case number and subject, never who complained."""
+    units = [unit for unit in (complaint.unit, complaint.subject_unit) if unit is not None]
+    if not units:
+        return
+    staff = overseers_of(unit=units[0], permission=HANDLE)
+    for unit in units[1:]:
+        staff = staff & overseers_of(unit=unit, permission=HANDLE)
+    notification_send(
+        recipients=list(staff),
+        kind=Notification.Kind.INFO,
+        title=title,
+        body=_("Case %(number)s: %(title)s. Handling unit: %(unit)s.")
+        % {"number": complaint.number, "title": complaint.title, "unit": complaint.unit or "-"},
+        url=complaint.get_absolute_url(),
+        object_key=f"complaint:{complaint.pk}{object_suffix}",
     )

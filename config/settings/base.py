@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "pgtrigger",
     "units",
     "campaign",
     "complaints",
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Outside everything that may answer 403 (CSRF, the views, the admin): logs each refusal.
+    "units.security_log.PermissionDeniedLogMiddleware",
     # Before the idle limit: a session that is over ends with its own reason.
     "units.security.SessionValidityMiddleware",
     "units.security.StaffIdleTimeoutMiddleware",
@@ -190,6 +193,14 @@ else:
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
+# A notice being sent is claimed first; nobody retakes a claim younger than this (seconds):
+# longer than any send can take, so the drain never duplicates a message still in flight.
+ZUOFENG_NOTICE_CLAIM_SECONDS = env.int("ZUOFENG_NOTICE_CLAIM_SECONDS", default=900)
+# A long task (scoring, every periodic job) beats this often (seconds) while it runs; a run
+# whose heartbeat is older than the timeout counts as interrupted (its process died) and may
+# be started again (units.jobs.job_run).
+ZUOFENG_JOB_HEARTBEAT_SECONDS = env.float("ZUOFENG_JOB_HEARTBEAT_SECONDS", default=10)
+ZUOFENG_JOB_HEARTBEAT_TIMEOUT = env.float("ZUOFENG_JOB_HEARTBEAT_TIMEOUT", default=90)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -268,6 +279,38 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False  # only strips "=": units.resources escapes
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+
+# --- Audit trail (units/audit.py, docs/AUDIT.md) -------------------------------------------
+# Audit records (transition records, change history, the identity reveal log, the security
+# log) are kept this many days before `manage.py audit_archive` may move them to a file;
+# the system check refuses less than 180 (Cybersecurity Law art. 21: six months).
+ZUOFENG_AUDIT_RETENTION_DAYS = env.int("ZUOFENG_AUDIT_RETENTION_DAYS", default=365)
+# audit_verify reports a record without a link in the hash chain once it is this old (the
+# sweeper seals records that escaped sealing every 5 minutes).
+ZUOFENG_AUDIT_UNSEALED_GRACE_MINUTES = env.int("ZUOFENG_AUDIT_UNSEALED_GRACE_MINUTES", default=15)
+# Audit tables besides the transition records and the change history, which are found by
+# themselves: "app.Model" → the field that dates a record.
+ZUOFENG_AUDIT_EXTRA_MODELS = {"complaints.IdentityReveal": "revealed_at"}
+# django-pgtrigger: the append-only triggers are installed by units after each migrate (on
+# tables of every app), not through the apps' migrations.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = False
+
+# A complainant's identity is shown only after a second officer (an identity custodian)
+# approves the request, for this many hours; False keeps the one-step reveal with a reason
+# (a small office with a single officer). Every view is logged either way.
+ZUOFENG_IDENTITY_NEEDS_APPROVAL = env.bool("ZUOFENG_IDENTITY_NEEDS_APPROVAL", default=True)
+ZUOFENG_IDENTITY_REVEAL_HOURS = env.int("ZUOFENG_IDENTITY_REVEAL_HOURS", default=24)
+
+# Key of the HMAC under which complainants' tracking codes are stored (complaints.tracking).
+# Unset: derived from SECRET_KEY with a fixed salt, so rotating SECRET_KEY would void every
+# code given out. Set it (any long random string) before taking real complaints; never change it.
+ZUOFENG_TRACKING_KEY = env("ZUOFENG_TRACKING_KEY", default="")
+
+# A leadership digest is compiled as a draft for inspection staff to review and send; one
+# nobody has sent this many working days later goes out as drafted (units.digests). 0: sent
+# at once with the drafted comment, without review.
+ZUOFENG_DIGEST_AUTO_SEND_WORKING_DAYS = env.int("ZUOFENG_DIGEST_AUTO_SEND_WORKING_DAYS", default=1)
 
 ZUOFENG_SITE_NAME = _("Work-Style Campaign Platform")
 

@@ -1,4 +1,6 @@
-"""A leader opens the assessment dashboard in a real browser and drills into a deduction."""
+"""A leader opens the assessment dashboard in a real browser and drills into a deduction.
+
+The rater's survey pages have their own journey: tests/assessments/test_survey_browser.py."""
 
 import pytest
 from django.urls import reverse
@@ -50,32 +52,3 @@ def test_leader_reads_dashboard_and_drills_into_a_deduction(live_server, cast, p
     width, height = _canvas_size(page, "chart-profile")
     assert width > 0 and height > 0
     page.screenshot(path=str(output_dir / "result-detail.png"), full_page=True)
-
-
-def test_rater_votes_on_a_phone(live_server, cast, page, output_dir):
-    scheme = services.scheme_create(year=2026, name="2026年度考核", actor=None)
-    survey = services.survey_create(
-        scheme=scheme,
-        title="2026年度机关作风民主评议",
-        units=[cast.dept_a, cast.dept_b],
-        actor=None,
-    )
-    services.survey_open(survey=survey, actor=None)
-    services.tokens_generate(survey=survey, category=survey.categories.first(), count=1, actor=None)
-    code = survey.tokens.get().code
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(live_server.url + reverse("assessments:survey_vote", args=[survey.pk, code]))
-    assert page.get_by_role("heading", name="2026年度机关作风民主评议").is_visible()
-    page.screenshot(path=str(output_dir / "survey-phone.png"), full_page=True)
-    for dimension in survey.dimensions.all():
-        page.locator(
-            f"label[for='r_{cast.dept_a.pk}_{dimension.pk}_{survey.scale.first().pk}']"
-        ).click()
-    page.get_by_label("意见建议（选填）").first.fill("办事窗口可以增加周末服务")
-    page.get_by_role("button", name="提交评议").click()
-    page.get_by_test_id("thanks").wait_for()
-    assert page.get_by_test_id("thanks").is_visible()
-    page.screenshot(path=str(output_dir / "survey-thanks.png"), full_page=True)
-    page.goto(live_server.url + reverse("assessments:survey_vote", args=[survey.pk, code]))
-    assert "已经使用过" in page.get_by_test_id("refusal").inner_text()
-    page.screenshot(path=str(output_dir / "survey-used.png"), full_page=True)

@@ -83,6 +83,7 @@ def test_campaign_facts(scheme, cast):
     campaign = Campaign.objects.create(
         name="2025年作风建设年",
         year=YEAR,
+        status="active",  # deliverables of a campaign never launched are nobody's to miss
         scope=cast.root,
         start_date=datetime.date(YEAR, 1, 1),
         end_date=datetime.date(YEAR, 12, 31),

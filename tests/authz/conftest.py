@@ -19,6 +19,7 @@ LOGINS = (
     "evaluator",
     "outsider",
     "township_officer",
+    "custodian",
 )
 
 

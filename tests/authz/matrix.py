@@ -29,6 +29,7 @@ from complaints import permissions as complaint_permissions
 from complaints import selectors as complaint_selectors
 from tests.authz.world import World
 from units import selectors as unit_selectors
+from units.digests import reads_digests
 from units.models import Digest, Unit
 
 ROLES = (
@@ -40,6 +41,7 @@ ROLES = (
     "evaluator",
     "outsider",
     "township_officer",  # inspection staff of dept_a's subtree only: side "b" is outside
+    "custodian",  # county-wide inspection staff who approves requests to see an identity
     "anon",
 )
 TAKEN = {200, 302, 400}
@@ -125,6 +127,17 @@ def _result_scope(user, result) -> bool:
     return assessment_permissions.can_view_dashboard(user) or in_qs(
         assessment_selectors.results_for_unit_head(user=user), result
     )
+
+
+def _scheme_results_readable(user, world, result) -> bool:
+    # get_dashboard_scheme_for_user_or_404: the county's readers, or whoever may read some
+    # of the scheme's results (a leader in charge), confined to those.
+    return (
+        assessment_permissions.can_view_dashboard(user)
+        and assessment_selectors.user_sees_all_units(user=user)
+    ) or assessment_selectors.results_visible_to(user=user).filter(
+        scheme_id=result.scheme_id
+    ).exists()
 
 
 def _url(name: str, *attrs: str) -> Callable[[World, Any], str]:
@@ -426,8 +439,15 @@ MODELS: tuple[Model, ...] = (
             Access(
                 "export",
                 lambda world, r: reverse("assessments:results_export", args=[r.scheme_id]),
-                page=lambda user, world, r: assessment_permissions.can_view_dashboard(user),
+                page=_scheme_results_readable,
                 marker=lambda r: r.unit.name,
+            ),
+            Access(
+                "list",
+                lambda world, r: reverse("assessments:dashboard", args=[r.scheme_id]),
+                page=_scheme_results_readable,
+                marker=lambda r: f">{r.unit.name}<",
+                label="dashboard",
             ),
             Access("detail", _url("assessments:result_detail", "pk")),
         ),
@@ -442,6 +462,46 @@ MODELS: tuple[Model, ...] = (
                 _fixed("complaints:reveal_log"),
                 page=lambda user, world, r: user.has_perm("complaints.view_identityreveal"),
                 marker=lambda r: r.reason,
+            ),
+        ),
+    ),
+    Model(
+        "identity request",
+        (
+            ("identity_request", "a"),
+            ("identity_request", "b"),
+            ("x", "pending_identity_request"),
+        ),
+        lambda user, r: in_qs(complaint_selectors.identity_requests_logged(user=user), r),
+        (
+            Access(
+                "list",
+                _fixed("complaints:reveal_log"),
+                page=lambda user, world, r: user.has_perm("complaints.view_identityreveal"),
+                marker=lambda r: r.reason,
+            ),
+            Access(
+                "list",
+                _fixed("complaints:identity_requests"),
+                page=lambda user, world, r: complaint_permissions.can_see_identity_requests(user),
+                marker=lambda r: r.reason,
+                # The custodian's pending requests to decide, and the user's own.
+                scope=lambda user, r: (
+                    in_qs(complaint_selectors.identity_requests_to_decide(user=user), r)
+                    or in_qs(complaint_selectors.identity_requests_of(user=user), r)
+                ),
+                label="requests-page",
+            ),
+            Access(
+                "edit",
+                lambda world, r: reverse("complaints:identity_request_act", args=[r.pk, "approve"]),
+                scope=lambda user, r: in_qs(
+                    complaint_selectors.identity_requests_visible_to(user=user), r
+                ),
+                may=complaint_permissions.can_decide_identity_request,
+                method="POST",
+                data={"comment": "同意"},
+                label="approve",
             ),
         ),
     ),
@@ -467,16 +527,24 @@ MODELS: tuple[Model, ...] = (
     ),
     Model(
         "digest",
-        (("x", "digest"),),
+        (("x", "digest"), ("digest", "a"), ("digest", "b"), ("x", "digest_draft")),
         lambda user, d: in_qs(Digest.objects.visible_to(user), d),
         (
             Access(
                 "list",
                 _fixed("units:digest_list"),
-                page=lambda user, world, d: unit_selectors.user_sees_all_units(user=user),
+                page=lambda user, world, d: reads_digests(user),
                 marker=lambda d: reverse("units:digest_detail", args=[d.pk]) + '"',
             ),
             Access("detail", _url("units:digest_detail", "pk")),
+            Access(
+                "edit",
+                lambda world, d: reverse("units:digest_act", args=[d.pk, "comment"]),
+                may=lambda user, d: in_qs(Digest.objects.editable_by(user), d),
+                method="POST",
+                data={"comment": "核实后的点评。"},
+                label="comment",
+            ),
         ),
     ),
     Model(

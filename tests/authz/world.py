@@ -18,6 +18,7 @@ from assessments.models import AssessmentResult, AssessmentScheme, Survey
 from campaign import services as campaign_services
 from campaign.models import Campaign, RectificationItem
 from complaints import services as complaint_services
+from complaints.identity import Identity
 from complaints.models import Complaint, ComplaintCategory
 from complaints.services import Upload
 from tests.campaign.conftest import campaign_start, item_drive
@@ -173,6 +174,7 @@ def build_world() -> World:
             content="工作人员多次推诿。",
             category=category,
             subject_unit=unit,
+            identity=Identity(name=f"标记投诉人-{side}", phone="13900000000"),
             uploads=[
                 Upload(
                     file=SimpleUploadedFile("x.png", PNG), content_type="image/png", extension="png"
@@ -185,9 +187,16 @@ def build_world() -> World:
         )
         objects["complaint"][side] = complaint
         world.extra.setdefault("complaint_file", {})[side] = complaint.attachments.get()
-        complaint_services.complaint_identity_reveal(
-            complaint=complaint, actor=cast.officer, reason=f"标记查看-{side}"
+        # The officer asked, the custodian approved, the officer looked (once).
+        identity_request = complaint_services.identity_request_decide(
+            request=complaint_services.identity_request_create(
+                complaint=complaint, actor=cast.officer, reason=f"标记查看-{side}"
+            ),
+            actor=cast.custodian,
+            approve=True,
         )
+        objects.setdefault("identity_request", {})[side] = identity_request
+        complaint_services.complaint_identity_reveal(complaint=complaint, actor=cast.officer)
         objects.setdefault("reveal", {})[side] = complaint.identity_reveals.get()
         unit_services.notification_send(
             recipients=[head],
@@ -201,6 +210,12 @@ def build_world() -> World:
 
     world.extra["unrouted_complaint"] = complaint_drive(cast, category, Complaint.Status.REGISTERED)
     world.extra["answered_complaint"] = complaint_drive(cast, category, Complaint.Status.ANSWERED)
+    # A request waiting for the custodian (the officer's, on a named case of dept_a).
+    world.extra["pending_identity_request"] = complaint_services.identity_request_create(
+        complaint=world.extra["answered_complaint"],
+        actor=cast.officer,
+        reason="标记待审批申请",
+    )
 
     # Circulars: a draft, an internal published one and a public one.
     circulars = {}
@@ -293,7 +308,16 @@ def build_world() -> World:
         is_staff=True,
         groups=[roles.INSPECTION_STAFF],
     )[1]
+    # Digests: the county's (sent), one per sibling's subtree (sent), and a county draft.
     weekly = digests.period_before(kind=Digest.Kind.WEEKLY, today=datetime.date(2026, 3, 9))
-    world.extra["digest"] = digests.digest_compile(period=weekly)
+    monthly = digests.period_before(kind=Digest.Kind.MONTHLY, today=datetime.date(2026, 3, 9))
+
+    def sent(scope: Any) -> Digest:
+        digest = digests.digest_compile(period=weekly, scope=scope)[0]
+        return digests.digest_send(digest=digest, actor=cast.officer)
+
+    world.extra["digest"] = sent(None)
+    objects["digest"] = {side: sent(unit) for side, (unit, _head) in _heads(cast).items()}
+    world.extra["digest_draft"] = digests.digest_compile(period=monthly)[0]
     world.objects = objects
     return world

@@ -27,7 +27,7 @@ def snapshot() -> dict[str, object]:
         (*row[:-1], decrypt(row[-1]))
         for row in Complaint.objects.order_by("number").values_list(
             "number",
-            "tracking_code",
+            "tracking_hash",
             "status",
             "channel",
             "title",

@@ -240,12 +240,13 @@ def test_overview_figures(client_for, cast, campaign, make_item):
     assert (totals["items"], totals["closed"], totals["overdue"]) == (3, 1, 1)
     figures = {u.code: u for u in response.context["figures"]}
     a = figures["SLX-SCJ"]
+    # 按期整改率 = closed on time ÷ (closed + overdue) = 1 ÷ (1 + 1): the overdue item counts.
     assert (a.items, a.closed, a.overdue, float(a.closure_rate), float(a.on_time_rate)) == (
         2,
         1,
         1,
         50.0,
-        100.0,
+        50.0,
     )
     b = figures["SLX-JYJ"]
     assert (b.items, b.closed, float(b.closure_rate), b.on_time_rate) == (1, 0, 0.0, None)

@@ -43,6 +43,8 @@ def complaint_drive(
         subject_unit=unit,
         identity=identity,
     )
+    # Only the submitting instance knows the clear code (the table keeps its hash).
+    code = complaint.tracking_code
     path = {
         Complaint.Status.REGISTERED: [],
         Complaint.Status.ACCEPTED: ["accept"],
@@ -95,6 +97,7 @@ def complaint_drive(
             complaint = services.complaint_rate(
                 complaint=complaint, satisfaction=Complaint.Satisfaction.SATISFIED
             )
+    complaint.tracking_code = code
     return complaint
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from complaints.models import Complaint
+from complaints import permissions, selectors
+from complaints.models import Complaint, IdentityRequest
+from units.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +30,21 @@ def test_seed_demo_creates_complaints_in_every_state_once():
     assert len(months) >= 6
     call_command("seed_demo", stdout=io.StringIO())
     assert Complaint.objects.count() == total
+
+
+def test_seed_demo_has_a_custodian_with_a_request_waiting():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "baoguan" in out.getvalue()  # printed with the other logins
+    custodian = get_user_model().objects.get(username="baoguan")
+    assert custodian.groups.filter(name=permissions.CUSTODIANS).exists()
+    assert permissions.is_identity_custodian(custodian)
+    waiting = IdentityRequest.objects.get()
+    assert waiting.status == IdentityRequest.Status.PENDING
+    assert waiting.requested_by.username == "jiwei"
+    assert list(selectors.identity_requests_to_decide(user=custodian)) == [waiting]
+    assert Notification.objects.filter(
+        recipient=custodian, object_key=f"identity-request:{waiting.pk}"
+    ).exists()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert IdentityRequest.objects.count() == 1

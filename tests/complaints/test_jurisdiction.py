@@ -39,7 +39,14 @@ def test_reveal_inside_the_subtree_is_allowed_and_logged(cast, make_complaint, c
     complaint = make_complaint("assigned")
     assert permissions.can_view_identity(cast.township_officer, complaint)
     client = client_for(cast.township_officer)
-    response = client.post(reverse("complaints:reveal", args=[complaint.pk]), {"reason": "核实"})
+    response = client.post(
+        reverse("complaints:act", args=[complaint.pk, "identity_request"]), {"reason": "核实"}
+    )
+    assert response.status_code == 302
+    services.identity_request_decide(
+        request=complaint.identity_requests.get(), actor=cast.custodian, approve=True
+    )
+    response = client.post(reverse("complaints:reveal", args=[complaint.pk]))
     assert response.status_code == 200
     log = IdentityReveal.objects.get()
     assert (log.user, log.complaint) == (cast.township_officer, complaint)

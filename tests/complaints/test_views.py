@@ -150,7 +150,10 @@ def test_staff_intake_from_hotline(client_for, cast, category):
     assert bad.status_code == 400 and Complaint.objects.count() == 1
 
 
-def test_identity_reveal_is_logged_and_listed(client_for, cast, make_complaint):
+def test_one_step_identity_reveal_is_logged_and_listed(client_for, cast, make_complaint, settings):
+    """The one-step reveal of a small office (approval off); the approval flow is in
+    test_identity_views.py."""
+    settings.ZUOFENG_IDENTITY_NEEDS_APPROVAL = False
     complaint = make_complaint("assigned")
     client = client_for(cast.officer)
     page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()

@@ -73,6 +73,6 @@ def test_a_run_whose_worker_died_is_closed_when_the_job_runs_again(cast):
     sync_responsibilities.delay()
     stale.refresh_from_db()
     recent.refresh_from_db()
-    assert stale.status == JobRun.Status.FAILED and "中断" in stale.error
+    assert stale.status == JobRun.Status.INTERRUPTED and "中断" in stale.error
     assert stale.finished_at is not None
     assert recent.status == JobRun.Status.RUNNING

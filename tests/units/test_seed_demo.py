@@ -60,18 +60,22 @@ def subtrees(*codes: str) -> set[Unit]:
     return {unit for code in codes for unit in Unit.objects.get(code=code).subtree()}
 
 
-def test_second_run_changes_nothing():
-    first_output = seed()
+def test_second_run_changes_nothing(django_capture_on_commit_callbacks):
+    # Sending a digest notifies its readers once the sending commits (units.digests).
+    with django_capture_on_commit_callbacks(execute=True):
+        first_output = seed()
     first = snapshot()
-    second_output = seed()
+    with django_capture_on_commit_callbacks(execute=True):
+        second_output = seed()
 
     assert snapshot() == first
     assert 35 <= first["units"] <= 45
     assert first["groups"] == 4
     assert "新建考核组别 4 个" in first_output
     assert "本次未作改动" in second_output
-    # Leaders find last week's and last month's digests waiting, in-app.
-    assert {kind for kind, _ in first["digests"]} == {"weekly", "monthly"}
+    # Leaders find last month's 月点评 and last quarter's 季小结 (sent), in-app; last week's
+    # 周检查 waits for the officers' review (tests/units/test_digest_demo.py).
+    assert {kind for kind, _ in first["digests"]} == {"weekly", "monthly", "quarterly"}
     assert Notification.objects.filter(recipient__username="lingdao", kind="digest").count() == 2
 
 
@@ -130,7 +134,7 @@ def test_leader_in_charge_sees_exactly_the_supervised_departments():
     )
     codes = sorted(supervised.values_list("unit__code", flat=True))
 
-    assert len(codes) == 3
+    assert codes == ["SLX-SCJ", "SLX-SPJ", "SLX-YJJ", "SLX-ZWZX"]
     assert set(units_visible_to(user=fenguan)) == subtrees(*codes)
     assert fenguan.groups.filter(name=roles.LEADER_IN_CHARGE).exists()
     assert fenguan.person.title == "副县长"
@@ -157,14 +161,24 @@ def test_logins_use_the_demo_password_and_are_printed(monkeypatch):
     monkeypatch.setenv("ZUOFENG_DEMO_PASSWORD", "shili-2026")
     output = seed()
 
-    for username in ("admin", "jiwei", "lingdao", "danwei", "danwei2", "fenguan", "kaoping"):
+    for username in (
+        "admin",
+        "jiwei",
+        "baoguan",
+        "lingdao",
+        "paizhu",
+        "danwei",
+        "danwei2",
+        "fenguan",
+        "kaoping",
+    ):
         assert login(username).check_password("shili-2026")
         assert username in output
     assert "shili-2026" in output
     # Every demo login except admin is a cadre, so the interface can greet them by name.
     linked = Person.objects.filter(user__isnull=False)
     assert {p.user.first_name for p in linked} == {p.name for p in linked}
-    assert linked.count() == 6
+    assert linked.count() == 10  # + baoguan (h1) and the two 评议 evaluators (assessments demo)
 
 
 def test_leading_group_has_office_and_working_groups():

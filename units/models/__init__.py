@@ -1,6 +1,7 @@
 """units' models, in two modules: the organisation (units, people, responsibilities, the
 permission tables and the scoping rule) and the records the shell keeps for every app."""
 
+from units.models.audit import AuditArchive, AuditSeal, SecurityEvent
 from units.models.organisation import (
     ACT,
     OVERSEE,
@@ -24,6 +25,7 @@ from units.models.records import (
     CalendarOverride,
     Digest,
     DigestQuerySet,
+    DigestTransition,
     JobRun,
     Notification,
     NotificationQuerySet,
@@ -38,9 +40,12 @@ __all__ = [
     "OVERSEE",
     "VIEW",
     "AssessmentGroup",
+    "AuditArchive",
+    "AuditSeal",
     "CalendarOverride",
     "Digest",
     "DigestQuerySet",
+    "DigestTransition",
     "JobRun",
     "LeadingGroup",
     "LeadingGroupMember",
@@ -49,6 +54,7 @@ __all__ = [
     "Person",
     "Responsibility",
     "ResponsibilityQuerySet",
+    "SecurityEvent",
     "SessionCutoff",
     "SessionEnd",
     "TransitionRecord",

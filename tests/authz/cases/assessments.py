@@ -8,6 +8,7 @@ from tests.authz.cases.base import (
     PUBLIC,
     READ_ONLY_VIEW,
     STAFF_ONLY,
+    case,
     url,
 )
 
@@ -85,8 +86,19 @@ for _name in ("assessments:dashboard", "assessments:results_export"):
         _name,
         "x:schemes.computed",
         ok={"officer": 200, "leader": 200},
-        sibling=["head_a", "head_b", "in_charge", "evaluator", "outsider"],
+        sibling=[
+            "head_a",
+            "head_b",
+            "in_charge",
+            "evaluator",
+            "outsider",
+            ("outsider", ("x:schemes.published",)),
+            ("evaluator", ("x:schemes.published",)),
+        ],
         na={"read-only": READ_ONLY_VIEW},
+        # A published scheme opens for whoever may read some of its results, confined to
+        # them (the leader in charge: the supervised units).
+        extra=[case("allowed", "in_charge", "GET", _name, "x:schemes.published", expected=200)],
     )
 url(
     "assessments:result_detail",
@@ -197,4 +209,54 @@ url(
     ok={"evaluator": 200},
     sibling=["officer", "leader", "head_a", "outsider", ("evaluator", ("x:schemes.computed",))],
     na={"read-only": "scores belong to the assigned evaluator: anyone else gets 404"},
+)
+
+# --- 考评分工 and the evaluator's landing page -------------------------------------------------
+
+url(
+    "assessments:evaluation_index",
+    ok={"evaluator": 200},
+    sibling=["officer", "leader", "head_a", "in_charge", "outsider"],
+    na={"read-only": "the evaluator's own page: anyone else gets 404"},
+)
+url(
+    "assessments:evaluation_assign",
+    "x:schemes.open",
+    methods=("GET", "POST"),
+    ok={"officer": 200},
+    # A subtree's officer reads no county scheme: nothing of it to assign.
+    sibling=["head_a", "in_charge", "evaluator", "outsider", "township_officer"],
+    readonly=["leader"],
+    extra=[
+        # Assigning what is assigned already: kept, and the page comes back.
+        case(
+            "allowed",
+            "officer",
+            "POST",
+            "assessments:evaluation_assign",
+            "x:schemes.open",
+            expected=302,
+            evaluators=lambda w: w.cast.evaluator.pk,
+            units=lambda w: w.cast.dept_a.pk,
+        ),
+        case(
+            "read-only",
+            "leader",
+            "POST",
+            "assessments:evaluation_assign",
+            "x:schemes.open",
+            expected=403,
+            evaluators=lambda w: w.cast.evaluator.pk,
+            units=lambda w: w.cast.dept_a.pk,
+        ),
+    ],
+)
+url(
+    "assessments:evaluation_unassign",
+    "x:schemes.open",
+    methods=("POST",),
+    # Nothing chosen: refused as bad input (400) once the officer is let through.
+    ok={"officer": 400},
+    sibling=["head_a", "in_charge", "evaluator", "outsider", "township_officer"],
+    readonly=["leader"],
 )

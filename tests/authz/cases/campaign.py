@@ -457,3 +457,58 @@ url(
     ],
     na={"read-only": PUBLIC},
 )
+
+
+# --- 督办 / 催办 / 催报 -------------------------------------------------------------------
+
+
+def _reminded(kind: str, subject: Callable[[World], Any]) -> Callable[[World, Any], None]:
+    """A check that the allowed request really recorded the reminder."""
+
+    def check(world: World, response: Any) -> None:
+        from django.contrib.contenttypes.models import ContentType
+
+        from campaign.models import Reminder
+
+        obj = subject(world)
+        assert Reminder.objects.filter(
+            kind=kind, subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk
+        ).exists(), f"no {kind} recorded on {obj!r}"
+
+    return check
+
+
+url(
+    "campaign:overdue_board_act",
+    methods=("POST",),
+    ok={"officer": 302},
+    data={
+        "kind": "item",
+        "row_id": lambda w: w.of("overdue_item", "a").pk,
+        "action": "urge",
+        "text": "请抓紧整改",
+    },
+    # head_b does not see dept_a's item; outsiders and evaluators see no unit at all.
+    sibling=["head_b", "outsider", "evaluator"],
+    readonly=["leader", "head_a", "in_charge"],
+    check=_reminded("urge", lambda w: w.of("overdue_item", "a")),
+)
+url(
+    "campaign:deliverable_urge",
+    "x:deliverable",
+    "u:township",  # required of the township, which has not handed it in
+    methods=("POST",),
+    ok={"officer": 302},
+    sibling=["head_a", "head_b", "in_charge", "outsider"],
+    readonly=["leader"],
+    check=_reminded("urge_report", lambda w: w.extra["deliverable"]),
+)
+url(
+    "campaign:deliverable_urge_missing",
+    "x:deliverable",
+    methods=("POST",),
+    ok={"officer": 302},
+    sibling=["outsider", "evaluator"],
+    readonly=["leader", "head_a", "in_charge"],
+    check=_reminded("urge_report", lambda w: w.extra["deliverable"]),
+)

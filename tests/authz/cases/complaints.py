@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.authz.cases.base import (
     LIST_VIEW,
     PUBLIC,
+    READ,
     READ_ONLY_VIEW,
     SPECS,
     STAFF_ONLY,
@@ -108,9 +109,76 @@ url(
 )
 url(
     "complaints:reveal_log",
-    ok={"officer": 200},
+    ok={"officer": 200, "custodian": 200},
     readonly=["leader", "head_a", "in_charge", "outsider"],
     na={"sibling": STAFF_ONLY},
+)
+url(
+    "complaints:identity_requests",
+    ok={"officer": 200, "custodian": 200, "township_officer": 200},
+    readonly=["leader", "head_a", "in_charge", "outsider", "evaluator"],
+    na={"sibling": LIST_VIEW},
+)
+url(
+    "complaints:identity_request_act",
+    "x:pending_identity_request",
+    "=approve",
+    methods=("POST",),
+    ok={"custodian": 302},
+    data={"comment": "同意"},
+    # The request does not exist for whoever neither asked it nor may decide on it.
+    sibling=[
+        "head_a",
+        "head_b",
+        "leader",
+        "in_charge",
+        "outsider",
+        "township_officer",
+        ("custodian", ("x:pending_identity_request", "=nonsense")),
+    ],
+    # The officer who asked sees it, and may not approve it.
+    readonly=["officer"],
+    extra=[
+        case(
+            "read-only",
+            "officer",
+            "POST",
+            "complaints:identity_request_act",
+            "x:pending_identity_request",
+            "=refuse",
+            expected=403,
+            comment="不同意",
+        ),
+        case(
+            "read-only",
+            "custodian",
+            "POST",
+            "complaints:identity_request_act",
+            "x:pending_identity_request",
+            "=withdraw",
+            expected=403,
+        ),
+        case(
+            "allowed",
+            "officer",
+            "POST",
+            "complaints:identity_request_act",
+            "x:pending_identity_request",
+            "=withdraw",
+            expected=302,
+        ),
+        case(
+            "allowed",
+            "custodian",
+            "POST",
+            "complaints:identity_request_act",
+            "x:pending_identity_request",
+            "=refuse",
+            expected=302,
+            comment="理由不充分",
+        ),
+    ],
+    check=_now(lambda w: w.extra["pending_identity_request"], "approved"),
 )
 url(
     "complaints:detail",
@@ -129,10 +197,11 @@ url(
     "complaints:reveal",
     "complaint.a",
     methods=("POST",),
+    # The officer's request on this case was approved by the custodian (tests/authz/world).
     ok={"officer": 200},
-    data={"reason": "核实投诉人身份以便回访"},
     sibling=["head_b", ("head_a", ("complaint.b",)), "outsider"],
-    readonly=["head_a", "in_charge", "leader"],
+    # May ask, yet has no approved request of their own: the custodian who approved it too.
+    readonly=["head_a", "in_charge", "leader", "custodian", "township_officer"],
 )
 url(
     "complaints:attachment",
@@ -233,6 +302,58 @@ url(
             measures="x",
             public_reply="x",
         ),
+        # Asking to see a complainant's identity: within the jurisdiction, never the unit.
+        case(
+            "allowed",
+            "township_officer",
+            "POST",
+            "complaints:act",
+            "complaint.a",
+            "=identity_request",
+            expected=302,
+            reason="核实线索需联系投诉人",
+        ),
+        case(
+            "sibling",
+            "township_officer",
+            "POST",
+            "complaints:act",
+            "complaint.b",
+            "=identity_request",
+            expected=404,
+            reason="核实线索需联系投诉人",
+        ),
+        case(
+            "read-only",
+            "head_a",
+            "POST",
+            "complaints:act",
+            "complaint.a",
+            "=identity_request",
+            expected=403,
+            reason="核实",
+        ),
+        case(
+            "read-only",
+            "leader",
+            "POST",
+            "complaints:act",
+            "complaint.a",
+            "=identity_request",
+            expected=403,
+            reason="核实",
+        ),
     ],
     check=_now(lambda w: w.extra["unrouted_complaint"], "accepted"),
+)
+url(
+    "complaints:attachment_share",
+    "complaint.a",
+    "x:complaint_file.a",
+    "=share",
+    methods=("POST",),
+    ok={"officer": 302},
+    sibling=["head_b", "outsider", ("head_a", ("complaint.b", "x:complaint_file.b", "=share"))],
+    readonly=["head_a", "in_charge", "leader"],
+    check=_now(lambda w: w.extra["complaint_file"]["a"], READ, field="shared_at"),
 )

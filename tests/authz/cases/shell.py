@@ -35,7 +35,13 @@ url(
     anon="200|503",
     na={"sibling": PUBLIC, "read-only": PUBLIC},
 )
-url("home", ok={"officer": 302, "outsider": 302}, na={"sibling": NO_OBJECT, "read-only": NO_OBJECT})
+# "/": the public front page for a visitor, the workspace (a redirect) for a signed-in user.
+url(
+    "home",
+    ok={"anon": 200, "officer": 302, "outsider": 302},
+    anon=200,
+    na={"sibling": PUBLIC, "read-only": PUBLIC},
+)
 url(
     "login",
     methods=("GET", "POST"),
@@ -135,12 +141,39 @@ url(
     na={"sibling": "marks only the caller's own notices", "read-only": NO_OBJECT},
 )
 
-for _name, _args in (("units:digest_list", ()), ("units:digest_detail", ("x:digest",))):
-    url(
-        _name,
-        *_args,
-        ok={"officer": 200, "leader": 200},
-        # Digests cover the whole county: a unit (or anyone seeing only part of it) gets 404.
-        sibling=["head_a", "head_b", "in_charge", "evaluator", "outsider"],
-        na={"read-only": READ_ONLY_VIEW},
-    )
+url(
+    "units:digest_list",
+    ok={"officer": 200, "leader": 200, "township_officer": 200},
+    # Leaders and inspection staff read digests (each of their own jurisdiction): no unit.
+    sibling=["head_a", "head_b", "in_charge", "evaluator", "outsider"],
+    na={"read-only": READ_ONLY_VIEW},
+)
+url(
+    "units:digest_detail",
+    "x:digest",
+    ok={"officer": 200, "leader": 200},
+    # The county's digest: not for a unit, nor for the officer of a subtree.
+    sibling=[
+        "head_a",
+        "head_b",
+        "in_charge",
+        "evaluator",
+        "outsider",
+        "township_officer",
+        ("township_officer", ("digest.b",)),
+    ],
+    na={"read-only": READ_ONLY_VIEW},
+)
+url(
+    "units:digest_act",
+    "x:digest_draft",
+    "=comment",
+    methods=("POST",),
+    data={"comment": "本月情况总体平稳。"},
+    ok={"officer": 302},
+    # A draft is its reviewers' alone: leaders see it once sent; a subtree's officer never.
+    sibling=["leader", "township_officer", "head_a", "outsider"],
+    # A sent digest is the leader's to read, not to edit.
+    readonly=[("leader", ("x:digest", "=send"))],
+    check=_now(lambda w: w.extra["digest_draft"], "本月情况总体平稳。", "comment"),
+)

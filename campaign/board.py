@@ -1,0 +1,73 @@
+"""Campaign's part of the 督办 board: overdue rectification items, in the board's row shape.
+
+A shell hook (units.extensions.overdue_sources): complaints adds its overdue cases the same
+way, and the board (campaign.views.items.overdue_board) pages them together.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+
+from campaign import permissions, selectors, services
+from campaign.models import RectificationItem, Reminder
+from campaign.services.supervision import ITEM_WITH_UNIT
+from units.extensions import OverdueSource
+from units.selectors import OVERSEE, unit_scope_q
+from units.types import AnyUser
+
+
+def flag(condition: Q) -> Any:
+    """A boolean column from a condition (an empty Q, "everything", is plain True)."""
+    if condition == Q():
+        return Value(True)
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSource]:
+    item_type = ContentType.objects.get_for_model(RectificationItem)
+    supervised = Reminder.objects.filter(
+        kind=Reminder.Kind.SUPERVISE, subject_type=item_type, subject_id=OuterRef("pk")
+    )
+    oversees = unit_scope_q(user=user, codename=OVERSEE, prefix="unit__")
+    rows = (
+        selectors.overdue_board(user=user, today=today)
+        .order_by()
+        .values(
+            row_kind=Value("item", output_field=CharField()),
+            row_id=F("pk"),
+            row_ref=Cast("pk", output_field=CharField()),
+            row_title=F("problem"),
+            row_unit_id=F("unit_id"),
+            row_unit_name=F("unit__name"),
+            row_unit_path=F("unit__path"),
+            row_deadline=F("deadline"),
+            row_status=F("status"),
+            row_supervised=Exists(supervised),
+            row_can_push=flag(oversees & Q(status__in=ITEM_WITH_UNIT)),
+        )
+    )
+    return [
+        OverdueSource(
+            kind="item",
+            label=_("Rectification item"),
+            rows=rows,
+            statuses={value: str(label) for value, label in RectificationItem.Status.choices},
+            detail_url="campaign:item_detail",
+            push=push_item,
+        )
+    ]
+
+
+def push_item(*, user: AnyUser, pk: int, action: str, text: str) -> Reminder:
+    """督办 / 催办 one item from the board (404 outside the user's reach, 403 read-only)."""
+    item = permissions.get_item_for_user_or_404(user, pk)
+    push = services.item_supervise if action == "supervise" else services.item_urge
+    return push(item=item, actor=user, text=text)

@@ -1,0 +1,109 @@
+"""The 督办 board: every overdue item and complaint the user sees, most overdue first, with
+督办 / 催办 for the staff who hold them (each app's rows come through units.extensions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from campaign import selectors
+from campaign.filters import BoardFilter
+from campaign.forms import BoardActionForm
+from campaign.models import Reminder
+from units.actions import error_text, form_error_text
+from units.extensions import OverdueSource, overdue_sources
+from units.models import Unit
+from units.workdays import working_days_overdue
+
+PAGE_SIZE = 50
+
+
+def _sources(request: HttpRequest) -> list[OverdueSource]:
+    if not Unit.objects.visible_to(request.user).exists():
+        raise Http404
+    return overdue_sources(user=request.user, today=timezone.localdate())
+
+
+def _decorated(rows: list[dict[str, Any]], sources: list[OverdueSource]) -> list[dict[str, Any]]:
+    """The page's rows with what the table shows: days overdue (working days), labels, links."""
+    today = timezone.localdate()
+    by_kind = {source.kind: source for source in sources}
+    overdue = working_days_overdue((row["row_deadline"] for row in rows), today)
+    for row in rows:
+        source = by_kind[row["row_kind"]]
+        row["kind_label"] = source.label
+        row["status_label"] = source.statuses.get(row["row_status"], row["row_status"])
+        row["url"] = reverse(source.detail_url, args=[row["row_id"]])
+        row["working_days"] = overdue.get(row["row_deadline"], 0)
+        row["calendar_days"] = (today - row["row_deadline"]).days
+        row["can_push"] = bool(row["row_can_push"]) and source.push is not None
+    return rows
+
+
+@login_required
+@require_GET
+def overdue_board(request: HttpRequest) -> HttpResponse:
+    """督办: overdue rectification items and complaints, most overdue first, filtered."""
+    sources = _sources(request)
+    filterset = BoardFilter(
+        request.GET, user=request.user, kinds=[(source.kind, source.label) for source in sources]
+    )
+    rows = selectors.board_rows(parts=[filterset.rows(source.rows) for source in sources])
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _decorated(list(page.object_list), sources)
+    return render(
+        request,
+        "campaign/overdue_board.html",
+        {
+            "page": page,
+            "filter": filterset,
+            "back": request.GET.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def overdue_board_act(request: HttpRequest) -> HttpResponse:
+    """督办 or 催办 on one row, then back to the board as it was (filters and page)."""
+    sources = {source.kind: source for source in _sources(request)}
+    form = BoardActionForm(request.POST)
+    back = reverse("campaign:overdue_board")
+    if not form.is_valid():
+        messages.error(request, form_error_text(form))
+        return redirect(back)
+    data = form.cleaned_data
+    # Only a query string goes back (never a URL someone slipped into the form).
+    query = QueryDict(data["back"]).urlencode()
+    back = f"{back}?{query}" if query else back
+    source = sources.get(data["kind"])
+    if source is None or source.push is None:
+        raise Http404
+    try:
+        reminder = source.push(
+            user=request.user, pk=data["row_id"], action=data["action"], text=data["text"]
+        )
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request,
+            _("%(kind)s sent to %(unit)s (%(count)d recipients).")
+            % {
+                "kind": Reminder.Kind(reminder.kind).label,
+                "unit": reminder.unit.name,
+                "count": reminder.recipients,
+            },
+        )
+    return redirect(back)
