@@ -360,7 +360,7 @@ def test_anonymity_cannot_change_once_there_are_votes(survey, cast):
     services.survey_submit(survey_id=survey.pk, code=code, ratings=_ratings(survey, [cast.dept_a]))
     with pytest.raises(ValidationError) as refused:
         services.survey_set_anonymised(survey=survey, anonymised=False, actor=cast.officer)
-    assert "cannot be restored" in str(refused.value) or "不可恢复" in str(refused.value)
+    assert "cannot be restored" in str(refused.value) or "无法恢复" in str(refused.value)
     survey.refresh_from_db()
     assert survey.anonymised
     # Open-mode answers are votes too: a named survey with them stays named.

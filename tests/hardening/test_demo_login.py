@@ -22,7 +22,12 @@ def test_demo_staff_sign_in_with_the_demo_code_and_others_with_their_password():
     call_command("seed_demo", stdout=out, stderr=StringIO())
     printed = out.getvalue()
     assert "demo_code" in printed and two_factor.demo_secret_base32() in printed
-    assert set(TOTPDevice.objects.values_list("user__username", flat=True)) == {"admin", "jiwei"}
+    assert set(TOTPDevice.objects.values_list("user__username", flat=True)) == {
+        "admin",
+        "jiwei",
+        "baoguan",
+        "paizhu",
+    }
 
     code_out = StringIO()
     call_command("demo_code", stdout=code_out, stderr=StringIO())
@@ -42,7 +47,7 @@ def test_demo_staff_sign_in_with_the_demo_code_and_others_with_their_password():
 
     # A second seed leaves the authenticators alone.
     call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
-    assert TOTPDevice.objects.count() == 2
+    assert TOTPDevice.objects.count() == 4
 
 
 def test_demo_code_refuses_production_settings(monkeypatch, settings):

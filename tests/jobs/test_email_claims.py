@@ -66,6 +66,11 @@ def test_a_worker_killed_mid_send_does_not_make_the_drain_send_twice(
 
 
 def test_a_send_that_fails_gives_its_claim_back(cast, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("connection refused")
+
+    # The delivery right after commit (eager in the tests) fails: the claim is given back.
+    monkeypatch.setattr("units.notifications.send_mail", refuse)
     keys = notification_send(
         recipients=[cast.head_a],
         kind=Notification.Kind.REMINDER,
@@ -73,14 +78,11 @@ def test_a_send_that_fails_gives_its_claim_back(cast, monkeypatch):
         object_key="t:1",
         sms=False,
     )
-
-    def refuse(*args, **kwargs):
-        raise OSError("connection refused")
-
-    monkeypatch.setattr("units.notifications.send_mail", refuse)
+    notice = Notification.objects.get(dedupe_key__in=keys)
+    assert notice.email_claimed_at is None and notice.emailed_at is None
     with pytest.raises(OSError):
         notification_emails_drain(older_than_seconds=0)
-    notice = Notification.objects.get(dedupe_key__in=keys)
+    notice.refresh_from_db()
     assert notice.email_claimed_at is None and notice.emailed_at is None
     monkeypatch.undo()
     assert notification_emails_drain(older_than_seconds=0) == 1

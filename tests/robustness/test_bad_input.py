@@ -271,7 +271,7 @@ def test_forged_tracking_codes_and_rater_tokens(cast, client, settings, robust_c
         response = client.post(reverse("complaints:public_track"), {"code": code})
         assert_refused(
             response,
-            ["没有找到该查询码对应的投诉", "不超过", "空字符"],
+            ["没有找到该查询码对应的投诉", "不能超过", "空字符"],
             before,
             f"tracking code {code[:40]!r}",
         )

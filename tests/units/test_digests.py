@@ -296,6 +296,19 @@ SECTIONS = [
     ),
 ]
 
+# The same figures as compiled in Chinese (labels and measure words are stored translated).
+SECTIONS_ZH = [
+    _section(
+        ("items.filed", "新增整改事项", 3, 3, "项", False),
+        ("items.closed", "已销号整改事项", 1, 4, "项", False),
+        ("items.overdue", "逾期未销号整改事项", 2, None, "项", True),
+    ),
+    _section(
+        ("complaints.received", "新增投诉举报", 12, 7, "件", False),
+        ("complaints.overdue", "逾期未办结投诉举报", 3, None, "件", True),
+    ),
+]
+
 
 def test_comment_names_the_biggest_changes_and_the_worst_units():
     period = digests.period_before(kind=WEEKLY, today=D(2026, 11, 23))
@@ -313,7 +326,7 @@ def test_comment_names_the_biggest_changes_and_the_worst_units():
     )
     with translation.override("zh-hans"):
         chinese = draft_comment(
-            period=period, sections=SECTIONS, bottom=_bottom("县市场监管局", "县住建局")
+            period=period, sections=SECTIONS_ZH, bottom=_bottom("县市场监管局", "县住建局")
         )
         if translation.gettext("this week") != "this week":  # the catalogue is merged
             assert chinese.startswith("本周新增投诉举报12件，较上周增加5件；")
