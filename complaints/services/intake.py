@@ -85,7 +85,7 @@ def complaint_submit(
     with transaction.atomic():
         complaint = Complaint.objects.create(
             number=f"TMP-{secrets.token_hex(8)}",
-            tracking_code=code,
+            tracking_hash=tracking_hash(code),
             channel=channel,
             category=category,
             subject_unit=subject_unit,
@@ -101,6 +101,7 @@ def complaint_submit(
             ),
             registered_by=actor if actor is not None and actor.is_authenticated else None,
         )
+        complaint.tracking_code = code  # on this instance only: shown once, never stored
         complaint.number = f"TS{timezone.localtime(received).year}-{complaint.pk:06d}"
         complaint.save(update_fields=["number"])
         for upload in uploads or []:
