@@ -31,8 +31,9 @@ ALLOWED = {
 # usernames (shown where a person has no full name).
 DATA = re.compile(
     r"[\w.+-]+@[\w.-]+|https?://\S+|\b[A-Z0-9]{4}(?:-[A-Z0-9]{4}){3}\b|"
-    # codes in capitals (unit codes SLX-SCJ-BGS) and the authorization world's markers (标记通报-public)
-    r"\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*\b|标记\S*|"
+    # codes in capitals and digits (unit codes SLX-SCJ-BGS, a two-factor key) and the
+    # authorization world's markers (标记通报-public)
+    r"\b[A-Z0-9]{2,}(?:-[A-Z0-9]+)*\b|标记\S*|"
     r"\b(officer|leader|head_a|head_b|in_charge|evaluator|outsider|township_officer|custodian)\b"
 )
 DROP = re.compile(
@@ -72,6 +73,7 @@ PAGES = _pages()
 
 
 def test_the_detector_finds_english_and_none():
+    assert english_words(reader_text("<p>密钥: 73VYDLUGA67BGTOKHZLTVMMXYJEKHKD4</p>")) == []
     page = '<p title="Save">保存</p><script>var x = "Hello";</script><td>None</td>'
     assert sorted(english_words(reader_text(page))) == ["None", "Save"]
     assert english_words(reader_text("<p>导出 Excel，officer@example.gov.cn</p>")) == []
