@@ -48,7 +48,8 @@ export DJANGO_SETTINGS_MODULE=config.settings.prod
 export DATABASE_URL REDIS_URL
 DJANGO_SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(60))')
 ZUOFENG_IDENTITY_KEYS=$("$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')
-export DJANGO_SECRET_KEY ZUOFENG_IDENTITY_KEYS
+ZUOFENG_TRACKING_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')
+export DJANGO_SECRET_KEY ZUOFENG_IDENTITY_KEYS ZUOFENG_TRACKING_KEY
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 export DJANGO_MEDIA_ROOT="$RUN_DIR/media"
 # No SMTP server here: e-mails go to the workers' logs. Everything else is production's.

@@ -8,6 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "2hm9H4mUmzsdfyJnwkGNZ-h0CgJ6nQ3tGBZ3D7l3xJc="
+TRACKING_KEY = "tests-only-tracking-key-4Qm8YpZ2wKc7"
 
 
 def run_check(extra_env):
@@ -29,6 +30,7 @@ def test_prod_refuses_to_start_without_secrets():
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
     assert "ZUOFENG_IDENTITY_KEYS" in result.stderr
+    assert "ZUOFENG_TRACKING_KEY" in result.stderr
 
 
 def test_prod_refuses_a_weak_secret_key_and_sqlite():
@@ -36,6 +38,7 @@ def test_prod_refuses_a_weak_secret_key_and_sqlite():
         "DJANGO_ALLOWED_HOSTS": "zuofeng.example.gov.cn",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "ZUOFENG_IDENTITY_KEYS": KEY,
+        "ZUOFENG_TRACKING_KEY": TRACKING_KEY,
     }
     weak = run_check({**base, "DJANGO_SECRET_KEY": "short", "DATABASE_URL": "postgres://x@h/db"})
     assert weak.returncode != 0 and "DJANGO_SECRET_KEY" in weak.stderr
@@ -53,6 +56,7 @@ def test_prod_passes_check_deploy_with_no_warnings():
             "DATABASE_URL": "postgres://zuofeng@127.0.0.1:5432/zuofeng",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
             "ZUOFENG_IDENTITY_KEYS": KEY,
+        "ZUOFENG_TRACKING_KEY": TRACKING_KEY,
         }
     )
     assert result.returncode == 0, result.stderr
@@ -62,7 +66,7 @@ def test_prod_passes_check_deploy_with_no_warnings():
 def _python(code, extra_env):
     """Run `code` in a fresh interpreter with no Django variables but `extra_env`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    for name in ("REDIS_URL", "ZUOFENG_ENV", "ZUOFENG_IDENTITY_KEYS"):
+    for name in ("REDIS_URL", "ZUOFENG_ENV", "ZUOFENG_IDENTITY_KEYS", "ZUOFENG_TRACKING_KEY"):
         env.pop(name, None)
     env.update(extra_env)
     return subprocess.run(  # noqa: S603 (our own interpreter and code)
@@ -76,6 +80,7 @@ PROD_SECRETS = {
     "DATABASE_URL": "postgres://zuofeng@127.0.0.1:5432/zuofeng",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "ZUOFENG_IDENTITY_KEYS": KEY,
+    "ZUOFENG_TRACKING_KEY": TRACKING_KEY,
 }
 SHOW = "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"
 

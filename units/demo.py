@@ -58,7 +58,7 @@ from units.security import requires_two_factor
 
 # A published demo password by design: the command refuses to run in production.
 PASSWORD_ENV = "ZUOFENG_DEMO_PASSWORD"  # noqa: S105 (the variable's name, not a secret)
-DEFAULT_PASSWORD = "zuofeng2026"  # noqa: S105
+DEFAULT_PASSWORD = "Zuofeng2026"  # noqa: S105
 
 
 def refuse_in_production() -> None:

@@ -22,6 +22,7 @@ from assessments.models import (
     Indicator,
     RecognitionRule,
 )
+from assessments.services.computing import scoring_progress
 from assessments.services.surveys import surveys_close_for_scheme
 from units.transitions import transition
 from units.types import AnyUser
@@ -248,11 +249,20 @@ def scheme_publish(*, scheme: AssessmentScheme, actor: AnyUser, public: bool) ->
     """Freeze the results and open them to unit heads (and the public if chosen)."""
     if not permissions.can_publish_results(actor):
         raise PermissionDenied(_("You may not publish assessment results."))
+
+    def settled(locked: AssessmentScheme) -> None:
+        # Results being recomputed are not the ones the officer read: publish what is final.
+        if scoring_progress(scheme=locked)["live"]:
+            raise ValidationError(
+                _("The results are being computed; publish them once the computation has ended.")
+            )
+
     with transaction.atomic():
         published = transition(
             scheme,
             target=Status.PUBLISHED,
             actor=actor,
+            check=settled,
             fields={"published_at": timezone.now(), "public_results": public},
             after_commit=_notify_published,
         )

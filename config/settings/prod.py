@@ -15,6 +15,9 @@ _missing = [
         "REDIS_URL",
         # Fernet keys for complainants' identities, newest first (comma-separated).
         "ZUOFENG_IDENTITY_KEYS",
+        # The key of the hashes that stand for complainants' 查询码 (complaints/tracking.py):
+        # derived from the secret key, rotating that key would void every code given out.
+        "ZUOFENG_TRACKING_KEY",
     )
     if not env(name, default="")
 ]

@@ -159,6 +159,22 @@ def test_published_scheme_is_frozen(county, cast):
         services.scheme_request_scoring(scheme=scheme, actor=cast.officer)
 
 
+def test_results_are_not_published_while_they_are_being_computed(
+    county, cast, django_capture_on_commit_callbacks
+):
+    scheme = county["scheme"]
+    services.scheme_compute(scheme_id=scheme.pk)
+    services.scheme_request_scoring(scheme=scheme, actor=cast.officer)  # queued, not yet run
+    with pytest.raises(ValidationError, match="正在计算"):
+        services.scheme_publish(scheme=scheme, actor=cast.officer, public=True)
+    scheme.refresh_from_db()
+    assert scheme.status == "computed" and scheme.published_at is None
+    services.scheme_compute(scheme_id=scheme.pk, token=scheme.scoring_token)
+    services.scheme_publish(scheme=scheme, actor=cast.officer, public=True)
+    scheme.refresh_from_db()
+    assert scheme.status == "published"
+
+
 def test_scoring_runs_as_a_task_with_progress(county, cast, django_capture_on_commit_callbacks):
     scheme = county["scheme"]
     with django_capture_on_commit_callbacks(execute=True):

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 from locust import HttpUser, between, events, task
 
-PASSWORD = "zuofeng2026"  # seed_demo's published demo password
+PASSWORD = "Zuofeng2026"  # seed_demo's published demo password
 UNIT_HEADS = itertools.cycle(["danwei", "danwei2"])
 
 

@@ -63,6 +63,7 @@ def _environment(args: argparse.Namespace) -> dict[str, str]:
         DATABASE_URL=args.database_url,
         REDIS_URL=args.redis_url,
         ZUOFENG_IDENTITY_KEYS=Fernet.generate_key().decode(),
+        ZUOFENG_TRACKING_KEY=secrets.token_urlsafe(48),
         DJANGO_CONN_MAX_AGE="60",
     )
     return env

@@ -96,3 +96,9 @@ def test_the_admin_password_form_applies_the_rule(client):
     assert accepted.status_code == 302
     person.refresh_from_db()
     assert person.check_password("Zuofeng-2026")
+
+
+def test_the_published_demo_password_meets_the_rule_it_demonstrates():
+    from units.demo import DEFAULT_PASSWORD
+
+    ComplexityValidator().validate(DEFAULT_PASSWORD)
