@@ -67,6 +67,7 @@ from assessments.models import (
     AssessmentResult,
     AssessmentScheme,
     Component,
+    Evaluation,
     Grade,
     IndicatorScore,
     RaterCategory,
@@ -75,6 +76,7 @@ from assessments.models import (
     SurveyCategoryScore,
     SurveyDimension,
     SurveyDimensionScore,
+    SurveyResponse,
 )
 from units.models import Unit
 
@@ -217,8 +219,6 @@ def stage_survey(scheme: AssessmentScheme, unit_ids: QuerySet[Any]) -> None:
 
 
 def stage_evaluations(scheme: AssessmentScheme, unit_ids: QuerySet[Any]) -> None:
-    from assessments.models import Evaluation
-
     per_indicator = (
         Evaluation.objects.order_by()
         .filter(scheme=scheme, unit_id__in=unit_ids)
@@ -525,12 +525,30 @@ def recognise(scheme: AssessmentScheme) -> None:
     results.filter(talk).update(talk=True)
 
 
+def inputs(scheme: AssessmentScheme) -> dict[str, Any]:
+    """The scheme's own inputs as a fingerprint: how many survey responses and evaluations,
+    and when an evaluation last changed. Responses carry no time (anonymity), so a vote shows
+    as a change of count; surveys only ever add responses."""
+    evaluations = Evaluation.objects.filter(scheme=scheme).aggregate(
+        count=models.Count("pk"), changed=models.Max("updated_at")
+    )
+    return {
+        "responses": SurveyResponse.objects.filter(survey__scheme=scheme).count(),
+        "evaluations": evaluations["count"],
+        "evaluations_changed": (
+            evaluations["changed"].isoformat() if evaluations["changed"] else None
+        ),
+    }
+
+
 def compute(
     scheme: AssessmentScheme, progress: Progress, cutoff: datetime.date | None = None
 ) -> int:
     """Recompute the scheme's results in place, the facts judged on `cutoff` (fact_cutoff
     by default, recorded on the scheme); returns the number of units ranked."""
     cutoff = cutoff or fact_cutoff(scheme.year)
+    # Read before anything else: a vote that lands during the run shows as a change later.
+    seen = inputs(scheme)
     units = assessed_units(scheme)
     unit_ids = units.values("pk")
     clear(scheme, unit_ids)
@@ -550,7 +568,7 @@ def compute(
     # figures are planned for the old table (PostgreSQL and SQLite both understand this).
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {connection.ops.quote_name(AdjustmentLine._meta.db_table)}")
-    AssessmentScheme.objects.filter(pk=scheme.pk).update(facts_as_of=cutoff)
-    scheme.facts_as_of = cutoff
+    AssessmentScheme.objects.filter(pk=scheme.pk).update(facts_as_of=cutoff, computed_inputs=seen)
+    scheme.facts_as_of, scheme.computed_inputs = cutoff, seen
     progress(95, "done")
     return AssessmentResult.objects.filter(scheme=scheme).count()

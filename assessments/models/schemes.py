@@ -131,6 +131,11 @@ class AssessmentScheme(models.Model):
     # The day the last computation judged the facts on (assessments.facts.FactContext.cutoff):
     # a deadline had passed when it was before this day.
     facts_as_of = models.DateField(_("Facts judged as of"), null=True, blank=True)
+    # What the last computation read of the scheme's own inputs (assessments.scoring.inputs:
+    # survey responses, evaluations): publishing refuses results that no longer reflect them.
+    computed_inputs = models.JSONField(
+        _("Inputs of the last computation"), default=dict, blank=True
+    )
     published_at = models.DateTimeField(_("Published at"), null=True, blank=True)
     copied_from = models.ForeignKey(
         "self",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import permissions, rule_kinds
+from assessments import permissions, rule_kinds, scoring
 from assessments.defaults import default_scheme
 from assessments.models import (
     AdjustmentRule,
@@ -255,6 +255,14 @@ def scheme_publish(*, scheme: AssessmentScheme, actor: AnyUser, public: bool) ->
         if scoring_progress(scheme=locked)["live"]:
             raise ValidationError(
                 _("The results are being computed; publish them once the computation has ended.")
+            )
+        # Votes or scores that came in after the computation are in no result yet.
+        if locked.computed_at and scoring.inputs(locked) != locked.computed_inputs:
+            raise ValidationError(
+                _(
+                    "Survey answers or evaluation scores have come in since the results were "
+                    "computed; compute again before publishing."
+                )
             )
 
     with transaction.atomic():

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -109,6 +110,11 @@ def test_scoring_stays_open_once_the_nightly_run_computed_the_scheme(client_for,
     assert client.post(url, {f"score_{i.pk}": "1" for i in indicators}).status_code == 302
     index = client.get(reverse("assessments:evaluation_index")).content.decode()
     assert f"{len(indicators)} / {len(indicators)}" in index
+    scheme.refresh_from_db()
+    # The scores came in after the computation: publishing waits for a new one.
+    with pytest.raises(ValidationError):
+        services.scheme_publish(scheme=scheme, actor=cast.officer, public=False)
+    services.scheme_compute(scheme_id=scheme.pk)
     scheme.refresh_from_db()
     services.scheme_publish(scheme=scheme, actor=cast.officer, public=False)
     assert client.get(url).status_code == 404

@@ -709,3 +709,28 @@ def test_scale_values_are_what_the_seed_says(survey):
         "收费情况",
         "廉洁自律",
     ]
+
+
+def test_a_vote_after_the_computation_holds_publishing_until_computed_again(cast):
+    scheme = services.scheme_create_with_defaults(year=2026, actor=cast.officer)
+    scheme = services.scheme_open(scheme=scheme, actor=cast.officer)
+    survey = services.survey_create(
+        scheme=scheme, title="2026年度民主评议", units=[cast.dept_a, cast.dept_b], actor=None
+    )
+    services.survey_open(survey=survey, actor=cast.officer)
+    first, late = _codes(survey, count=2)
+    services.survey_submit(survey_id=survey.pk, code=first, ratings=_ratings(survey, [cast.dept_a]))
+    services.scheme_compute(scheme_id=scheme.pk)
+    # A rater votes after the officer computed: the computed results do not hold that vote.
+    services.survey_submit(survey_id=survey.pk, code=late, ratings=_ratings(survey, [cast.dept_a]))
+    with pytest.raises(ValidationError, match="重新计算"):
+        services.scheme_publish(
+            scheme=AssessmentScheme.objects.get(pk=scheme.pk), actor=cast.officer, public=False
+        )
+    assert AssessmentScheme.objects.get(pk=scheme.pk).status == AssessmentScheme.Status.COMPUTED
+    services.scheme_compute(scheme_id=scheme.pk)
+    published = services.scheme_publish(
+        scheme=AssessmentScheme.objects.get(pk=scheme.pk), actor=cast.officer, public=False
+    )
+    assert published.status == AssessmentScheme.Status.PUBLISHED
+    assert published.computed_inputs["responses"] == 2
