@@ -56,7 +56,7 @@ def test_prod_passes_check_deploy_with_no_warnings():
             "DATABASE_URL": "postgres://zuofeng@127.0.0.1:5432/zuofeng",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
             "ZUOFENG_IDENTITY_KEYS": KEY,
-        "ZUOFENG_TRACKING_KEY": TRACKING_KEY,
+            "ZUOFENG_TRACKING_KEY": TRACKING_KEY,
         }
     )
     assert result.returncode == 0, result.stderr
