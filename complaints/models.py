@@ -23,6 +23,10 @@ class ComplaintCategory(models.Model):
     """投诉类别, with its own time limits in working days and a default handling unit."""
 
     name = models.CharField(_("Designation"), max_length=64, unique=True)
+    # How other systems name the category (the 12345 hotline's API calls, imports).
+    code = models.CharField(
+        _("Category code"), max_length=32, blank=True, default="", db_default=""
+    )
     accept_days = models.PositiveSmallIntegerField(_("Days to accept (working days)"), default=3)
     handle_days = models.PositiveSmallIntegerField(_("Days to handle (working days)"), default=15)
     urgent_days = models.PositiveSmallIntegerField(
@@ -43,6 +47,11 @@ class ComplaintCategory(models.Model):
         ordering = ["sort_order", "name"]
         verbose_name = _("Complaint category")
         verbose_name_plural = _("Complaint categories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="complaint_category_code_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -204,6 +213,23 @@ class Complaint(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # 来源工单号: the case's number in the system that pushed it through the API (the 12345
+    # hotline), unique per client; the digest of what was pushed tells a retry (same payload:
+    # the same case) from a conflicting resend (409).
+    source_client = models.ForeignKey(
+        "units.IntegrationClient",
+        verbose_name=_("Source system"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source_ticket = models.CharField(
+        _("Source ticket number"), max_length=64, blank=True, default="", db_default=""
+    )
+    source_digest = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
     updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
 
     objects = ComplaintQuerySet.as_manager()
@@ -217,6 +243,13 @@ class Complaint(models.Model):
             ("handle_complaint", _("Handle complaints (intake, triage, assignment, review)")),
             ("view_all_complaints", _("View all complaints")),
             ("view_complaint_figures", _("View complaint figures")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_client", "source_ticket"],
+                condition=~Q(source_ticket=""),
+                name="one_complaint_per_source_ticket",
+            )
         ]
         indexes = [
             models.Index(fields=["unit", "status"], name="complaint_unit_status"),
@@ -282,6 +315,64 @@ class Complaint(models.Model):
             return None
         light = traffic_light(self.deadline, today or timezone.localdate())
         return light.value if light else None
+
+
+class ComplaintFigure(models.Model):
+    """The complaint figures' roll-up (docs/FIGURES.md), one row per change on PostgreSQL.
+
+    A trigger on the complaints table appends, for every insert, delete and change of a
+    column the figures read, the row's contribution (+1) and the old row's (−1) under each
+    dimension of the figures page; `complaints.services.figures_compact` sums the rows per
+    key from time to time. The figures page adds them up per key instead of counting two
+    million complaints. What depends on the day (逾期未办结, and 逾期办理 of open cases) is
+    counted live from the open cases; `late_closed` is 逾期办理 of closed cases, which no
+    longer changes with the day. Written only by the database (complaints/figures_sql.py).
+    """
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("By unit complained about")
+        HANDLING_UNIT = "handling_unit", _("By handling unit")
+        CATEGORY = "category", _("By category")
+        CHANNEL = "channel", _("By channel")
+        MONTH = "month", _("By month")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    year = models.IntegerField()
+    # The unit the row counts for (unit and handling unit), its category, channel or month.
+    unit = models.ForeignKey(
+        "units.Unit",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        ComplaintCategory,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    channel = models.CharField(max_length=16, blank=True, default="")
+    month = models.DateField(null=True)
+    total = models.IntegerField(default=0)
+    decided = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_on_time = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    judged = models.IntegerField(default=0)
+    substantiated = models.IntegerField(default=0)
+    late_closed = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Complaint figure roll-up")
+        verbose_name_plural = _("Complaint figure roll-ups")
+        indexes = [models.Index(fields=["kind", "year"], name="complaint_figure_kind_year")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}"
 
 
 class ComplaintTransition(TransitionRecord):

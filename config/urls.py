@@ -34,6 +34,7 @@ urlpatterns = [
     path("campaign/", include("campaign.urls")),
     path("complaints/", include("complaints.urls")),
     path("assessments/", include("assessments.urls")),
+    path("api/", include("config.api_urls")),
     path("", include("units.urls")),
 ]
 if settings.DEBUG:

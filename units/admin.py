@@ -25,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from units import (
     admin_audit,  # noqa: F401 (registers the security log and the audit archives)
+    admin_integration,  # noqa: F401 (registers the API's integration clients, keys, calls)
     admin_users,  # noqa: F401 (registers the login accounts' pages)
     roles,
     services,

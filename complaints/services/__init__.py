@@ -1,7 +1,8 @@
 """Every write to complaints, one module per stage of a case.
 
 intake (登记), handling (受理 → 办结), extensions (延期), escalation (督办 sweep),
-follow_up (整改 and 问责 from a substantiated complaint) and identity (查看投诉人身份 on a
+follow_up (整改 and 问责 from a substantiated complaint), integration (cases pushed
+through the API) and identity (查看投诉人身份 on a
 custodian's approval). The public names are importable
 from `complaints.services` as before.
 """
@@ -12,6 +13,7 @@ from campaign.services import accountability_action_record
 from complaints.services.attachments import attachment_share
 from complaints.services.escalation import complaints_escalation_sweep
 from complaints.services.extensions import extension_request_create, extension_request_decide
+from complaints.services.figures import complaint_figures_compact, complaint_figures_rebuild
 from complaints.services.follow_up import (
     Accountability,
     complaint_follow_up,
@@ -45,6 +47,7 @@ from complaints.services.intake import (
     tracking_code_new,
     tracking_code_normalise,
 )
+from complaints.services.integration import TicketConflict, complaint_push
 from complaints.services.supervision import complaint_supervise, complaint_urge
 
 __all__ = [
@@ -52,6 +55,7 @@ __all__ = [
     "CROCKFORD",
     "TRACKING_CODE_LENGTH",
     "Accountability",
+    "TicketConflict",
     "Upload",
     "accountability_action_record",
     "attachment_share",
@@ -60,9 +64,12 @@ __all__ = [
     "complaint_assign",
     "complaint_close",
     "complaint_default_deadline",
+    "complaint_figures_compact",
+    "complaint_figures_rebuild",
     "complaint_follow_up",
     "complaint_identity_reveal",
     "complaint_merge",
+    "complaint_push",
     "complaint_raise_item",
     "complaint_rate",
     "complaint_reject",

@@ -23,7 +23,7 @@ from complaints.tracking import (  # noqa: F401 (re-exported by complaints.servi
     tracking_code_normalise,
     tracking_hash,
 )
-from units.models import Unit
+from units.models import IntegrationClient, Unit
 from units.transitions import record_transition
 from units.types import AnyUser
 from units.workdays import add_working_days
@@ -36,6 +36,16 @@ class Upload:
     file: Any
     content_type: str
     extension: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a pushed case comes from: the client, its ticket number (来源工单号) and the
+    digest of what it sent (complaints.services.integration)."""
+
+    client: IntegrationClient
+    ticket: str
+    digest: str
 
 
 def category_days(category: ComplaintCategory | None, field: str) -> int:
@@ -64,6 +74,7 @@ def complaint_submit(
     urgent: bool = False,
     received_at: datetime.datetime | None = None,
     actor: AnyUser | None = None,
+    source: Source | None = None,
 ) -> Complaint:
     """登记: the public web form (actor None) or staff intake for the other channels.
 
@@ -72,7 +83,9 @@ def complaint_submit(
     its keyed hash."""
     if channel not in Complaint.Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
-    if channel != Complaint.Channel.WEB:
+    # A case pushed by an integration client (complaints.services.integration) was checked
+    # against the client's scope there: no officer registers it.
+    if channel != Complaint.Channel.WEB and source is None:
         require_intake(actor)
     title, content = title.strip(), content.strip()
     if not title:
@@ -100,6 +113,9 @@ def complaint_submit(
                 timezone.localtime(received).date(), category_days(category, "accept_days")
             ),
             registered_by=actor if actor is not None and actor.is_authenticated else None,
+            source_client=source.client if source else None,
+            source_ticket=source.ticket if source else "",
+            source_digest=source.digest if source else "",
         )
         complaint.tracking_code = code  # on this instance only: shown once, never stored
         complaint.number = f"TS{timezone.localtime(received).year}-{complaint.pk:06d}"
@@ -123,6 +139,7 @@ def complaint_submit(
             from_status="",
             to_status=Complaint.Status.REGISTERED,
             actor=actor,
-            comment=str(Complaint.Channel(channel).label),
+            comment=str(Complaint.Channel(channel).label)
+            + (f" · {source.client.name} {source.ticket}" if source else ""),
         )
     return complaint

@@ -54,12 +54,25 @@ def sessions(world, django_db_blocker) -> dict[str, str]:
     return keys
 
 
+@pytest.fixture(scope="module")
+def api_keys(world, django_db_blocker) -> dict[str, str]:
+    """The API's integration clients and a key each ("key:hotline" …), and the cases they
+    pushed, in world.extra (tests/authz/cases/api.py)."""
+    from tests.authz.cases.api import build_api_world
+
+    with django_db_blocker.unblock():
+        return build_api_world(world)
+
+
 @pytest.fixture
-def client_as(db, sessions):
-    """client_as("head_a") → a fresh client in that member's session; "anon" → logged out.
+def client_as(db, sessions, api_keys):
+    """client_as("head_a") → a fresh client in that member's session; "anon" → logged out;
+    "key:hotline" → a client sending that integration client's API key.
     Whatever a test does to the session is rolled back with the test."""
 
     def make(name: str) -> Client:
+        if name.startswith("key:"):
+            return Client(HTTP_AUTHORIZATION=f"Bearer {api_keys[name]}")
         client = Client()
         if name != "anon":
             client.cookies[settings.SESSION_COOKIE_NAME] = sessions[name]

@@ -2,6 +2,7 @@
 permission tables and the scoping rule) and the records the shell keeps for every app."""
 
 from units.models.audit import AuditArchive, AuditSeal, SecurityEvent
+from units.models.integration import ApiCall, ApiKey, IntegrationClient
 from units.models.organisation import (
     ACT,
     OVERSEE,
@@ -39,6 +40,8 @@ __all__ = [
     "ACT",
     "OVERSEE",
     "VIEW",
+    "ApiCall",
+    "ApiKey",
     "AssessmentGroup",
     "AuditArchive",
     "AuditSeal",
@@ -46,6 +49,7 @@ __all__ = [
     "Digest",
     "DigestQuerySet",
     "DigestTransition",
+    "IntegrationClient",
     "JobRun",
     "LeadingGroup",
     "LeadingGroupMember",

@@ -1,0 +1,14 @@
+"""The complaints endpoints, included under /api/v1/ by config/api_urls.py."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from complaints.api import views
+
+urlpatterns = [
+    path("complaints/", views.PushView.as_view(), name="complaint_push"),
+    path("complaints/changes/", views.ChangesView.as_view(), name="complaint_changes"),
+    path("complaints/categories/", views.CategoriesView.as_view(), name="complaint_categories"),
+    path("complaints/<int:pk>/", views.ComplaintDetailView.as_view(), name="complaint_detail"),
+]
