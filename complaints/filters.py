@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from complaints.models import Complaint, ComplaintCategory
 from complaints.permissions import is_handler
+from complaints.selectors import text_search
 from complaints.tracking import TRACKING_CODE_LENGTH, tracking_code_normalise, tracking_hash
 from units.filters import DATE, ScopedFilterSet, UnitFilter
 from units.workdays import due_soon_cutoff
@@ -132,21 +133,17 @@ class ComplaintFilter(ScopedFilterSet):
         value = value.strip()
         if not value:
             return qs
-        q = (
-            Q(number__icontains=value)
-            | Q(title__icontains=value)
-            | Q(content__icontains=value)
-            | Q(subject_person__icontains=value)
-        )
         code = tracking_code_normalise(value)
+        also = None
         if is_handler(self.user) and len(code) == TRACKING_CODE_LENGTH:
             # Only the keyed hash is stored: the whole code, as the complainant reads it out.
-            q |= Q(tracking_hash=tracking_hash(code))
-        return qs.filter(q)
+            also = Q(tracking_hash=tracking_hash(code))
+        return text_search(qs, value, also=also)
 
     def by_status(self, qs: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:
         if value == OPEN:
-            return qs.exclude(status__in=Complaint.FINAL_STATUSES)
+            # The open statuses by name, as the partial indexes on open cases say.
+            return qs.filter(status__in=Complaint.OPEN_STATUSES)
         return qs.filter(status=value) if value else qs
 
     def by_light(self, qs: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:

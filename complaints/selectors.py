@@ -6,15 +6,18 @@ import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import Count, DateField, F, Func, Q, QuerySet, Sum, TextField, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from campaign.models import AccountabilityAction, Campaign, RectificationItem
 from campaign.selectors import accountability_visible_to, campaigns_visible_to, items_visible_to
+from complaints import figures_db
 from complaints.models import (
     Complaint,
     ComplaintCategory,
+    ComplaintFigure,
     ExtensionRequest,
     IdentityRequest,
     IdentityReveal,
@@ -106,7 +109,7 @@ def complaint_list(
 ) -> QuerySet[Complaint]:
     qs = with_light(complaints_visible_to(user=user).select_related("category", "unit"))
     if status == "open":
-        qs = qs.exclude(status__in=Complaint.FINAL_STATUSES)
+        qs = qs.filter(status__in=Complaint.OPEN_STATUSES)  # as the open cases' index says
     elif status:
         qs = qs.filter(status=status)
     if search:
@@ -114,6 +117,37 @@ def complaint_list(
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     return qs
+
+
+class _Grams(Func):
+    """A case's character pairs (complaints.figures_db: what the search index holds)."""
+
+    function = "zf_complaint_grams"
+    output_field = ArrayField(TextField())
+
+
+class _QueryGrams(Func):
+    """A query's character pairs, split and upper-cased as the index's are."""
+
+    function = "zf_query_grams"
+    output_field = ArrayField(TextField())
+
+
+def text_search(
+    qs: QuerySet[Complaint], text: str, *, also: Q | None = None
+) -> QuerySet[Complaint]:
+    """Cases whose number, subject, details or person complained about contain `text`
+    (any case), or that match `also`; through the pairs index on PostgreSQL."""
+    q = (
+        Q(number__icontains=text)
+        | Q(title__icontains=text)
+        | Q(content__icontains=text)
+        | Q(subject_person__icontains=text)
+    )
+    if figures_db.enabled() and len(text) >= 2:
+        qs = qs.alias(search_grams=_Grams("number", "title", "content", "subject_person"))
+        q = Q(search_grams__contains=_QueryGrams(Value(text))) & q
+    return qs.filter(q | also if also is not None else q)
 
 
 # What waits for staff: intake to accept or reject, cases to route, answers to review.
@@ -298,13 +332,52 @@ def figures(
     today: datetime.date | None = None,
     counted_against: str = SUBJECT_UNIT,
 ) -> list[dict[str, Any]]:
-    """Counts and rates per unit, category, channel or month: one GROUP BY.
+    """Counts and rates per unit, category, channel or month (docs/FIGURES.md).
 
     按时办结率 = closed on time ÷ (closed + overdue); 办结率 = closed ÷ accepted; 满意率 =
     satisfied or basically satisfied ÷ rated; 受理率 = accepted ÷ decided; 属实率 =
-    substantiated or partly ÷ judged (docs/FIGURES.md). `late` is what scoring deducts
-    for as of `today`.
+    substantiated or partly ÷ judged. `late` is what scoring deducts for as of `today`.
+
+    County figures on PostgreSQL, as of today or later, add up the roll-up
+    (complaints.figures_db) and count live only the open cases past their deadline: two
+    queries whatever the number of complaints. Anything else (a subtree, another day,
+    SQLite) counts the complaints: `figures_live`, the definition the roll-up equals.
     """
+    if by not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {by}")
+    today = today or timezone.localdate()
+    if (
+        counted_against == SUBJECT_UNIT
+        and today >= timezone.localdate()
+        and figures_db.enabled()
+        and _sees_all_figures(user)
+    ):
+        return _rolled_up_figures(by=by, year=year, today=today)
+    return figures_live(user=user, by=by, year=year, today=today, counted_against=counted_against)
+
+
+def _rates(row: dict[str, Any], key: Any) -> dict[str, Any]:
+    return {
+        **row,
+        "label": key,
+        "unit_id": row.get("fig_unit"),
+        "acceptance_rate": percent(row["accepted"], row["decided"]),
+        "on_time_rate": percent(row["closed_on_time"], row["closed"] + row["overdue"]),
+        "closure_rate": percent(row["closed"], row["accepted"]),
+        "satisfaction_rate": percent(row["satisfied"], row["rated"]),
+        "substantiation_rate": percent(row["substantiated"], row["judged"]),
+    }
+
+
+def figures_live(
+    *,
+    user: AnyUser,
+    by: str,
+    year: int | None = None,
+    today: datetime.date | None = None,
+    counted_against: str = SUBJECT_UNIT,
+) -> list[dict[str, Any]]:
+    """The figures counted from the complaints themselves: one GROUP BY."""
     if by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by}")
     today = today or timezone.localdate()
@@ -348,18 +421,84 @@ def figures(
             key = Complaint.Channel(key).label if key else ""
         elif by == "month" and key is not None:
             key = timezone.localtime(key).strftime("%Y-%m") if hasattr(key, "hour") else str(key)
-        result.append(
-            {
-                **row,
-                "label": key,
-                "unit_id": row.get("fig_unit"),
-                "acceptance_rate": percent(row["accepted"], row["decided"]),
-                "on_time_rate": percent(row["closed_on_time"], row["closed"] + row["overdue"]),
-                "closure_rate": percent(row["closed"], row["accepted"]),
-                "satisfaction_rate": percent(row["satisfied"], row["rated"]),
-                "substantiation_rate": percent(row["substantiated"], row["judged"]),
-            }
+        result.append(_rates(row, key))
+    return result
+
+
+# Per dimension: the roll-up's columns (key, label, sort key) named as figures_live names them.
+_ROLLED_UP: dict[str, tuple[str, dict[str, Any]]] = {
+    "unit": (
+        "unit",
+        {"fig_unit_name": F("unit__name"), "fig_unit_path": F("unit__path")},
+    ),
+    "handling_unit": ("unit", {"unit__name": F("unit__name"), "unit__path": F("unit__path")}),
+    "category": (
+        "category",
+        {"category__name": F("category__name"), "category__sort_order": F("category__sort_order")},
+    ),
+    "channel": ("channel", {}),
+    "month": ("month", {}),
+}
+# The same keys on the complaints, for what is counted live.
+_LIVE_KEY = {
+    "unit": Coalesce("subject_unit_id", "unit_id"),
+    "handling_unit": F("unit_id"),
+    "category": F("category_id"),
+    "channel": F("channel"),
+    "month": TruncMonth("received_at", output_field=DateField()),
+}
+
+
+def _rolled_up_figures(*, by: str, year: int | None, today: datetime.date) -> list[dict[str, Any]]:
+    """figures_live's rows from the roll-up, plus the open cases past their deadline."""
+    label, order = DIMENSIONS[by]
+    key, names = _ROLLED_UP[by]
+    rolled = ComplaintFigure.objects.filter(kind=by)
+    if year:
+        rolled = rolled.filter(year=year)
+    # (Summed under other names: an annotation may not take a field's name.)
+    sums = {f"sum_{name}": Sum(name) for name in figures_db.COUNTS}
+    rows = list(
+        rolled.order_by()
+        .values(key)
+        .annotate(**names, **sums)
+        .filter(sum_total__gt=0)
+        .order_by(order, key)
+    )
+    # 逾期未办结 and 逾期办理 of cases still open: they change with the day, so they are
+    # counted live, from the few open cases whose deadline has passed (a partial index).
+    live = Complaint.objects.filter(status__in=Complaint.OPEN_STATUSES, deadline__lt=today)
+    if year:
+        live = live.filter(received_at__year=year)
+    open_late = {
+        row["key"]: row
+        for row in live.order_by()
+        .annotate(key=_LIVE_KEY[by])
+        .values("key")
+        .annotate(
+            overdue=Count("pk", filter=overdue_q(today)), late=Count("pk", filter=late_q(today))
         )
+    }
+    result = []
+    for summed in rows:
+        value = summed.pop(key)
+        row = {name: summed.pop(f"sum_{name}") for name in figures_db.COUNTS} | summed
+        counts = open_late.get(value, {})
+        row["overdue"] = counts.get("overdue", 0)
+        row["late"] = row.pop("late_closed") + counts.get("late", 0)
+        if by == "unit":
+            row["fig_unit"] = value
+        elif by == "channel":
+            row[label] = value
+        elif by == "month" and value is not None:
+            # The first moment of the month, as TruncMonth gives it on figures_live's rows.
+            row[label] = timezone.make_aware(datetime.datetime.combine(value, datetime.time()))
+        keyed = row[label]
+        if by == "channel":
+            keyed = Complaint.Channel(keyed).label if keyed else ""
+        elif by == "month" and keyed is not None:
+            keyed = timezone.localtime(keyed).strftime("%Y-%m")
+        result.append(_rates(row, keyed))
     return result
 
 

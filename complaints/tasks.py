@@ -12,3 +12,9 @@ from units.jobs import record_run
 @record_run("complaints.escalation_sweep")
 def escalation_sweep() -> dict[str, int]:
     return services.complaints_escalation_sweep()
+
+
+@shared_task(acks_late=True)
+@record_run("complaints.compact_figures")
+def compact_figures() -> int:
+    return services.complaint_figures_compact()

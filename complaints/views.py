@@ -24,6 +24,7 @@ from campaign.models import Campaign
 from complaints import conf, forms, permissions, selectors, services
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, IdentityRequest
+from complaints.paging import IdsFirstPaginator
 from complaints.services.supervision import PUSHABLE
 from units.actions import Action, attach_errors, perform
 from units.selectors import units_actable_by, units_overseen_by
@@ -198,7 +199,7 @@ def _filtered_page(
     filterset = ComplaintFilter(
         data, cases, user=request.user, units=units, today=timezone.localdate(), **options
     )
-    return Paginator(filterset.qs, 30).get_page(request.GET.get("page")), filterset
+    return IdsFirstPaginator(filterset.qs, 30).get_page(request.GET.get("page")), filterset
 
 
 @login_required

@@ -33,11 +33,14 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
-    "axes",
+    "units.third_party.AxesConfig",  # the same apps, with Chinese names in the admin
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "units.third_party.TOTPConfig",
+    "units.third_party.StaticConfig",
     "pgtrigger",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "units",
     "campaign",
     "complaints",
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Inside everything that reads request.user on the way out (units/api/log.py).
+    "units.api.log.ApiCallLogMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -99,6 +104,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # No JIT: PostgreSQL compiles a large query before running it (over a second for the
+    # complaint search at province scale), which short web requests never earn back.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = (options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -313,6 +323,49 @@ ZUOFENG_TRACKING_KEY = env("ZUOFENG_TRACKING_KEY", default="")
 ZUOFENG_DIGEST_AUTO_SEND_WORKING_DAYS = env.int("ZUOFENG_DIGEST_AUTO_SEND_WORKING_DAYS", default=1)
 
 ZUOFENG_SITE_NAME = _("Work-Style Campaign Platform")
+
+# --- The REST API (units/api, <app>/api, config/api_urls.py, docs/API.md) ------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: its header makes a call without credentials 401, not 403.
+        "units.api.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["units.api.auth.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["units.api.auth.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# A client's own rate is set on its record; these are the defaults (DRF's "n/period").
+ZUOFENG_API_CLIENT_RATE = env("ZUOFENG_API_CLIENT_RATE", default="600/min")
+ZUOFENG_API_SESSION_RATE = env("ZUOFENG_API_SESSION_RATE", default="120/min")
+# The changes feed shows a state change this many seconds after it happened, so that one
+# committed a moment after a later-numbered one is never skipped by a poller (docs/API.md).
+ZUOFENG_API_CHANGES_SETTLE_SECONDS = env.int("ZUOFENG_API_CHANGES_SETTLE_SECONDS", default=5)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "作风建设管理平台 API",
+    "DESCRIPTION": (
+        "对接接口：12345 热线等系统推送投诉、读取办理进展。详见 docs/API.md。\n\n"
+        "Integration API: the 12345 hotline and other systems push complaints and read "
+        "their progress. See docs/API.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SORT_OPERATIONS": True,
+    # Swagger UI and Redoc from our own static files (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Choices are explained in both languages in each field's description (the generated
+    # list would be in one language only).
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+}
 
 LOGGING = {
     "version": 1,

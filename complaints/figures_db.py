@@ -1,0 +1,285 @@
+"""The database side of the complaint figures and the complaint search (PostgreSQL only).
+
+**Figures roll-up** (docs/FIGURES.md): `complaints_complaintfigure` holds, per dimension of
+the figures page (unit complained about, handling unit, category, channel, month) and year,
+the counts that do not depend on the day. A row trigger appends each complaint's
+contribution when it is inserted, deleted or changed in a column the figures read (the old
+row −1, the new row +1: append-only, so that concurrent intake never waits on a shared
+counter row); `compact()` sums the appended rows per key. Every write reaches it, whoever
+makes it (services, admin, import, the API, a bulk `UPDATE`). A bulk load that disables
+triggers (bench/generate.py) calls `rebuild()` afterwards.
+
+The definitions are the selectors' (complaints.selectors): `year` and `month` as Django's
+`received_at__year` and `TruncMonth` compute them in the project's time zone, `__date` as
+`AT TIME ZONE`. Changing TIME_ZONE means `rebuild()`.
+
+**Search**: an expression GIN index on every pair of neighbouring characters of a case's
+number, subject, details and person complained about, upper-cased. Chinese has no
+spaces: pg_trgm's trigrams need three characters of a word, so a two-character query such
+as 态度 gets no help from a trigram index (measured: a sequential scan). A query's pairs
+must all be among the case's (`@>`, exact on a GIN array index), and the original
+`icontains` filter checks the match. A one-character query has no pair: it is filtered
+without the index (the list stops at its first page of matches; the count at its limit).
+
+SQLite (`make run`) has none of this: the figures are counted live and search scans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connection, transaction
+
+TABLE = "complaints_complaintfigure"
+COUNTS = (
+    "total",
+    "decided",
+    "accepted",
+    "closed",
+    "closed_on_time",
+    "rated",
+    "satisfied",
+    "judged",
+    "substantiated",
+    "late_closed",
+)
+KEYS = ("kind", "year", "unit_id", "category_id", "channel", "month")
+# The columns the figures read: an update touching none of them adds nothing.
+WATCHED = (
+    "status",
+    "received_at",
+    "subject_unit_id",
+    "unit_id",
+    "category_id",
+    "channel",
+    "deadline",
+    "answered_at",
+    "closed_at",
+    "satisfaction",
+    "verdict",
+)
+
+
+def _function_sql(tz: str) -> str:
+    if not tz.replace("/", "").replace("_", "").replace("-", "").replace("+", "").isalnum():
+        raise ValueError(f"unexpected time zone name {tz!r}")
+    local = f"AT TIME ZONE '{tz}'"
+    return f"""
+CREATE OR REPLACE FUNCTION zf_complaint_figure_rows(c complaints_complaint, sign integer)
+RETURNS TABLE(kind varchar, year integer, unit_id bigint, category_id bigint, channel varchar,
+              month date, total integer, decided integer, accepted integer, closed integer,
+              closed_on_time integer, rated integer, satisfied integer, judged integer,
+              substantiated integer, late_closed integer)
+LANGUAGE sql STABLE AS $$
+  SELECT k.kind, f.y, k.unit_id, k.category_id, k.channel, k.month,
+         sign, sign * f.decided, sign * f.accepted, sign * f.closed, sign * f.on_time,
+         sign * f.rated, sign * f.satisfied, sign * f.judged, sign * f.substantiated,
+         sign * f.late_closed
+  FROM (SELECT
+          extract(year FROM c.received_at {local})::integer AS y,
+          date_trunc('month', c.received_at {local})::date AS m,
+          CASE WHEN c.status <> 'registered' THEN 1 ELSE 0 END AS decided,
+          CASE WHEN c.status NOT IN ('registered', 'rejected') THEN 1 ELSE 0 END AS accepted,
+          CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END AS closed,
+          CASE WHEN c.status = 'closed' AND (
+                 (c.answered_at {local})::date <= c.deadline
+                 OR (c.answered_at IS NULL AND (c.closed_at {local})::date <= c.deadline))
+               THEN 1 ELSE 0 END AS on_time,
+          CASE WHEN c.satisfaction <> '' THEN 1 ELSE 0 END AS rated,
+          CASE WHEN c.satisfaction IN ('satisfied', 'basically') THEN 1 ELSE 0 END AS satisfied,
+          CASE WHEN c.verdict <> '' THEN 1 ELSE 0 END AS judged,
+          CASE WHEN c.verdict IN ('substantiated', 'partly') THEN 1 ELSE 0 END AS substantiated,
+          -- 逾期办理 of a closed case: answered after the deadline, or closed after it with
+          -- no answer (both moments are past, so the deadline is before any later day).
+          CASE WHEN c.status = 'closed' AND c.deadline IS NOT NULL AND (
+                 (c.answered_at {local})::date > c.deadline
+                 OR (c.answered_at IS NULL AND c.closed_at IS NULL)
+                 OR (c.answered_at IS NULL AND (c.closed_at {local})::date > c.deadline))
+               THEN 1 ELSE 0 END AS late_closed
+       ) f
+  CROSS JOIN LATERAL (VALUES
+      ('unit'::varchar, COALESCE(c.subject_unit_id, c.unit_id)::bigint, NULL::bigint,
+       ''::varchar, NULL::date),
+      ('handling_unit', c.unit_id::bigint, NULL, '', NULL),
+      ('category', NULL, c.category_id::bigint, '', NULL),
+      ('channel', NULL, NULL, c.channel, NULL),
+      ('month', NULL, NULL, '', f.m)
+  ) AS k(kind, unit_id, category_id, channel, month)
+  WHERE c.status <> 'merged'
+$$;
+
+CREATE OR REPLACE FUNCTION zf_complaint_figures_trigger() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO {TABLE} ({", ".join(KEYS + COUNTS)})
+      SELECT * FROM zf_complaint_figure_rows(OLD, -1);
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO {TABLE} ({", ".join(KEYS + COUNTS)})
+      SELECT * FROM zf_complaint_figure_rows(NEW, 1);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+-- Every pair of neighbouring characters, upper-cased: the pairs at even offsets, then at
+-- odd ones, split on chr(1) (C functions only: two million rows index in minutes). The last
+-- character of each run may stand alone and an element may be empty: harmless in a case's
+-- array, dropped from a query's (zf_query_grams).
+CREATE OR REPLACE FUNCTION zf_grams(doc text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT regexp_split_to_array(
+    regexp_replace(upper(doc), '(..)', '\\1' || chr(1), 'g') || chr(1)
+    || regexp_replace(substr(upper(doc), 2), '(..)', '\\1' || chr(1), 'g'), chr(1))
+$$;
+
+-- PL/pgSQL, and costly on purpose: never inlined, so the planner weighs computing it for a
+-- row (a regular expression over the whole text) against the index that holds it, and
+-- checks the cheap LIKE first (a frequent word: the newest cases, read backwards by date).
+CREATE OR REPLACE FUNCTION zf_complaint_grams(number text, title text, content text,
+                                              person text) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE COST 10000 AS $$
+BEGIN
+  RETURN zf_grams(coalesce(number, '') || E'\\n' || coalesce(title, '') || E'\\n'
+                  || coalesce(content, '') || E'\\n' || coalesce(person, ''));
+END
+$$;
+
+-- A query's pairs (two characters or more): every one must be among the case's.
+CREATE OR REPLACE FUNCTION zf_query_grams(query text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT ARRAY(SELECT DISTINCT g FROM unnest(zf_grams(query)) g WHERE length(g) = 2)
+$$;
+"""  # noqa: S608 (constants and a checked time zone name)
+
+
+def _trigger_sql() -> str:
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in WATCHED)
+    return f"""
+DROP TRIGGER IF EXISTS zf_complaint_figures_write ON complaints_complaint;
+CREATE TRIGGER zf_complaint_figures_write AFTER INSERT OR DELETE ON complaints_complaint
+  FOR EACH ROW EXECUTE FUNCTION zf_complaint_figures_trigger();
+DROP TRIGGER IF EXISTS zf_complaint_figures_change ON complaints_complaint;
+CREATE TRIGGER zf_complaint_figures_change AFTER UPDATE ON complaints_complaint
+  FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION zf_complaint_figures_trigger();
+"""
+
+
+# (A GIN index builds far quicker with room to sort its entries in memory.)
+SEARCH_INDEX_SQL = """
+SET LOCAL maintenance_work_mem = '512MB';
+CREATE INDEX IF NOT EXISTS complaint_search_grams ON complaints_complaint
+  USING gin (zf_complaint_grams(number, title, content, subject_person))
+"""
+# The live part of the figures and the open lists: open cases by deadline.
+OPEN_DEADLINE_INDEX_SQL = """
+CREATE INDEX IF NOT EXISTS complaint_open_deadline ON complaints_complaint (deadline)
+  WHERE status IN ('accepted', 'answered', 'assigned', 'registered', 'reroute_requested',
+                   'return_visit', 'sent_back')
+"""
+
+
+def enabled(using: object = None) -> bool:
+    return (using or connection).vendor == "postgresql"  # type: ignore[attr-defined]
+
+
+def install(conn: object = None) -> None:
+    """Create (or replace) the functions, triggers and indexes, and fill the roll-up."""
+    conn = conn or connection
+    if not enabled(conn):
+        return
+    with conn.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(_function_sql(settings.TIME_ZONE))
+        cursor.execute(_trigger_sql())
+        cursor.execute(SEARCH_INDEX_SQL)
+        cursor.execute(OPEN_DEADLINE_INDEX_SQL)
+    rebuild(conn)
+
+
+def uninstall(conn: object = None) -> None:
+    conn = conn or connection
+    if not enabled(conn):
+        return
+    with conn.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            "DROP TRIGGER IF EXISTS zf_complaint_figures_write ON complaints_complaint;"
+            "DROP TRIGGER IF EXISTS zf_complaint_figures_change ON complaints_complaint;"
+            "DROP INDEX IF EXISTS complaint_search_grams;"
+            "DROP INDEX IF EXISTS complaint_open_deadline;"
+            "DROP FUNCTION IF EXISTS zf_complaint_figures_trigger();"
+            "DROP FUNCTION IF EXISTS zf_complaint_figure_rows(complaints_complaint, integer);"
+            "DROP FUNCTION IF EXISTS zf_complaint_grams(text, text, text, text);"
+            "DROP FUNCTION IF EXISTS zf_query_grams(text);"
+            "DROP FUNCTION IF EXISTS zf_grams(text);"
+        )
+
+
+@contextmanager
+def bulk_load(conn: object = None) -> Iterator[None]:
+    """Around a bulk load of complaints (bench/generate.py's COPY): the roll-up's triggers
+    off and the search index dropped while it writes, both built once afterwards (far
+    quicker than row by row). Inside the loader's transaction (ALTER TABLE locks the
+    table until it commits)."""
+    conn = conn or connection
+    if not enabled(conn):
+        yield
+        return
+    with conn.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            "SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED;"
+            "ALTER TABLE complaints_complaint DISABLE TRIGGER zf_complaint_figures_write;"
+            "DROP INDEX IF EXISTS complaint_search_grams;"
+        )
+    yield
+    with conn.cursor() as cursor:  # type: ignore[attr-defined]
+        # The loaded rows' deferred foreign-key checks, now rather than at commit: a table
+        # with checks pending may not be altered or indexed.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute("ALTER TABLE complaints_complaint ENABLE TRIGGER zf_complaint_figures_write")
+        cursor.execute(SEARCH_INDEX_SQL)
+    rebuild(conn)
+
+
+def _summed(source: str) -> str:
+    sums = ", ".join(f"sum({c})" for c in COUNTS)
+    nonzero = " OR ".join(f"sum({c}) <> 0" for c in COUNTS)
+    keys = ", ".join(KEYS)
+    return (
+        f"INSERT INTO {TABLE} ({keys}, {', '.join(COUNTS)}) "  # noqa: S608 (constants)
+        f"SELECT {keys}, {sums} FROM {source} GROUP BY {keys} HAVING {nonzero}"
+    )
+
+
+def rebuild(conn: object = None) -> None:
+    """Count the whole table again (after a bulk load with triggers off, or a new TIME_ZONE)."""
+    conn = conn or connection
+    if not enabled(conn):
+        return
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:  # type: ignore[attr-defined]
+        # No complaint changes while it is counted (reads go on).
+        cursor.execute("LOCK TABLE complaints_complaint IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+        cursor.execute(
+            _summed(
+                "(SELECT r.* FROM complaints_complaint c, "
+                "LATERAL zf_complaint_figure_rows(c, 1) r) AS rows"
+            )
+        )
+
+
+def compact(conn: object = None) -> int:
+    """Sum the appended rows per key; returns how many rows there were."""
+    conn = conn or connection
+    if not enabled(conn):
+        return 0
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:  # type: ignore[attr-defined]
+        # Rows appended while this runs are not in its snapshot: they stay as they are.
+        cursor.execute(
+            f"WITH gone AS (DELETE FROM {TABLE} RETURNING *) "  # noqa: S608
+            + _summed("gone")
+        )
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
+        return int(cursor.fetchone()[0])
