@@ -6,6 +6,7 @@ computed in the database (conditional aggregates), never in Python loops over ro
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -100,6 +102,9 @@ def current_campaign(*, user: AnyUser) -> Campaign | None:
         .first()
     )
 
+
+# Filed and not closed: every status but these two (positively, for the status index).
+FILED_OPEN = [value for value in Status.values if value not in (Status.DRAFT, Status.CLOSED)]
 
 # An item's deadline light is on while it is open and has a hard deadline.
 LIGHT_ON = ~Q(status=Status.CLOSED) & Q(long_term=False)
@@ -261,12 +266,20 @@ def unit_figures(
     """
     today = today or timezone.localdate()
     scope_path = campaign.scope.path
-    prefix = "rectification_items__"
+    # Join only this campaign's items (the condition in the ON clause, an inner join: a unit
+    # without any is dropped by `items > 0` anyway), not every campaign's, and count them.
+    prefix = "campaign_items__"
     rows = list(
         Unit.objects.visible_to(user)
         .filter(path__startswith=scope_path, status=Unit.Status.ACTIVE)
         .exclude(path=scope_path)
-        .annotate(**_item_counts(prefix, today, _q(prefix, campaign=campaign)))
+        .alias(
+            campaign_items=FilteredRelation(
+                "rectification_items", condition=Q(rectification_items__campaign=campaign)
+            )
+        )
+        .filter(campaign_items__isnull=False)
+        .annotate(**_item_counts(prefix, today, Q()))
         .filter(items__gt=0)
         .order_by("path")
     )
@@ -366,6 +379,9 @@ def overdue_board(
         items_visible_to(user=user)
         .filter(COUNTED)
         .overdue(today)  # type: ignore[attr-defined]
+        # The same rows, said positively, so that the (status, deadline) index finds them
+        # instead of a scan of every item ever filed.
+        .filter(status__in=FILED_OPEN, deadline__lt=today)
         .select_related("unit", "campaign", "category")
         .order_by("deadline", "unit__path", "pk")
     )
@@ -373,14 +389,34 @@ def overdue_board(
 
 def deliverables_for_unit(*, campaign: Campaign, unit: Unit) -> list[Deliverable]:
     """The campaign's deliverables with this unit's submission attached (2 queries)."""
+    return deliverables_for_units(campaign=campaign, units=[unit])[0][1]
+
+
+def deliverables_for_units(
+    *, campaign: Campaign, units: list[Unit]
+) -> list[tuple[Unit, list[Deliverable]]]:
+    """Per unit, the campaign's deliverables with that unit's submission attached as
+    `my_submission`: 2 queries, whatever the number of units (a province head hands in for
+    every city)."""
     deliverables = list(campaign.deliverables.select_related("phase").order_by("due_date", "pk"))
     submissions = {
-        s.deliverable_id: s
-        for s in Submission.objects.filter(deliverable__campaign=campaign, unit=unit)
+        (s.unit_id, s.deliverable_id): s
+        for s in Submission.objects.filter(
+            deliverable__campaign=campaign, unit__in=[unit.pk for unit in units]
+        ).order_by()
     }
-    for deliverable in deliverables:
-        deliverable.my_submission = submissions.get(deliverable.pk)  # type: ignore[attr-defined]
-    return deliverables
+    rows = []
+    for unit in units:
+        mine = []
+        for deliverable in deliverables:
+            row = copy.copy(deliverable)
+            submission = submissions.get((unit.pk, deliverable.pk))
+            if submission is not None:
+                submission.deliverable = deliverable  # `is_late` reads its due date
+            row.my_submission = submission  # type: ignore[attr-defined]
+            mine.append(row)
+        rows.append((unit, mine))
+    return rows
 
 
 def submissions_visible_to(*, user: AnyUser) -> QuerySet[Submission]:

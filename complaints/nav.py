@@ -87,7 +87,12 @@ def workspace_panels(request: Any, role: str | None) -> list[Panel]:
         return custodian
     # The calendar rarely changes within the hour: keep the workspace to one query.
     cutoff = cache.get_or_set(f"complaints:due-soon:{today}", lambda: due_soon_cutoff(today), 3600)
-    counts = qs.aggregate(
+    # Every figure counts cases in one of these states: read only those (the status index),
+    # never the closed millions.
+    counted = sorted(
+        {Complaint.Status.REGISTERED, Complaint.Status.ANSWERED, *Complaint.HANDLING_STATUSES}
+    )
+    counts = qs.filter(status__in=counted).aggregate(
         new=Count("pk", filter=Q(status=Complaint.Status.REGISTERED)),
         handling=Count("pk", filter=handling),
         due_soon=Count("pk", filter=handling & Q(deadline__gte=today, deadline__lte=cutoff)),

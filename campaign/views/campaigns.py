@@ -64,10 +64,14 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+FIGURES_SHOWN = 200  # units the overview's table lists
+
+
 def _campaign_page(
     request: HttpRequest, campaign: Campaign, extra: dict[str, Any] | None = None
 ) -> HttpResponse:
     today = timezone.localdate()
+    figures = selectors.unit_figures(user=request.user, campaign=campaign, today=today)
     return render(
         request,
         "campaign/campaign_detail.html",
@@ -76,9 +80,10 @@ def _campaign_page(
             "phases": list(campaign.phases.all()),
             "deliverables": list(selectors.deliverable_counts(campaign=campaign, today=today)),
             "totals": selectors.campaign_totals(user=request.user, campaign=campaign, today=today),
-            "figures": list(
-                selectors.unit_figures(user=request.user, campaign=campaign, today=today)
-            ),
+            # A province has ten thousand units: the table shows the first of the ranking,
+            # the ledger's unit filter reaches every other one.
+            "figures": figures[:FIGURES_SHOWN],
+            "figures_more": max(len(figures) - FIGURES_SHOWN, 0),
             "can_manage": permissions.can_manage_campaigns(request.user),
             "can_close": permissions.can_close_campaign(request.user, campaign),
             "today": today,

@@ -39,9 +39,7 @@ def _deliverables_page(request: HttpRequest) -> HttpResponse:
             depth=campaign.scope.depth + 1,
         ).order_by("path")
     )
-    rows = [
-        (unit, selectors.deliverables_for_unit(campaign=campaign, unit=unit)) for unit in my_units
-    ]
+    rows = selectors.deliverables_for_units(campaign=campaign, units=my_units)
     return render(
         request,
         "campaign/deliverables.html",

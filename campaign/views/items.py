@@ -35,7 +35,7 @@ from campaign.services.supervision import ITEM_WITH_UNIT
 from units.actions import Action, attach_errors, error_text, perform
 from units.models import Unit
 from units.permissions import get_unit_for_user_or_404
-from units.selectors import ACT, OVERSEE, unit_scope_q
+from units.selectors import ACT, OVERSEE, unit_scope_q, units_actable_by
 from units.transitions import InvalidTransition
 
 # --- Ledger -------------------------------------------------------------------------------
@@ -57,9 +57,9 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
     context = _ledger_context(request, campaign)
     printing = request.GET.get("print") == "1"
     page = Paginator(context["items"], 1000 if printing else 50).get_page(request.GET.get("page"))
-    actable = Unit.objects.filter(
-        pk__in=selectors.items_actable_by(user=request.user).values("unit")
-    ) | Unit.objects.filter(unit_scope_q(user=request.user, codename=ACT))
+    # The units the user may file items for (every item they may act on lies in one of them):
+    # a prefix range on the tree, never a DISTINCT over the items.
+    actable = units_actable_by(user=request.user).order_by("path")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -70,7 +70,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "form": context["form"],
             "query": query.urlencode(),
-            "actable_units": list(actable.distinct().order_by("path")[:50]),
+            "actable_units": list(actable[:50]),
             "can_manage": permissions.can_manage_campaigns(request.user),
             "today": timezone.localdate(),
         },

@@ -167,29 +167,48 @@ _GLOBAL = {VIEW: "units.view_all_units", OVERSEE: "units.oversee_all_units"}
 _NOTHING = Q(pk__in=[])
 
 
-def granted_unit_paths(*, user: AnyUser, codenames: tuple[str, ...]) -> list[str]:
-    """Paths of units on which the user holds one of `codenames`, directly or via a group."""
+def _granted_roots(*, user: AnyUser, codenames: tuple[str, ...]) -> tuple[list[str], bool]:
+    """The paths of units on which the user holds one of `codenames` (directly or via a
+    group), those covered by an ancestor's grant dropped; and whether they cover every
+    top-level unit, i.e. the whole tree. One query: the tree's top-level paths come in the
+    same UNION as the grants, so that the answer costs nothing extra and cannot be stale."""
+    granted = models.Value(True, output_field=models.BooleanField())
+    top = models.Value(False, output_field=models.BooleanField())
     user_paths = UnitUserObjectPermission.objects.filter(
         user_id=user.pk,  # type: ignore[misc]
         permission__codename__in=codenames,
         permission__content_type__app_label="units",
-    ).values_list("content_object__path", flat=True)
+    ).values_list("content_object__path", granted)
     group_paths = UnitGroupObjectPermission.objects.filter(
         group__user=user.pk,
         permission__codename__in=codenames,
         permission__content_type__app_label="units",
-    ).values_list("content_object__path", flat=True)
-    paths = sorted(set(user_paths.union(group_paths)))
+    ).values_list("content_object__path", granted)
+    tops = Unit.objects.filter(depth=1).order_by().values_list("path", top)
+    rows = list(user_paths.order_by().union(group_paths.order_by(), tops))
+    paths = sorted({path for path, is_grant in rows if is_grant})
     # Drop paths already covered by an ancestor's grant to keep the OR short.
     roots: list[str] = []
     for path in paths:
         if not roots or not path.startswith(roots[-1]):
             roots.append(path)
-    return roots
+    top_paths = {path for path, is_grant in rows if not is_grant}
+    return roots, bool(top_paths) and top_paths <= set(roots)
+
+
+def granted_unit_paths(*, user: AnyUser, codenames: tuple[str, ...]) -> list[str]:
+    """Paths of units on which the user holds one of `codenames`, directly or via a group."""
+    return _granted_roots(user=user, codenames=codenames)[0]
 
 
 def unit_scope_q(*, user: AnyUser, codename: str = VIEW, prefix: str = "") -> Q:
-    """A Q on Unit (or on a model reaching Unit through `prefix`, e.g. "unit__")."""
+    """A Q on Unit (or on a model reaching Unit through `prefix`, e.g. "unit__").
+
+    The empty Q means "everything, rows without a unit included" (a global permission).
+    A grant on every top-level unit (a province's unit head) covers every unit but not the
+    rows without one: it is "has a unit", which needs no join and no prefix scan of the
+    whole tree; anything else is one indexed prefix range per granted subtree.
+    """
     if not user.is_authenticated or not user.is_active:
         return _NOTHING
     global_perm = _GLOBAL.get(codename)
@@ -199,11 +218,14 @@ def unit_scope_q(*, user: AnyUser, codename: str = VIEW, prefix: str = "") -> Q:
         if user.has_perm(_GLOBAL[OVERSEE]):  # type: ignore[union-attr]
             return Q()
         # Whoever may act for or oversee a unit may also read it.
-        paths = granted_unit_paths(user=user, codenames=(VIEW, ACT, OVERSEE))
+        paths, whole_tree = _granted_roots(user=user, codenames=(VIEW, ACT, OVERSEE))
     else:
-        paths = granted_unit_paths(user=user, codenames=(codename,))
+        paths, whole_tree = _granted_roots(user=user, codenames=(codename,))
     if not paths:
         return _NOTHING
+    if whole_tree:
+        # `unit__pk__isnull` is answered from the foreign key column itself (no join).
+        return Q(**{f"{prefix}pk__isnull": False})
     q = Q()
     for path in paths:
         q |= Q(**{f"{prefix}path__startswith": path})
