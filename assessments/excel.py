@@ -12,28 +12,30 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from assessments.models import AssessmentResult, AssessmentScheme, Grade, RaterToken, Survey
+from units.excel.cells import cell_code, cell_text, neutralise_formula
+from units.excel.reader import read_table
+from units.excel.report import row_ranges
+from units.excel.writer import office_workbook, title_line
 from units.models import Unit
-from units.resources import cell_text, neutralise_formula
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EVALUATION_HEADERS = ("单位编码", "单位名称", "考核指标", "得分", "备注")
+EVALUATION_REQUIRED = ("单位编码", "考核指标", "得分")
 
 
-def _workbook(title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append([neutralise_formula(value) for value in row])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+def _workbook(
+    title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]], *, heading: str
+) -> bytes:
+    """An office workbook: the heading (scheme, date) above the frozen header."""
+    return office_workbook(
+        sheet_name=title, title=heading, headers=list(headers), rows=(list(r) for r in rows)
+    )
 
 
 def tokens_workbook(*, survey: Survey, link_prefix: str) -> bytes:
@@ -142,6 +144,7 @@ def results_workbook(*, scheme: AssessmentScheme, results: Iterable[AssessmentRe
             )
             for r in results
         ),
+        heading=title_line(scheme.name, "考核结果", day=timezone.localdate()),
     )
 
 
@@ -160,6 +163,7 @@ def evaluation_template(
             for i in indicators
             if u.pk not in only or i.pk in only[u.pk]
         ),
+        heading=title_line(scheme.name, "组织考评打分表", day=timezone.localdate()),
     )
 
 
@@ -167,31 +171,20 @@ def parse_evaluations(
     *, scheme: AssessmentScheme, units: list[Unit], data: bytes
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Rows of an evaluation sheet and the problems found, each naming its Excel row."""
-    try:
-        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a broken file
-        raise ValidationError(_("The file could not be read as an Excel workbook.")) from None
-    sheet = book.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
-    headers = [cell_text(h) for h in next(lines, ())]
-    missing = [h for h in ("单位编码", "考核指标", "得分") if h not in headers]
-    if missing:
-        raise ValidationError(
-            _("The file lacks required columns: %(columns)s.") % {"columns": "、".join(missing)}
-        )
+    # Any format the one reader takes; the header found under the template's title row.
+    table = read_table(data, expected=EVALUATION_HEADERS, required=EVALUATION_REQUIRED)
+    headers = table.headers
     col = {h: headers.index(h) for h in EVALUATION_HEADERS if h in headers}
     by_code = {u.code: u for u in units}
     indicators = {i.name: i for i in scheme.indicators.all()}
     rows: list[dict[str, Any]] = []
-    errors: list[str] = []
+    found: dict[str, list[int]] = {}
     seen: set[tuple[int, int]] = set()
-    for number, line in enumerate(lines, start=2):
+    for number, line in table.rows:
         cells = list(line) + [None] * len(headers)
-        if not any(cell_text(v) for v in cells):
-            continue
-        code = cell_text(cells[col["单位编码"]])
+        code = cell_code(cells[col["单位编码"]])
         name = cell_text(cells[col["考核指标"]])
-        raw = cell_text(cells[col["得分"]])
+        raw = cell_code(cells[col["得分"]])
         comment = cell_text(cells[col["备注"]]) if "备注" in col else ""
         unit = by_code.get(code)
         indicator = indicators.get(name)
@@ -229,7 +222,12 @@ def parse_evaluations(
                     }
                 )
         if problem:
-            errors.append(_("Row %(row)s: %(problem)s.") % {"row": number, "problem": problem})
+            found.setdefault(str(problem), []).append(number)
+    # One line per problem, its rows as ranges: "第 2–29 行：得分为空。"
+    errors = [
+        _("Row %(row)s: %(problem)s.") % {"row": row_ranges(numbers), "problem": problem}
+        for problem, numbers in sorted(found.items(), key=lambda item: item[1][0])
+    ]
     if not rows and not errors:
         errors.append(_("The file has no score rows."))
     return rows, errors

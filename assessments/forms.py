@@ -18,8 +18,8 @@ from assessments.models import (
     RaterCategory,
     Survey,
 )
+from units.excel.forms import FILE_LABEL, SpreadsheetInput, clean_spreadsheet
 from units.models import AssessmentGroup, Unit
-from units.resources import check_xlsx_upload
 
 
 class CopySchemeForm(forms.Form):
@@ -42,16 +42,11 @@ class TokenForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = forms.FileField(label=FILE_LABEL, widget=SpreadsheetInput())
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an Excel file (.xlsx)."))
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        check_xlsx_upload(upload)
-        return upload
+        # .xlsx, .xls, .ods or CSV: the one reader (units.excel.reader) takes them all.
+        return clean_spreadsheet(self.cleaned_data["file"], max_bytes=5 * 1024 * 1024)
 
 
 class IndicatorChoiceForm(forms.Form):

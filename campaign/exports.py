@@ -1,148 +1,225 @@
-"""Ledger (整改台账) export to Excel and import with preview; all or nothing."""
+"""Ledger (整改台账) export to Excel and import with a preview; all or nothing.
+
+The upload is read by the one reader (units.excel.reader: .xlsx, .xls, .ods, CSV; the
+header found under any title rows). The preview lists every row to be added or changed,
+paged, numbered as Excel numbers them; it is kept next to the upload under a random token
+so that its pages are cheap. Confirming claims the upload by renaming it, so a second click
+(or a second tab) files nothing twice and is shown the finished import instead.
+"""
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from import_export.formats.base_formats import XLSX
 
 from campaign import permissions, selectors
 from campaign.forms import ImportForm, LedgerFilterForm
+from campaign.models import Campaign
 from campaign.resources import LedgerResource
+from units.excel.reader import raw_dataset
+from units.excel.report import GROUPED_SHOWN, group_problems, import_problems
+from units.excel.staging import Staged
+from units.excel.writer import XLSX_TYPE, office_workbook, title_line
 from units.models import Unit
-from units.resources import CalamineXLSX
-from units.selectors import ACT, unit_scope_q
+from units.selectors import ACT, unit_scope_q, units_actable_by
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PREVIEW_PAGE = 50
+SESSION_KEY = "campaign_import"
+FOLDER = "campaign-imports"
 
 
-def _import_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "campaign-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _unit_label(user: Any, campaign: Campaign) -> str:
+    """The unit a file is about: the exporter's own (top) unit, else the campaign's scope."""
+    top = units_actable_by(user=user).order_by("depth", "path").values_list("name", flat=True)
+    return top.first() or campaign.scope.name
 
 
 @login_required
 @require_GET
 def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """The visible ledger (with the page's filters) as .xlsx, formula-safe."""
+    """The visible ledger (with the page's filters) as an .xlsx an office can file."""
     campaign = permissions.get_campaign_for_user_or_404(request.user, pk)
     units = Unit.objects.visible_to(request.user).filter(path__startswith=campaign.scope.path)
     form = LedgerFilterForm(request.GET or None, units=units)
     filters = form.cleaned_data if form.is_valid() else {}
     items = selectors.ledger(user=request.user, campaign=campaign, filters=filters)
-    dataset = LedgerResource(campaign=campaign, user=request.user).export(queryset=items)
-    dataset.title = str(_("Rectification ledger"))  # the sheet's name (else "Tablib Dataset")
-    response = HttpResponse(XLSX().export_data(dataset), content_type=XLSX_TYPE)
-    filename = f"ledger-{campaign.pk}-{timezone.localdate():%Y%m%d}.xlsx"
+    resource = LedgerResource(campaign=campaign, user=request.user)
+    dataset = resource.export(queryset=items, force_native_type=True)
+    today = timezone.localdate()
+    content = office_workbook(
+        sheet_name="整改台账",
+        title=title_line(_unit_label(request.user, campaign), campaign.name, "整改台账", day=today),
+        headers=list(dataset.headers),
+        rows=dataset,
+    )
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    filename = f"ledger-{campaign.pk}-{today:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _errors_of(result: Any) -> list[dict[str, Any]]:
-    """Row number, column and message for every problem, as the user's sheet numbers them."""
-    problems: list[dict[str, Any]] = []
-    for error in result.base_errors:
-        for text in _texts(error.error):
-            problems.append({"row": "", "column": "", "message": text})
-    for row in result.invalid_rows:
-        for column, texts in row.error_dict.items():
-            for text in texts:
-                problems.append(
-                    {
-                        "row": row.number,
-                        "column": "" if column == "__all__" else column,
-                        "message": text,
-                    }
-                )
-    for number, errors in result.row_errors():
-        for error in errors:
-            for text in _texts(error.error):
-                problems.append({"row": number, "column": "", "message": text})
-    return problems
+def _run(
+    campaign: Any, user: Any, content: bytes, *, dry_run: bool, skip_duplicates: bool = False
+) -> tuple[Any, LedgerResource]:
+    dataset = raw_dataset(content)
+    resource = LedgerResource(campaign=campaign, user=user, skip_duplicates=skip_duplicates)
+    result = resource.import_data(dataset, dry_run=dry_run, user=user, raise_errors=False)
+    return result, resource
 
 
-def _texts(error: Exception) -> list[str]:
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
+def _preview_context(preview: dict[str, Any], page_number: Any) -> dict[str, Any]:
+    duplicates = set(preview["duplicates"])
+    page = Paginator(preview["rows"], PREVIEW_PAGE).get_page(page_number)
+    rows = [
+        {
+            "row": row["row"],
+            "kind": row["kind"],
+            "duplicate": row["row"] in duplicates,
+            "cells": [
+                {"value": value, "changed": column in row["changed"]}
+                for column, value in zip(preview["columns"], row["cells"], strict=False)
+            ],
+        }
+        for row in page
+    ]
+    return {"preview": preview, "page": page, "rows": rows}
 
 
-def _run(campaign: Any, user: Any, content: bytes, *, dry_run: bool) -> Any:
-    dataset = CalamineXLSX().create_dataset(content)
-    resource = LedgerResource(campaign=campaign, user=user)
-    return resource.import_data(dataset, dry_run=dry_run, user=user, raise_errors=False)
+def _refused(request: HttpRequest, context: dict[str, Any], problems: list[dict[str, Any]]):
+    groups = group_problems(problems)
+    context["problems"] = groups[:GROUPED_SHOWN]
+    context["problems_hidden"] = max(0, len(groups) - GROUPED_SHOWN)
+    return render(request, "campaign/ledger_import.html", context, status=400)
+
+
+def _finished(request: HttpRequest, campaign: Campaign, done: dict[str, Any]) -> HttpResponse:
+    messages.info(
+        request,
+        _(
+            "This file was already imported at %(time)s: %(new)s added, %(update)s updated. "
+            "Nothing was added again."
+        )
+        % {"time": done["at"], "new": done["new"], "update": done["update"]},
+    )
+    return redirect("campaign:ledger", campaign.pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """Upload → preview (nothing saved) → confirm; any bad row and nothing is saved."""
+    """Upload → preview of the rows (nothing saved) → confirm; any bad row and nothing is saved."""
     campaign = permissions.get_campaign_for_user_or_404(request.user, pk)
     if not Unit.objects.filter(unit_scope_q(user=request.user, codename=ACT)).exists():
         raise PermissionDenied(_("Only units may import their rectification ledger."))
     form = ImportForm()
-    context: dict[str, Any] = {"campaign": campaign}
-    if request.method == "POST" and "token" in request.POST:
-        token = request.POST["token"]
-        stored = request.session.get("campaign_import", {})
+    context: dict[str, Any] = {"campaign": campaign, "form": form}
+    stored = request.session.get(SESSION_KEY, {})
+    token = request.POST.get("token") or request.GET.get("token")
+    if token is not None:
         if stored.get("token") != token or stored.get("campaign") != campaign.pk:
             raise Http404
-        path = _import_dir() / f"{token}.xlsx"
-        if not path.exists():
+        staged = Staged(FOLDER, token)
+        if request.method == "POST":
+            return _confirm(request, campaign, staged, context)
+        done = staged.done()
+        if done is not None:
+            return _finished(request, campaign, done)
+        preview = staged.preview()
+        if preview is None:
             messages.error(request, _("The uploaded file has expired; upload it again."))
             return redirect("campaign:ledger_import", pk)
-        result = _run(campaign, request.user, path.read_bytes(), dry_run=False)
-        path.unlink(missing_ok=True)
-        request.session.pop("campaign_import", None)
-        problems = _errors_of(result)
-        if problems:
-            context["problems"] = problems
-        else:
-            totals = result.totals
-            messages.success(
-                request,
-                _("Import complete: %(new)s added, %(update)s updated, %(skip)s unchanged.")
-                % {"new": totals["new"], "update": totals["update"], "skip": totals["skip"]},
-            )
-            return redirect("campaign:ledger", pk)
-    elif request.method == "POST":
+        context.update({"token": token, **_preview_context(preview, request.GET.get("page"))})
+        return render(request, "campaign/ledger_import.html", context)
+    if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            content = form.cleaned_data["file"].read()
-            try:
-                result = _run(campaign, request.user, content, dry_run=True)
-            except Exception:  # an unreadable workbook: say so instead of a 500
-                context["problems"] = [
-                    {
-                        "row": "",
-                        "column": "",
-                        "message": _("The file could not be read as an Excel workbook."),
-                    }
-                ]
-            else:
-                problems = _errors_of(result)
-                if problems:
-                    context["problems"] = problems
-                else:
-                    token = uuid.uuid4().hex
-                    (_import_dir() / f"{token}.xlsx").write_bytes(content)
-                    request.session["campaign_import"] = {"token": token, "campaign": campaign.pk}
-                    context["token"] = token
-                    context["totals"] = result.totals
-                    context["preview"] = [
-                        row for row in result.rows[:50] if row.import_type != "skip"
-                    ]
-    context["form"] = form
-    # A refused file is a client error (400), as in the other importers.
-    refused = request.method == "POST" and (bool(form.errors) or "problems" in context)
-    return render(request, "campaign/ledger_import.html", context, status=400 if refused else 200)
+        context["form"] = form
+        if not form.is_valid():
+            return render(request, "campaign/ledger_import.html", context, status=400)
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            result, resource = _run(campaign, request.user, content, dry_run=True)
+        except ValidationError as exc:
+            return _refused(
+                request, context, [{"row": "", "column": "", "message": m} for m in exc.messages]
+            )
+        except Exception:  # an unreadable workbook: say so instead of a 500
+            message = _("The file could not be read as an Excel workbook.")
+            return _refused(request, context, [{"row": "", "column": "", "message": message}])
+        context["header_row"] = resource.header_row
+        problems = import_problems(result)
+        if problems:
+            return _refused(request, context, problems)
+        preview = {
+            "filename": upload.name,
+            "header_row": resource.header_row,
+            "totals": {key: result.totals[key] for key in ("new", "update", "skip")},
+            "columns": [field.column_name for field in resource.preview_columns()],
+            "rows": resource.preview_rows,
+            "duplicates": resource.duplicates,
+        }
+        staged = Staged.create(FOLDER, content, preview)
+        request.session[SESSION_KEY] = {"token": staged.token, "campaign": campaign.pk}
+        context.update({"token": staged.token, **_preview_context(preview, 1)})
+    return render(request, "campaign/ledger_import.html", context)
+
+
+def _confirm(
+    request: HttpRequest, campaign: Campaign, staged: Staged, context: dict[str, Any]
+) -> HttpResponse:
+    """File the previewed upload once: the claim is atomic, a second click sees the result."""
+    content = staged.claim()
+    if content is None:
+        done = staged.done()
+        if done is not None:
+            return _finished(request, campaign, done)
+        if staged.in_progress():
+            messages.info(request, _("This file is being imported; the ledger shows it shortly."))
+            return redirect("campaign:ledger", campaign.pk)
+        messages.error(request, _("The uploaded file has expired; upload it again."))
+        return redirect("campaign:ledger_import", campaign.pk)
+    skip = request.POST.get("duplicates", "skip") != "add"
+    try:
+        result, resource = _run(
+            campaign, request.user, content, dry_run=False, skip_duplicates=skip
+        )
+    except Exception:
+        staged.abandon()
+        raise
+    problems = import_problems(result)
+    if problems:
+        staged.abandon()
+        return _refused(request, context, problems)
+    totals = result.totals
+    done = {
+        "new": resource.filed,
+        "update": totals["update"],
+        "skip": totals["skip"],
+        "repeated": totals["new"] - resource.filed,
+        "at": timezone.localtime().strftime("%H:%M"),
+    }
+    staged.finish(done)
+    if done["repeated"]:
+        messages.success(
+            request,
+            _(
+                "Import complete: %(new)s added, %(update)s updated, %(skip)s unchanged; "
+                "%(repeated)s rows already in the ledger were not added again."
+            )
+            % done,
+        )
+    else:
+        messages.success(
+            request,
+            _("Import complete: %(new)s added, %(update)s updated, %(skip)s unchanged.") % done,
+        )
+    return redirect("campaign:ledger", campaign.pk)

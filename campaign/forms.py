@@ -19,8 +19,8 @@ from campaign.models import (
     ProblemCategory,
     RectificationItem,
 )
+from units.excel.forms import FILE_LABEL, SpreadsheetInput, clean_spreadsheet
 from units.models import Person, Unit
-from units.resources import check_xlsx_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -214,7 +214,9 @@ class LedgerFilterForm(forms.Form):
             ("green", _("On schedule")),
         ],
     )
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"), required=False)
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("Unit"), required=False, empty_label=_("All units")
+    )
     category = CategoryField(empty_label=_("All"))  # a category with its sub-categories
     deadline_from = forms.DateField(label=_("Deadline from"), required=False, widget=DATE)
     deadline_to = forms.DateField(label=_("Deadline until"), required=False, widget=DATE)
@@ -351,16 +353,11 @@ class PublishForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = forms.FileField(label=FILE_LABEL, widget=SpreadsheetInput())
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an Excel .xlsx file."))
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is too large (at most 20 MB)."))
-        check_xlsx_upload(upload)
-        return upload
+        # .xlsx, .xls, .ods or CSV: the one reader (units.excel.reader) takes them all.
+        return clean_spreadsheet(self.cleaned_data["file"], max_bytes=MAX_UPLOAD)
 
 
 class DueDateForm(forms.Form):

@@ -1,10 +1,13 @@
 """整改台账 in and out of Excel, with the Chinese headers units already use.
 
-An exported ledger re-imports cleanly: rows carry 编号, unchanged rows are skipped and
-changed rows update the item through campaign.services (only drafts and returned items
-may change). Rows without 编号 become new draft items, filed together at the end by
-services.items_file (a few statements for the whole file, not a dozen per row). One bad
-row and nothing is saved.
+An exported ledger re-imports cleanly (its title row included): rows carry 编号, unchanged
+rows are skipped and changed rows update the item through campaign.services (only drafts
+and returned items may change). Rows without 编号 become new draft items, filed together
+at the end by services.items_file (a few statements for the whole file, not a dozen per
+row). One bad row and nothing is saved. A 长期坚持 row needs no deadline (the campaign's
+end date is kept for it; the ledger shows 长期坚持). New rows that repeat an item already
+in the ledger (same unit, same problem) are reported as `duplicates`, and left out when
+the importer asks for it (`skip_duplicates`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from import_export.fields import Field
 
 from campaign import selectors, services
 from campaign.models import ITEM_COLUMNS, Campaign, ProblemCategory, RectificationItem
+from units.excel.cells import cell_code
 from units.models import Unit
 from units.resources import (
     ChoiceWidget,
@@ -38,6 +42,8 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 Item = RectificationItem
+# Written in 整改时限 (or 长期坚持) by clerks for an item kept up for good.
+LONG_TERM_WORDS = ("长期坚持", "长期", "长期推进", "持续推进", "长期坚持整改")
 # What an import compares and may change: the unit and the item fields a unit fills in
 # (campaign.models.ITEM_COLUMNS, the one declaration), by attribute name.
 _EDITABLE = (
@@ -48,14 +54,16 @@ _EDITABLE = (
 
 class IdWidget(widgets.Widget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int | None:
-        text = cell_text(value)
+        text = cell_code(value)
         if not text:
             return None
         if not text.isdigit():
             raise ValueError(_("“%(value)s” is not a valid item number.") % {"value": text})
         return int(text)
 
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        if kwargs.get("force_native_type"):
+            return value  # a number in the sheet, not text with Excel's green corner
         return "" if value is None else str(value)
 
 
@@ -72,7 +80,7 @@ class CachedUnitWidget(ScopedWidget):
         self._cache.update({code: found.get(code) for code in codes})
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Unit | None:
-        code = cell_text(value)
+        code = cell_code(value)
         if not code:
             return None
         if code not in self._cache:
@@ -111,11 +119,11 @@ class CategoryWidget(widgets.Widget):
 
 
 class YesNoWidget(widgets.Widget):
-    YES = ("是", "Y", "YES", "TRUE", "1", "√")
+    YES = ("是", "Y", "YES", "TRUE", "1", "√", "✓", "长期坚持", "长期")
     NO = ("否", "N", "NO", "FALSE", "0", "")
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
-        text = cell_text(value).upper()
+        text = cell_code(value).upper()
         if text in self.YES:
             return True
         if text in self.NO:
@@ -171,7 +179,8 @@ class LedgerResource(ZuofengResource):
     )
 
     required_headers = ("单位编码", "问题描述", "整改时限")
-    required_fields = ("unit", "problem", "deadline")
+    # 整改时限 is required unless the row is 长期坚持: checked in import_instance.
+    required_fields = ("unit", "problem")
     snapshot_fields = _EDITABLE
 
     class Meta(ZuofengResource.Meta):
@@ -185,17 +194,58 @@ class LedgerResource(ZuofengResource):
         skip_diff = True
         use_bulk = True
 
-    def __init__(self, *, campaign: Campaign, user: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        campaign: Campaign,
+        user: Any = None,
+        skip_duplicates: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(user=user, **kwargs)
         self.campaign = campaign
+        self.skip_duplicates = skip_duplicates
         self._new: list[RectificationItem] = []
+        self._new_rows: list[int] = []
         self._may_act: set[int] = set()
+        # Excel rows of new items already in the ledger (or earlier in the file).
+        self.duplicates: list[int] = []
+        self.filed = 0
+
+    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        errors: dict[str, Any] = {}
+        deadline_header = self.fields["deadline"].column_name
+        said = cell_text(row.get(deadline_header))
+        if said in LONG_TERM_WORDS:
+            # "长期坚持" written where the deadline goes: the row is long-term.
+            row = {**row, deadline_header: ""}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if said in LONG_TERM_WORDS:
+            instance.long_term = True
+        if instance.deadline is None and deadline_header not in errors:
+            if instance.long_term:
+                instance.deadline = instance.deadline or self.campaign.end_date
+            else:
+                errors[deadline_header] = [
+                    _("%(column)s is required (or mark the row 长期坚持).")
+                    % {"column": deadline_header}
+                ]
+        if errors:
+            raise ValidationError(errors)
+
+    def preview_columns(self) -> list[Field]:
+        columns = super().preview_columns()
+        at = columns.index(self.fields["unit"]) + 1
+        return [*columns[:at], self.fields["unit_name"], *columns[at:]]
 
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         super().before_import(dataset, **kwargs)
         # Two queries for the whole file: the units it names, and those the importer acts for.
         column = self.fields["unit"].column_name
-        codes = {cell_text(value) for value in dataset[column]} - {""}
+        codes = {cell_code(value) for value in dataset[column]} - {""}
         self.fields["unit"].widget.prime(codes)
         actor = kwargs.get("user") or self.user
         self._may_act = set(
@@ -217,18 +267,45 @@ class LedgerResource(ZuofengResource):
         if instance.unit.pk not in self._may_act:
             raise ValidationError({"单位编码": _("You may not act for this unit.")})
         self._new.append(instance)
+        self._new_rows.append(self.excel_row(kwargs.get("row_number", 0)))
+
+    def _find_duplicates(self, new: list[RectificationItem], rows: list[int]) -> set[int]:
+        """Indexes in `new` of rows repeating an item of the ledger or an earlier row."""
+        keys = [(item.unit.pk, item.problem.strip()) for item in new]
+        problems = sorted({problem for _unit, problem in keys})
+        filed: set[tuple[int, str]] = set()
+        for start in range(0, len(problems), 5000):
+            filed.update(
+                (unit, problem.strip())
+                for unit, problem in Item.objects.filter(
+                    campaign=self.campaign, problem__in=problems[start : start + 5000]
+                ).values_list("unit_id", "problem")
+            )
+        found: set[int] = set()
+        for index, key in enumerate(keys):
+            if key in filed:
+                found.add(index)
+            filed.add(key)
+        self.duplicates = sorted(rows[index] for index in found if index < len(rows))
+        return found
 
     def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
         new, self._new = self._new, []
+        rows, self._new_rows = self._new_rows, []
         if new and not result.has_errors() and not result.has_validation_errors():
+            repeated = self._find_duplicates(new, rows)
+            if self.skip_duplicates and repeated:
+                new = [item for index, item in enumerate(new) if index not in repeated]
+            self.filed = len(new)
             actor = kwargs.get("user") or self.user
             try:
                 if self._is_dry_run(kwargs):
                     # The preview: every cell is checked above, the campaign and the units
                     # here; the items themselves are written on confirmation.
                     units = list({item.unit.pk: item.unit for item in new}.values())
-                    services.items_file_check(campaign=self.campaign, actor=actor, units=units)
-                else:
+                    if units:
+                        services.items_file_check(campaign=self.campaign, actor=actor, units=units)
+                elif new:
                     services.items_file(
                         campaign=self.campaign,
                         actor=actor,

@@ -16,7 +16,7 @@ from complaints import conf
 from complaints.identity import Identity
 from complaints.models import Complaint, ComplaintCategory
 from complaints.services import Upload
-from units.excel.cells import check_xlsx_upload
+from units.excel.forms import FILE_LABEL, SpreadsheetInput, clean_spreadsheet
 from units.models import Unit
 
 # Types a complainant may send, by the MIME type sniffed from the bytes.
@@ -115,6 +115,7 @@ class _ComplaintFields(forms.Form):
         label=_("Category"),
         queryset=ComplaintCategory.objects.filter(is_active=True),
         required=False,
+        empty_label=_("Unknown / not sure"),
     )
     subject_unit = forms.ModelChoiceField(
         label=_("Unit complained about"),
@@ -421,9 +422,8 @@ class FollowUpForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = forms.FileField(label=FILE_LABEL, widget=SpreadsheetInput())
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        check_xlsx_upload(upload)
-        return upload
+        # .xlsx, .xls, .ods or CSV (GB18030 too): the one reader takes them all.
+        return clean_spreadsheet(self.cleaned_data["file"], max_bytes=20 * 1024 * 1024)

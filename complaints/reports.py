@@ -5,23 +5,24 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
 
 from complaints import services
 from complaints.identity import Identity
 from complaints.models import Complaint, ComplaintCategory
 from complaints.permissions import require_handler
-from units.excel.cells import cell_text, neutralise_formula
+from units.excel.cells import cell_code, cell_text, neutralise_formula
+from units.excel.reader import read_table
+from units.excel.widgets import DateWidget
+from units.excel.writer import office_workbook_file, title_line
 from units.models import Unit
 
 # Column headers are a file format read by clerks, so they are plain Chinese strings.
@@ -40,6 +41,7 @@ EXPORT_COLUMNS = [
     "满意度",
     "办结时间",
     "已历天数",
+    "来源工单号",
 ]
 IMPORT_REQUIRED = ["来电时间", "诉求标题", "诉求内容"]
 IMPORT_OPTIONAL = [
@@ -69,13 +71,24 @@ _EXPORT_FIELDS = (
     "verdict",
     "satisfaction",
     "closed_at",
+    "source_ticket",
 )
-# An .xlsx sheet holds 1,048,576 rows: the header and this many cases, then a new sheet.
-SHEET_ROWS = 1_048_575
+# Widths of the workbook's columns, in Excel's units (a Chinese character is two).
+EXPORT_WIDTHS = (20, 10, 12, 36, 24, 24, 10, 17, 12, 8, 10, 10, 17, 9)
 
 
-def export_rows(queryset: QuerySet[Complaint]) -> Iterator[list[Any]]:
-    """The ledger's rows, streamed from a server-side cursor: no identity, formulas escaped."""
+def _moment(value: datetime.datetime, native: bool) -> Any:
+    local = timezone.localtime(value)
+    if native:
+        return local.replace(second=0, microsecond=0, tzinfo=None)
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def export_rows(queryset: QuerySet[Complaint], *, native: bool = False) -> Iterator[list[Any]]:
+    """The ledger's rows, streamed from a server-side cursor: no identity, formulas escaped.
+
+    `native`: times as datetimes (for a workbook's date cells) rather than text (for CSV).
+    """
     today = timezone.localdate()
     channels = dict(Complaint.Channel.choices)
     statuses = dict(Complaint.Status.choices)
@@ -98,6 +111,7 @@ def export_rows(queryset: QuerySet[Complaint]) -> Iterator[list[Any]]:
         verdict,
         rating,
         closed_at,
+        source_ticket,
     ) in rows.iterator(chunk_size=5000):
         received = timezone.localtime(received_at)
         row: list[Any] = [
@@ -108,38 +122,34 @@ def export_rows(queryset: QuerySet[Complaint]) -> Iterator[list[Any]]:
             subject_unit or "",
             unit or "",
             str(statuses.get(status, status)),
-            received.strftime("%Y-%m-%d %H:%M"),
+            received.replace(second=0, microsecond=0, tzinfo=None)
+            if native
+            else received.strftime("%Y-%m-%d %H:%M"),
             deadline,
             str(supervision[supervised]) if supervised != Complaint.Supervision.NONE else "",
             str(verdicts[verdict]) if verdict else "",
             str(satisfaction[rating]) if rating else "",
-            timezone.localtime(closed_at).strftime("%Y-%m-%d %H:%M") if closed_at else "",
+            _moment(closed_at, native) if closed_at else "",
             (today - received.date()).days if status not in final else "",
+            source_ticket,
         ]
         yield [neutralise_formula(v) if isinstance(v, str) else v for v in row]
 
 
-def export_workbook(queryset: QuerySet[Complaint]) -> IO[bytes]:
+def export_workbook(queryset: QuerySet[Complaint], *, unit: str = "") -> IO[bytes]:
     """The ledger as .xlsx in a temporary file (write-only: flat memory), new sheet per 1M rows.
 
-    The caller reads the file and closes it, which deletes it.
+    A title row (unit, date), the header frozen, readable widths, dates as dates. The
+    caller reads the file and closes it, which deletes it.
     """
-    wb = Workbook(write_only=True)
-    ws = None
-    filled = SHEET_ROWS
-    for row in export_rows(queryset):
-        if filled >= SHEET_ROWS:
-            ws = wb.create_sheet("投诉台账" if ws is None else f"投诉台账{len(wb.worksheets) + 1}")
-            ws.append(EXPORT_COLUMNS)
-            filled = 0
-        ws.append(row)
-        filled += 1
-    if ws is None:
-        wb.create_sheet("投诉台账").append(EXPORT_COLUMNS)
-    out = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it, which deletes it)
-    wb.save(out)
-    out.seek(0)
-    return out
+    today = timezone.localdate()
+    return office_workbook_file(
+        sheet_name="投诉台账",
+        title=title_line(unit, "投诉举报台账", day=today),
+        headers=EXPORT_COLUMNS,
+        rows=export_rows(queryset, native=True),
+        widths=EXPORT_WIDTHS,
+    )
 
 
 def export_csv(queryset: QuerySet[Complaint]) -> Iterator[bytes]:
@@ -169,6 +179,7 @@ class ImportResult:
     rows: list[ImportRow]
     created: int = 0
     file_error: str = ""
+    header_row: int = 1
 
     @property
     def has_errors(self) -> bool:
@@ -181,43 +192,63 @@ def _parse_datetime(value: Any) -> datetime.datetime:
     elif isinstance(value, datetime.date):
         moment = datetime.datetime.combine(value, datetime.time(9, 0))
     else:
-        text = cell_text(value).replace("/", "-")
-        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        text = cell_code(value)
+        for fmt in _MOMENT_FORMATS:
             try:
                 moment = datetime.datetime.strptime(text, fmt)
                 break
             except ValueError:
                 continue
         else:
-            raise ValueError(_("“%(value)s” is not a date and time.") % {"value": text})
+            try:
+                # A date alone (2026年11月2日, 2026.11.2, a serial number): nine in the morning.
+                day = DateWidget().clean(value)
+            except ValueError:
+                day = None
+            if day is None:
+                raise ValueError(
+                    _("“%(value)s” is not a date and time.") % {"value": cell_text(value)}
+                ) from None
+            moment = datetime.datetime.combine(day, datetime.time(9, 0))
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+_MOMENT_FORMATS = tuple(
+    f"{day}{gap}{time}"
+    for day in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+    for gap in (" ", "")
+    for time in ("%H:%M:%S", "%H:%M", "%H时%M分", "%H点%M分")
+)
+
+
+def _content(upload: Any) -> bytes:
+    if isinstance(upload, bytes | bytearray):
+        return bytes(upload)
+    upload.seek(0)
+    return upload.read()
+
+
 def parse_hotline_file(upload: Any) -> ImportResult:
-    """Read and check every row; nothing is written here."""
+    """Read and check every row; nothing is written here.
+
+    `upload` is a file or its bytes, in any format the one reader takes (units.excel.reader):
+    a hotline system's export as .xlsx, .xls or CSV in GB18030, a title row above the header.
+    """
     try:
-        wb = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not .xlsx
-        return ImportResult(rows=[], file_error=_("The file is not an Excel workbook (.xlsx)."))
-    ws = wb.worksheets[0]
-    lines = list(ws.iter_rows(values_only=True))
-    if not lines:
-        return ImportResult(rows=[], file_error=_("The file is empty."))
-    headers = [cell_text(h) for h in lines[0]]
-    missing = [h for h in IMPORT_REQUIRED if h not in headers]
-    if missing:
-        return ImportResult(
-            rows=[],
-            file_error=_("Missing columns: %(columns)s") % {"columns": "、".join(missing)},
+        table = read_table(
+            _content(upload),
+            expected=[*IMPORT_REQUIRED, *IMPORT_OPTIONAL],
+            required=IMPORT_REQUIRED,
         )
+    except ValidationError as exc:
+        return ImportResult(rows=[], file_error="；".join(exc.messages))
     units = {u.code: u for u in Unit.objects.active()} | {u.name: u for u in Unit.objects.active()}
     categories = {c.name: c for c in ComplaintCategory.objects.all()}
+    tickets = {cell_code(raw.get("工单编号")) for _n, raw in table.records()} - {""}
+    filed = _filed_tickets(tickets)
     seen: set[str] = set()
     rows: list[ImportRow] = []
-    for index, line in enumerate(lines[1:], start=2):
-        raw = dict(zip(headers, line, strict=False))
-        if all(cell_text(v) == "" for v in raw.values()):
-            continue
+    for index, raw in table.records():
         row = ImportRow(line=index)
         try:
             row.values["received_at"] = _parse_datetime(raw.get("来电时间"))
@@ -230,37 +261,67 @@ def parse_hotline_file(upload: Any) -> ImportResult:
         if len(row.values.get("title", "")) > 120:
             row.errors.append(_("诉求标题 is longer than 120 characters."))
         unit_text = cell_text(raw.get("被反映单位"))
-        row.values["subject_unit"] = units.get(unit_text) if unit_text else None
+        row.values["subject_unit"] = (
+            units.get(unit_text) or units.get(cell_code(unit_text)) if unit_text else None
+        )
         if unit_text and row.values["subject_unit"] is None:
             row.errors.append(_("Unknown unit: %(value)s") % {"value": unit_text})
         category_text = cell_text(raw.get("诉求类别"))
         row.values["category"] = categories.get(category_text) if category_text else None
         if category_text and row.values["category"] is None:
             row.errors.append(_("Unknown category: %(value)s") % {"value": category_text})
-        row.values["urgent"] = cell_text(raw.get("是否紧急")) in ("是", "Y", "y", "1", "紧急")
-        ticket = cell_text(raw.get("工单编号"))
+        row.values["urgent"] = cell_code(raw.get("是否紧急")) in ("是", "Y", "y", "1", "紧急")
+        ticket = cell_code(raw.get("工单编号"))
         row.values["ticket"] = ticket
         if ticket:
             if ticket in seen:
                 row.errors.append(
                     _("Ticket %(value)s appears twice in the file.") % {"value": ticket}
                 )
-            elif Complaint.objects.filter(content__startswith=f"{MARKER}{ticket}\n").exists():
+            elif ticket in filed:
                 row.errors.append(_("Ticket %(value)s was already imported.") % {"value": ticket})
             seen.add(ticket)
         row.values["identity"] = Identity(
             name=cell_text(raw.get("来电人")),
-            phone=cell_text(raw.get("联系电话")),
-            id_number=cell_text(raw.get("身份证号")),
+            phone=cell_code(raw.get("联系电话")),
+            id_number=cell_code(raw.get("身份证号")),
         )
         rows.append(row)
     if not rows:
         return ImportResult(rows=[], file_error=_("The file has no data rows."))
-    return ImportResult(rows=rows)
+    return ImportResult(rows=rows, header_row=table.header_row)
+
+
+def _filed_tickets(tickets: set[str]) -> set[str]:
+    """Which of the tickets were imported before (one query per thousand tickets)."""
+    filed: set[str] = set()
+    ordered = sorted(tickets)
+    for start in range(0, len(ordered), 1000):
+        chunk = ordered[start : start + 1000]
+        query = Q()
+        for ticket in chunk:
+            query |= Q(content__startswith=f"{MARKER}{ticket}\n")
+        for content in Complaint.objects.filter(query).values_list("content", flat=True):
+            filed.add(content[len(MARKER) :].split("\n", 1)[0])
+    return filed
+
+
+def problems(result: ImportResult) -> list[dict[str, Any]]:
+    """The result's problems for units.excel.report.group_problems."""
+    found: list[dict[str, Any]] = []
+    if result.file_error:
+        found.append({"row": "", "column": "", "message": result.file_error})
+    for row in result.rows:
+        for error in row.errors:
+            column, _sep, message = (
+                error.partition("：") if error.startswith("来电时间：") else ("", "", error)
+            )
+            found.append({"row": row.line, "column": column, "message": message or error})
+    return found
 
 
 def import_hotline(*, upload: Any, actor: Any) -> ImportResult:
-    """All or nothing: one bad row and nothing is saved."""
+    """All or nothing: one bad row and nothing is saved (`upload`: a file or its bytes)."""
     require_handler(actor)
     result = parse_hotline_file(upload)
     if result.has_errors:

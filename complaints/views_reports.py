@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from complaints import forms, permissions, reports, selectors
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
+from complaints.paging import IdsFirstPaginator
+from units.excel.report import GROUPED_SHOWN, group_problems
+from units.excel.staging import Staged
+from units.excel.writer import XLSX_TYPE
+from units.models import Unit
 
+FIGURE_ROWS = 100
 DIMENSION_LABELS = {
     "unit": gettext_lazy("By unit complained about"),
     "handling_unit": gettext_lazy("By handling unit"),
@@ -40,7 +48,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
         statuses=[(status, labels[status]) for status in Complaint.OPEN_STATUSES],
         default_sort="old",
     )
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    paginator = IdsFirstPaginator(filterset.qs, 50)
+    page = paginator.get_page(request.GET.get("page"))
     rows = [(c, selectors.age_in_days(c, today)) for c in page]
     return render(
         request,
@@ -49,7 +58,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "today": today,
-            "total": page.paginator.count,
+            "total": paginator.shown_count,
             "filter": filterset,
         },
     )
@@ -68,11 +77,26 @@ def figures(request: HttpRequest) -> HttpResponse:
         year = None
     today = timezone.localdate()
     rows = selectors.figures(user=request.user, by=by, year=year, today=today)
+    # A province has 10,000 units: a table of them is read a page at a time.
+    page = Paginator(rows, FIGURE_ROWS).get_page(request.GET.get("page"))
     return render(
         request,
         "complaints/figures.html",
-        {"rows": rows, "by": by, "year": year, "dimensions": DIMENSION_LABELS, "today": today},
+        {
+            "rows": page.object_list,
+            "page": page,
+            "by": by,
+            "year": year,
+            "dimensions": DIMENSION_LABELS,
+            "today": today,
+        },
     )
+
+
+def _unit_label(request: HttpRequest) -> str:
+    """The title row's unit: the top unit the user sees (the county, for its office)."""
+    top = Unit.objects.visible_to(request.user).order_by("depth", "path").first()
+    return top.name if top is not None else ""
 
 
 def _exportable(request: HttpRequest) -> QuerySet[Complaint]:
@@ -85,12 +109,10 @@ def _exportable(request: HttpRequest) -> QuerySet[Complaint]:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     """The ledger as .xlsx (built row by row in a temporary file; for any size, the CSV)."""
-    with reports.export_workbook(_exportable(request)) as content:
+    cases = _exportable(request)
+    with reports.export_workbook(cases, unit=_unit_label(request)) as content:
         data = content.read()
-    response = HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(data, content_type=XLSX_TYPE)
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="complaints-{stamp}.xlsx"'
     return response
@@ -108,30 +130,137 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
+IMPORT_FOLDER = "complaint-imports"
+IMPORT_SESSION_KEY = "complaint_import"
+PREVIEW_PAGE = 50
+
+
+def _import_page(
+    request: HttpRequest, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    return render(request, "complaints/import.html", context, status=status)
+
+
+def _refused(request: HttpRequest, context: dict[str, Any], result: Any) -> HttpResponse:
+    groups = group_problems(reports.problems(result))
+    context.update(
+        {
+            "problems": groups[:GROUPED_SHOWN],
+            "problems_hidden": max(0, len(groups) - GROUPED_SHOWN),
+            "header_row": result.header_row,
+        }
+    )
+    return _import_page(request, context, status=400)
+
+
+def _preview_rows(result: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "row": row.line,
+            "ticket": row.values["ticket"],
+            "received_at": timezone.localtime(row.values["received_at"]).strftime("%Y-%m-%d %H:%M"),
+            "title": row.values["title"],
+            "unit": row.values["subject_unit"].name if row.values["subject_unit"] else "",
+            "category": row.values["category"].name if row.values["category"] else "",
+            "urgent": row.values["urgent"],
+        }
+        for row in result.rows
+    ]
+
+
+def _show_preview(
+    request: HttpRequest, context: dict[str, Any], token: str, preview: dict[str, Any]
+) -> HttpResponse:
+    page = Paginator(preview["rows"], PREVIEW_PAGE).get_page(request.GET.get("page"))
+    context.update({"token": token, "preview": preview, "page": page})
+    return _import_page(request, context)
+
+
+def _finished(request: HttpRequest, done: dict[str, Any]) -> HttpResponse:
+    messages.info(
+        request,
+        _(
+            "This file was already imported at %(time)s: %(count)s complaints. Nothing was added again."
+        )
+        % {"time": done["at"], "count": done["created"]},
+    )
+    return redirect("complaints:ledger")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_hotline(request: HttpRequest) -> HttpResponse:
+    """Upload → preview of the cases (nothing saved) → confirm once; all or nothing."""
     permissions.require_handler(request.user)
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {
-        "form": form,
+    context: dict[str, Any] = {
+        "form": forms.ImportForm(),
         "required": reports.IMPORT_REQUIRED,
         "optional": reports.IMPORT_OPTIONAL,
     }
-    if request.method == "POST":
-        if not form.is_valid():
-            return render(request, "complaints/import.html", context, status=400)
-        upload = form.cleaned_data["file"]
-        if request.POST.get("confirm") == "1":
-            result = reports.import_hotline(upload=upload, actor=request.user)
-        else:
-            result = reports.parse_hotline_file(upload)
-        context["result"] = result
-        context["preview"] = request.POST.get("confirm") != "1"
+    token = request.POST.get("token") or request.GET.get("token")
+    if token is not None:
+        if request.session.get(IMPORT_SESSION_KEY) != token:
+            raise Http404
+        staged = Staged(IMPORT_FOLDER, token)
+        if request.method == "GET":
+            done = staged.done()
+            if done is not None:
+                return _finished(request, done)
+            preview = staged.preview()
+            if preview is None:
+                messages.error(request, _("The uploaded file has expired; upload it again."))
+                return redirect("complaints:import")
+            return _show_preview(request, context, token, preview)
+        content = staged.claim()
+        if content is None:
+            done = staged.done()
+            if done is not None:
+                return _finished(request, done)
+            if staged.in_progress():
+                messages.info(
+                    request, _("This file is being imported; the ledger shows it shortly.")
+                )
+                return redirect("complaints:ledger")
+            messages.error(request, _("The uploaded file has expired; upload it again."))
+            return redirect("complaints:import")
+        try:
+            result = reports.import_hotline(upload=content, actor=request.user)
+        except Exception:
+            staged.abandon()
+            raise
         if result.has_errors:
-            return render(request, "complaints/import.html", context, status=400)
-        if result.created:
+            staged.abandon()
+            return _refused(request, context, result)
+        staged.finish({"created": result.created, "at": timezone.localtime().strftime("%H:%M")})
+        messages.success(request, _("%(count)d complaints imported.") % {"count": result.created})
+        return redirect("complaints:ledger")
+    if request.method == "POST":
+        form = forms.ImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if not form.is_valid():
+            return _import_page(request, context, status=400)
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        if request.POST.get("confirm") == "1":
+            # A file checked before and sent again with its confirmation (scripts, the
+            # previous form): imported at once, all or nothing; tickets are never filed twice.
+            result = reports.import_hotline(upload=content, actor=request.user)
+            if result.has_errors:
+                return _refused(request, context, result)
             messages.success(
                 request, _("%(count)d complaints imported.") % {"count": result.created}
             )
-    return render(request, "complaints/import.html", context)
+            return _import_page(request, context)
+        result = reports.parse_hotline_file(content)
+        if result.has_errors:
+            return _refused(request, context, result)
+        preview = {
+            "filename": upload.name,
+            "header_row": result.header_row,
+            "count": len(result.rows),
+            "rows": _preview_rows(result),
+        }
+        staged = Staged.create(IMPORT_FOLDER, content, preview)
+        request.session[IMPORT_SESSION_KEY] = staged.token
+        return _show_preview(request, context, staged.token, preview)
+    return _import_page(request, context)

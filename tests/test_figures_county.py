@@ -693,10 +693,11 @@ def test_ranking_result_page_scheme_page_and_workbook(county, client_for, cast):
 
     workbook = client.get(reverse("assessments:results_export", args=[scheme.pk]))
     sheet = load_workbook(io.BytesIO(workbook.content)).active
-    header = [cell.value for cell in sheet[1]]
-    rows = {
-        row[header.index("单位名称")]: row for row in sheet.iter_rows(min_row=2, values_only=True)
-    }
+    # A title row (scheme and date) above the header, as offices file their workbooks.
+    lines = list(sheet.iter_rows(values_only=True))
+    at = next(index for index, line in enumerate(lines) if "单位名称" in line)
+    header = list(lines[at])
+    rows = {row[header.index("单位名称")]: row for row in lines[at + 1 :]}
     a = rows[units["A"].name]
     assert a[header.index("总分")] == 85 and a[header.index("总排名")] == 1
     assert a[header.index("否决事由")] == "问责通报批评；被通报批评"

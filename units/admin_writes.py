@@ -21,11 +21,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV
 from import_export.forms import ExportForm
 from import_export.forms import ImportForm as BaseImportForm
 
-from units.excel.cells import CalamineXLSX, check_xlsx_upload
+from units.admin_export import ReadableExportMixin, ReadableXLSX
+from units.excel.cells import check_xlsx_upload
+from units.excel.reader import CalamineODS, CalamineXLS, CalamineXLSX
 from units.excel.resource import adopt_saved_state
 from units.transitions import InvalidTransition
 
@@ -141,12 +143,11 @@ class ExcelCSV(CSV):
         return "rb"
 
     def create_dataset(self, in_stream: Any, **kwargs: Any) -> Any:
-        if isinstance(in_stream, bytes):
-            try:
-                in_stream = in_stream.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                in_stream = in_stream.decode("gb18030")
-        return super().create_dataset(in_stream, **kwargs)
+        from units.excel.reader import raw_dataset
+
+        if isinstance(in_stream, str):
+            in_stream = in_stream.encode("utf-8")
+        return raw_dataset(bytes(in_stream))
 
 
 class GuardedImportForm(BaseImportForm):
@@ -162,11 +163,12 @@ class GuardedImportForm(BaseImportForm):
         return upload
 
 
-class ImportExportBase(ImportExportModelAdmin):
+class ImportExportBase(ReadableExportMixin, ImportExportModelAdmin):
     """Excel and CSV only; resources see what the user sees; a failed confirm says so."""
 
-    import_formats = [CalamineXLSX, ExcelCSV]
-    export_formats = [XLSX, CSV]
+    # One reader for every format (units.excel.reader): the content decides how it is read.
+    import_formats = [CalamineXLSX, CalamineXLS, CalamineODS, ExcelCSV]
+    export_formats = [ReadableXLSX, CSV]
     to_encoding = "utf-8-sig"  # Excel reads a CSV as UTF-8 only when it starts with a BOM
     # All columns, always: the selectable-fields form labels them in English.
     export_form_class = ExportForm

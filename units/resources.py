@@ -22,11 +22,12 @@ from units.excel.cells import (  # noqa: F401 (re-exported)
     FORMULA_TRIGGERS,
     XLSX_MAX_ROWS,
     XLSX_MAX_UNPACKED,
-    CalamineXLSX,
+    cell_code,
     cell_text,
     check_xlsx_upload,
     neutralise_formula,
 )
+from units.excel.reader import CalamineODS, CalamineXLS, CalamineXLSX  # noqa: F401
 from units.excel.resource import (  # noqa: F401 (re-exported)
     ZuofengResource,
     adopt_saved_state,
@@ -34,6 +35,7 @@ from units.excel.resource import (  # noqa: F401 (re-exported)
 )
 from units.excel.widgets import (  # noqa: F401 (re-exported)
     ChoiceWidget,
+    CodeWidget,
     CountWidget,
     DateWidget,
     EmailWidget,
@@ -72,7 +74,7 @@ def with_parent_code(queryset: QuerySet[Unit]) -> QuerySet[Unit]:
 
 
 class UnitResource(ZuofengResource):
-    code = Field(attribute="code", column_name="单位编码", widget=TextWidget(max_length=32))
+    code = Field(attribute="code", column_name="单位编码", widget=CodeWidget(max_length=32))
     name = Field(attribute="name", column_name="单位名称", widget=TextWidget(max_length=128))
     short_name = Field(attribute="short_name", column_name="简称", widget=TextWidget(max_length=64))
     kind = Field(
@@ -81,7 +83,7 @@ class UnitResource(ZuofengResource):
         widget=ChoiceWidget(Unit.Kind, unknown=gettext_lazy("Unknown unit type: %(value)s")),
     )
     parent_code = Field(
-        attribute="parent_code", column_name="上级单位编码", widget=TextWidget(max_length=32)
+        attribute="parent_code", column_name="上级单位编码", widget=CodeWidget(max_length=32)
     )
     group = Field(attribute="group", column_name="考核组别", widget=GroupWidget())
     sort_order = Field(attribute="sort_order", column_name="排序", widget=CountWidget())
@@ -187,7 +189,7 @@ _PERSON_COLUMNS = ("name", "title", "phone", "email", "unit_id", "user_id")
 class PersonResource(ZuofengResource):
     name = Field(attribute="name", column_name="姓名", widget=TextWidget(max_length=64))
     title = Field(attribute="title", column_name="职务", widget=TextWidget(max_length=128))
-    phone = Field(attribute="phone", column_name="手机号", widget=TextWidget(max_length=32))
+    phone = Field(attribute="phone", column_name="手机号", widget=CodeWidget(max_length=32))
     email = Field(attribute="email", column_name="邮箱", widget=EmailWidget())
     unit = Field(attribute="unit", column_name="所在单位编码", widget=UnitCodeWidget())
     user = Field(attribute="user", column_name="登录账号", widget=UserWidget())
@@ -212,7 +214,7 @@ class PersonResource(ZuofengResource):
         # (姓名, 手机号) identifies a person; people without a phone are matched by name
         # only when that is unambiguous.
         name = cell_text(row.get(self.fields["name"].column_name))
-        phone = cell_text(row.get(self.fields["phone"].column_name))
+        phone = cell_code(row.get(self.fields["phone"].column_name))
         if not name:
             return None
         found = list(self.get_queryset().filter(name=name, phone=phone)[:2])

@@ -137,7 +137,7 @@ def test_a_unit_with_its_subtree_and_indicators(client_for, cast, scheme):
     # So does the scoring sheet: a row per assigned indicator only.
     sheet = evaluator.get(reverse("assessments:evaluation_template", args=[scheme.pk]))
     book = load_workbook(BytesIO(sheet.content))
-    names = [row[2] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    names = [row[2] for row in book.active.iter_rows(min_row=3, values_only=True)]  # title, header
     assert sorted(names) == sorted(i.name for i in chosen)
     # The landing page counts the assigned indicators, not the scheme's.
     landing = evaluator.get(reverse("assessments:evaluation_index")).content.decode()

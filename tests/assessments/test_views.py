@@ -144,8 +144,10 @@ def test_results_and_codes_export(client_for, county, cast):
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:5] == ("总排名", "组内排名", "考核组别", "单位编码", "单位名称")
-    assert rows[1][4] == "单位U8" and rows[1][0] == 1
+    assert rows[0][0].startswith("2026年度作风建设考核　考核结果（导出日期：")  # the title row
+    assert rows[1][:5] == ("总排名", "组内排名", "考核组别", "单位编码", "单位名称")
+    assert rows[2][4] == "单位U8" and rows[2][0] == 1
+    assert sheet.freeze_panes == "A3"
     survey = county["survey"]
     url = reverse("assessments:survey_tokens_export", args=[survey.pk])
     assert client.get(url).status_code == 403

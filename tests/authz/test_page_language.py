@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 # reads as they are.
 ALLOWED = {
     "excel", "csv", "xlsx", "xls", "ods", "pdf", "jpg", "jpeg", "png", "wps", "utf", "gbk",
-    "gb", "id", "ip", "url", "api", "sms", "app", "ok", "totp", "vs",
+    "gb", "id", "ip", "url", "api", "sms", "app", "ok", "totp", "vs", "libreoffice",
     # authenticator apps named on the two-factor page
     "microsoft", "authenticator", "freeotp", "google",
 }  # fmt: skip

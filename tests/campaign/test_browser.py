@@ -127,6 +127,6 @@ def _journey(live_server, cast, campaign, page, output_dir):
     path = download_info.value.path()
     sheet = openpyxl.load_workbook(io.BytesIO(path.read_bytes())).active
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
-    status_at = rows[0].index("状态")
-    assert sorted(r[status_at] for r in rows[1:]) == ["已销号", "整改中"]
+    status_at = rows[1].index("状态")  # under the export's title row
+    assert sorted(r[status_at] for r in rows[2:]) == ["已销号", "整改中"]
     page.goto("about:blank")  # no request left in flight when the database is reset

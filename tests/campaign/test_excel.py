@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import openpyxl
@@ -135,10 +136,18 @@ def test_export_reimports_cleanly_and_escapes_formulas(cast, campaign, make_item
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     values = [[cell.value for cell in r] for r in sheet.iter_rows()]
-    assert values[0][:4] == ["编号", "单位编码", "单位名称", "清单类型"]
+    # A title row an office can file (unit, campaign, date), then the header, frozen.
+    assert values[0][0].startswith(f"{cast.dept_a.name}　{campaign.name}　整改台账（导出日期：")
+    assert values[1][:4] == ["编号", "单位编码", "单位名称", "清单类型"]
+    assert sheet.title == "整改台账" and sheet.freeze_panes == "A3"
+    assert sheet.column_dimensions["G"].width >= 10
     flat = [str(v) for r in values for v in r]
     assert '\'=HYPERLINK("http://evil")' in flat and "乙局的问题" not in flat
-    assert "长期坚持" in values[0] and "是" in flat
+    assert "长期坚持" in values[1] and "是" in flat
+    # Deadlines are dates, item numbers numbers.
+    deadlines = [r[values[1].index("整改时限")] for r in values[2:]]
+    assert all(isinstance(d, datetime.datetime) for d in deadlines)
+    assert all(isinstance(r[0], int) for r in values[2:])
     result = run(campaign, cast.head_a, response.content)
     assert not result.has_errors() and not result.has_validation_errors()
     assert result.totals["skip"] == 2 and result.totals["new"] == 0
@@ -153,14 +162,14 @@ def test_reimport_updates_drafts_but_not_accepted_items(cast, campaign, make_ite
     )
     book = openpyxl.load_workbook(io.BytesIO(content))
     sheet = book.active
-    headers = [c.value for c in sheet[1]]
-    for r in sheet.iter_rows(min_row=2):
+    headers = [c.value for c in sheet[2]]  # under the title row
+    for r in sheet.iter_rows(min_row=3):
         r[headers.index("整改措施")].value = "新的措施"
     buffer = io.BytesIO()
     book.save(buffer)
     result = run(campaign, cast.head_a, buffer.getvalue())
     assert result.has_validation_errors()
-    row_of_accepted = 2 + [int(r[0].value) for r in sheet.iter_rows(min_row=2)].index(accepted.pk)
+    row_of_accepted = 3 + [int(r[0].value) for r in sheet.iter_rows(min_row=3)].index(accepted.pk)
     assert [r.number for r in result.invalid_rows] == [row_of_accepted]
     draft.refresh_from_db()
     assert draft.measures == ""  # all or nothing: the valid draft row was not saved either
@@ -184,11 +193,8 @@ def test_import_page_preview_then_confirm(cast, campaign, client_for):
     # Bad file: named row, nothing saved.
     bad = SimpleUploadedFile("台账.xlsx", workbook([row(3), row(4, deadline="明天")]))
     content = client.post(url, {"file": bad}).content.decode()
-    assert (
-        'data-testid="import-errors"' in content
-        and "<td>3</td>" in content
-        and "整改时限" in content
-    )
+    assert 'data-testid="import-errors"' in content and "整改时限" in content
+    assert "Row 3<" in content or "第 3 行<" in content
     assert RectificationItem.objects.count() == 2
     garbage = SimpleUploadedFile("台账.xlsx", b"not a workbook")
     assert client.post(url, {"file": garbage}).status_code == 400

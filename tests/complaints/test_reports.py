@@ -169,9 +169,13 @@ def test_export_escapes_formulas_and_has_no_identity(client_for, cast, make_comp
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
     ws = wb.active
-    assert ws.cell(row=1, column=1).value == "案件编号"
-    titles = [ws.cell(row=r, column=4).value for r in range(2, ws.max_row + 1)]
+    # A title row (unit, date), then the header, frozen; times are date cells.
+    assert ws.cell(row=1, column=1).value.startswith(f"{cast.root.name}　投诉举报台账（导出日期：")
+    assert ws.cell(row=2, column=1).value == "案件编号"
+    assert ws.title == "投诉台账" and ws.freeze_panes == "A3"
+    titles = [ws.cell(row=r, column=4).value for r in range(3, ws.max_row + 1)]
     assert titles == ['\'=HYPERLINK("http://evil")']
+    assert isinstance(ws.cell(row=3, column=8).value, datetime.datetime)
     assert NAME not in _xlsx_text(response.content)
     assert client_for(cast.head_a).get(reverse("complaints:export")).status_code == 403
 
@@ -250,4 +254,27 @@ def test_hotline_import_preview_then_all_or_nothing(client_for, cast):
     junk = client.post(
         reverse("complaints:import"), {"file": SimpleUploadedFile("x.xlsx", b"not excel")}
     )
-    assert junk.status_code == 400 and "不是 Excel 工作簿" in junk.content.decode()
+    # Read as text (it could be a CSV), it names none of the columns: refused, saying which.
+    assert junk.status_code == 400 and 'data-testid="import-errors"' in junk.content.decode()
+    assert "来电时间" in junk.content.decode()
+
+
+def test_hotline_preview_lists_the_rows_and_a_second_confirm_files_nothing(client_for, cast):
+    client = client_for(cast.officer)
+    url = reverse("complaints:import")
+    rows = [[f"GD1{n:02}", "2026年11月2日 9时15分", "", "", f"标题{n}", "内容", "", "", ""]
+            for n in range(60)]  # fmt: skip
+    preview = client.post(url, {"file": _hotline_file(rows)})
+    assert preview.status_code == 200 and not Complaint.objects.exists()
+    page = preview.content.decode()
+    assert page.count('data-testid="preview-row"') == 50 and ">2</th>" in page  # Excel row 2
+    token = preview.context["token"]
+    second = client.get(url, {"token": token, "page": 2}).content.decode()
+    assert second.count('data-testid="preview-row"') == 10 and ">61</th>" in second
+    first = client.post(url, {"token": token})
+    assert first.status_code == 302 and Complaint.objects.count() == 60
+    assert Complaint.objects.filter(received_at__hour=9).count() == 60
+    again = client.post(url, {"token": token}, follow=True)
+    assert again.status_code == 200 and Complaint.objects.count() == 60
+    assert again.redirect_chain[-1][0] == reverse("complaints:ledger")
+    assert client_for(cast.officer).post(url, {"token": "0" * 32}).status_code == 404

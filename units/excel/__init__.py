@@ -12,14 +12,16 @@ from units.excel.cells import (
     FORMULA_TRIGGERS,
     XLSX_MAX_ROWS,
     XLSX_MAX_UNPACKED,
-    CalamineXLSX,
+    cell_code,
     cell_text,
     check_xlsx_upload,
     neutralise_formula,
 )
+from units.excel.reader import CalamineODS, CalamineXLS, CalamineXLSX
 from units.excel.resource import ZuofengResource, adopt_saved_state, sees_all_units
 from units.excel.widgets import (
     ChoiceWidget,
+    CodeWidget,
     CountWidget,
     DateWidget,
     EmailWidget,
@@ -37,8 +39,11 @@ __all__ = [
     "FORMULA_TRIGGERS",
     "XLSX_MAX_ROWS",
     "XLSX_MAX_UNPACKED",
+    "CalamineODS",
+    "CalamineXLS",
     "CalamineXLSX",
     "ChoiceWidget",
+    "CodeWidget",
     "CountWidget",
     "DateWidget",
     "EmailWidget",
@@ -50,6 +55,7 @@ __all__ = [
     "UserWidget",
     "ZuofengResource",
     "adopt_saved_state",
+    "cell_code",
     "cell_text",
     "check_xlsx_upload",
     "neutralise_formula",

@@ -22,6 +22,7 @@ from import_export import resources
 from import_export.fields import Field
 
 from units.excel.cells import cell_text, neutralise_formula
+from units.excel.reader import locate
 from units.excel.widgets import ScopedWidget
 from units.selectors import user_sees_all_units
 
@@ -71,6 +72,12 @@ class ZuofengResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user
         self._excel_rows: list[int] | None = None
+        self.header_row = 1
+        # The preview: each row to add or change, its cells as they will be filed and the
+        # columns an update changes (collected on a dry run only).
+        self.preview_rows: list[dict[str, Any]] = []
+        self._row_changes: list[str] | None = None
+        self._row_instance: Any = None
         self._before: dict[Any, dict[str, Any]] = {}
         self._bind_widgets()
 
@@ -109,16 +116,29 @@ class ZuofengResource(resources.ModelResource):
         )
 
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
-        """Tidy headers, drop blank lines, let subclasses reorder, check the columns."""
-        if dataset.headers is None:
-            raise ValidationError(_("The file has no header row."))
-        headers = [cell_text(header) for header in dataset.headers]
-        # Excel row numbers: the header is row 1.
-        numbered = [
-            (number, tuple(row))
-            for number, row in enumerate(dataset, start=2)
-            if any(cell_text(value) for value in row)
-        ]
+        """Find the header (below any title rows), drop blank lines, reorder, check columns."""
+        if getattr(dataset, "header_row", None):
+            # Already located by units.excel.reader.read_table.
+            headers = list(dataset.headers)
+            numbered = list(zip(dataset.excel_rows, (tuple(row) for row in dataset), strict=True))
+            self.header_row = dataset.header_row
+        else:
+            if dataset.headers is None:
+                raise ValidationError(_("The file has no header row."))
+            grid = [list(dataset.headers), *(list(row) for row in dataset)]
+            try:
+                table = locate(
+                    grid,
+                    expected=[field.column_name for field in self.fields.values()],
+                    required=self.required_headers,
+                )
+            except ValidationError:
+                # No row is checked against a header that is not there.
+                del dataset[:]
+                raise
+            headers = table.headers
+            numbered = [(number, tuple(row)) for number, row in table.rows]
+            self.header_row = table.header_row
         numbered = self.order_rows(numbered, headers)
         del dataset[:]
         dataset.headers = headers
@@ -127,9 +147,16 @@ class ZuofengResource(resources.ModelResource):
         self._excel_rows = [number for number, _row in numbered]
         missing = [column for column in self.required_headers if column not in headers]
         if missing:
+            del dataset[:]
             raise ValidationError(
                 _("The file lacks required columns: %(columns)s.") % {"columns": "、".join(missing)}
             )
+
+    def excel_row(self, row_number: int) -> int:
+        """The sheet's row number of the dataset's `row_number`-th row (1-based)."""
+        if self._excel_rows and 0 < row_number <= len(self._excel_rows):
+            return self._excel_rows[row_number - 1]
+        return row_number
 
     def order_rows(
         self, numbered: list[tuple[int, tuple[Any, ...]]], headers: list[str]
@@ -141,8 +168,7 @@ class ZuofengResource(resources.ModelResource):
         # Report rows by their line in the user's sheet, whatever order they ran in.
         if self._excel_rows:
             for row in [*result.invalid_rows, *result.error_rows]:
-                if 0 < row.number <= len(self._excel_rows):
-                    row.number = self._excel_rows[row.number - 1]
+                row.number = self.excel_row(row.number)
             result.invalid_rows.sort(key=lambda row: row.number)
 
     def get_instance(self, instance_loader: Any, row: Any) -> Any:
@@ -177,6 +203,45 @@ class ZuofengResource(resources.ModelResource):
                 )
         if errors:
             raise ValidationError(errors)
+        if kwargs.get("dry_run"):
+            self._row_instance = instance
+            self._row_changes = (
+                [
+                    self.column_for(name.removesuffix("_id"))
+                    for name in self.changed(instance, self.snapshot_fields)
+                ]
+                if instance.pk in self._before
+                else None
+            )
+
+    def preview_columns(self) -> list[Field]:
+        """The columns the preview shows: what the file fills in."""
+        return [
+            field for field in self.get_import_fields() if field.column_name and not field.readonly
+        ]
+
+    def after_import_row(self, row: Any, row_result: Any, **kwargs: Any) -> None:
+        super().after_import_row(row, row_result, **kwargs)
+        instance, self._row_instance = self._row_instance, None
+        if not kwargs.get("dry_run") or instance is None:
+            return
+        if row_result.import_type not in ("new", "update"):
+            return
+        cells = []
+        for field in self.preview_columns():
+            try:
+                value = field.export(instance)
+            except Exception:  # a related value not loaded on a new row: show the cell
+                value = row.get(field.column_name, "")
+            cells.append(cell_text(value))
+        self.preview_rows.append(
+            {
+                "row": self.excel_row(kwargs.get("row_number", 0)),
+                "kind": row_result.import_type,
+                "cells": cells,
+                "changed": self._row_changes or [],
+            }
+        )
 
     def save_instance(self, instance: Any, is_create: bool, row: Any, **kwargs: Any) -> None:
         if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):

@@ -9,6 +9,7 @@ up among what the importing user may see.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from import_export import widgets
 
-from units.excel.cells import cell_text
+from units.excel.cells import cell_code, cell_text
 from units.models import AssessmentGroup, Person, Unit, UnitQuerySet
 from units.selectors import people_visible_to
 
@@ -47,6 +48,13 @@ class TextWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
+class CodeWidget(TextWidget):
+    """A code or phone number: full-width characters folded, spaces dropped (cell_code)."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        return super().clean(cell_code(value), row, **kwargs)
+
+
 class EmailWidget(TextWidget):
     def __init__(self) -> None:
         super().__init__(max_length=254)
@@ -65,7 +73,7 @@ class CountWidget(widgets.Widget):
     """A non-negative whole number; blank means 0."""
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int:
-        text = cell_text(value)
+        text = cell_code(value)
         if not text:
             return 0
         try:
@@ -89,18 +97,25 @@ class CountWidget(widgets.Widget):
 
 
 class DateWidget(widgets.Widget):
-    """Dates as clerks type them, or a real Excel date cell."""
+    """Dates as clerks type them (2026-12-31, 2026/12/31, 2026.12.31, 2026年12月31日, with
+    full-width digits too), a real date cell, or Excel's serial day number."""
 
     FORMATS = (
         "%Y-%m-%d",
         "%Y/%m/%d",
         "%Y.%m.%d",
         "%Y年%m月%d日",
+        "%Y年%m月%d号",
         "%Y%m%d",
         "%Y-%m-%d %H:%M:%S",
         "%Y/%m/%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y/%m/%d %H:%M",
+        "%Y.%m.%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
     )
     _EXCEL_MAX_SERIAL = 2_958_465  # 9999-12-31
+    _EXCEL_MIN_SERIAL = 367  # 1901-01-01: smaller numbers are not dates anyone types
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> datetime.date | None:
         if isinstance(value, datetime.datetime):
@@ -111,22 +126,29 @@ class DateWidget(widgets.Widget):
             day = self._from_number(value)
             if day is not None:
                 return day
-        text = cell_text(value)
+        # Full-width digits folded; "2026年 6月30日" and "2026/6/30 0:00" both read.
+        text = " ".join(unicodedata.normalize("NFKC", cell_text(value)).split())
         if not text:
             return None
+        text = text.replace("年 ", "年").replace("月 ", "月").replace(" 日", "日")
         for fmt in self.FORMATS:
             try:
                 return datetime.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
+        # A serial number that arrived as text (a CSV saved from a date column without format).
+        if text.replace(".", "", 1).isdigit() and len(text.split(".")[0]) <= 7:
+            day = self._from_number(float(text))
+            if day is not None:
+                return day
         raise ValueError(
             _("Unrecognised date “%(value)s”; write it as 2026-03-01 or 2026/3/1.")
-            % {"value": text}
+            % {"value": cell_text(value)}
         )
 
     def _from_number(self, value: float) -> datetime.date | None:
         # A date cell read without its number format arrives as Excel's serial day number.
-        if 0 < value <= self._EXCEL_MAX_SERIAL:
+        if self._EXCEL_MIN_SERIAL <= value <= self._EXCEL_MAX_SERIAL:
             from openpyxl.utils.datetime import from_excel
 
             return from_excel(value).date()
@@ -147,11 +169,11 @@ class ChoiceWidget(widgets.Widget):
         self.unknown = unknown
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
-        text = cell_text(value)
+        text = cell_code(value)
         if not text or text in self.choices.values:
             return text
         # Labels are looked up at call time: they are translated strings.
-        by_label = {str(label): code for code, label in self.choices.choices}
+        by_label = {cell_code(str(label)): code for code, label in self.choices.choices}
         if text in by_label:
             return by_label[text]
         raise ValueError(str(self.unknown) % {"value": text})
@@ -191,7 +213,7 @@ class GroupWidget(widgets.Widget):
 
 class UnitCodeWidget(ScopedWidget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Unit | None:
-        code = cell_text(value)
+        code = cell_code(value)
         if not code:
             return None
         unit = visible_units(self.user).filter(code=code).first()
@@ -228,7 +250,7 @@ class PersonWidget(ScopedWidget):
         name = cell_text(value)
         if not name:
             return None
-        phone = cell_text((row or {}).get(self.phone_column))
+        phone = cell_code((row or {}).get(self.phone_column))
         people = visible_people(self.user).filter(name=name)
         if phone:
             people = people.filter(phone=phone)
