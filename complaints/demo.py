@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime
 import random
+import struct
+import zlib
 from collections import Counter
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,7 +24,7 @@ from complaints import permissions, services
 from complaints.identity import Identity
 from complaints.models import Complaint, ComplaintCategory, ComplaintTransition
 from complaints.permissions import CUSTODIANS
-from units.models import Responsibility, Unit
+from units.models import Notification, Responsibility, Unit
 from units.workdays import add_working_days
 
 COUNT = 240
@@ -97,9 +100,83 @@ def _seed_identity_request(officer: Any, tally: Counter[str]) -> None:
     tally["identity_requests"] += 1
 
 
+# A case with a photo, shared with the handling unit: the unit head sees the picture (its
+# thumbnail, name and size), never the complainant. Seeded once, found again by its title.
+PHOTO_CASE_TITLE = "办理营业执照变更登记被要求反复补交材料"
+PHOTO_CASE_UNIT = "SLX-SCJ"
+
+
+def _photo_png(width: int = 320, height: int = 240) -> bytes:
+    """A small picture drawn without an imaging library: a service hall's wall, counter and
+    sign, enough for a thumbnail to show something."""
+
+    def pixel(x: int, y: int) -> bytes:
+        if 30 <= y < 70 and 60 <= x < 260:
+            return bytes((200, 40, 40))  # the red sign over the counter
+        if y >= 160:
+            return bytes((90 + x // 8, 70 + x // 10, 50))  # the wooden counter
+        if 90 <= y < 160 and (x // 80) % 2 == 0 and 10 <= x % 80 < 70:
+            return bytes((170, 200, 230))  # the windows
+        return bytes((225 - y // 8, 222 - y // 8, 210 - y // 10))  # the wall
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(b"\x00" + b"".join(pixel(x, y) for x in range(width)) for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _seed_photo_case(officer: Any, tally: Counter[str]) -> None:
+    """A named complaint from the web form with a photo, accepted, assigned to 县市场监督管理局
+    and its photo shared with the unit (idempotent: found by its title)."""
+    if Complaint.objects.filter(title=PHOTO_CASE_TITLE).exists():
+        return
+    unit = Unit.objects.filter(code=PHOTO_CASE_UNIT).first()
+    category = ComplaintCategory.objects.filter(is_active=True).order_by("pk").first()
+    if officer is None or unit is None:
+        return
+    complaint = services.complaint_submit(
+        channel=Complaint.Channel.WEB,
+        title=PHOTO_CASE_TITLE,
+        content=(
+            "11月下旬到县市场监督管理局窗口办理营业执照变更登记，工作人员没有一次性告知所需"
+            "材料，前后让我补交了三次，每次都说缺新的材料。附上窗口现场照片。"
+        ),
+        category=category,
+        subject_unit=unit,
+        identity=Identity(name="陈女士", phone="13912345678"),
+        uploads=[
+            services.Upload(
+                file=ContentFile(_photo_png(), name="窗口现场照片.png"),
+                content_type="image/png",
+                extension="png",
+            )
+        ],
+    )
+    complaint = services.complaint_accept(complaint=complaint, actor=officer)
+    complaint = services.complaint_assign(
+        complaint=complaint,
+        unit=unit,
+        actor=officer,
+        instructions="请核实窗口一次性告知落实情况，照片已共享给你单位。",
+    )
+    for attachment in complaint.attachments.all():
+        services.attachment_share(attachment=attachment, actor=officer, shared=True)
+    tally["complaints"] += 1
+
+
 def seed(*, tally: Counter[str], stdout: Any) -> None:
     _seed_custodian()
     if Complaint.objects.exists():
+        with transaction.atomic():
+            _seed_photo_case(get_user_model().objects.filter(username=ASKER).first(), tally)
         return
     officer = get_user_model().objects.filter(username=ASKER).first()
     handlers = _handlers()
@@ -164,6 +241,9 @@ def seed(*, tally: Counter[str], stdout: Any) -> None:
     with transaction.atomic():
         _seed_identity_request(officer, tally)
     counts = services.complaints_escalation_sweep(today=today)
+    _settle_notices(today=today)
+    with transaction.atomic():
+        _seed_photo_case(officer, tally)
     tally["complaints_escalated"] += counts["supervised"] + counts["listed"]
     stdout.write(
         f"complaints demo: {tally['complaints']} complaints, "
@@ -235,6 +315,23 @@ def _drive(
     satisfaction = rng.choices(["satisfied", "basically", "unsatisfied"], weights=[70, 22, 8])[0]
     complaint = services.complaint_rate(complaint=complaint, satisfaction=satisfaction)
     return complaint
+
+
+# Notices about cases received this long ago were read when they came: the demo's people
+# open their workspace to this week's notices, not to the whole year's.
+READ_AFTER_DAYS = 7
+
+
+def _settle_notices(*, today: datetime.date) -> None:
+    """Mark read the notices (to units and officers) about cases received before the last
+    READ_AFTER_DAYS days. Demo data only, a few hundred rows, once."""
+    since = today - datetime.timedelta(days=READ_AFTER_DAYS)
+    old = set(Complaint.objects.filter(received_at__date__lt=since).values_list("pk", flat=True))
+    notices = Notification.objects.filter(
+        object_key__startswith="complaint:", read_at__isnull=True
+    ).values_list("pk", "object_key")
+    read = [pk for pk, key in notices if int(key.split(":")[1]) in old]
+    Notification.objects.filter(pk__in=read).update(read_at=timezone.now())
 
 
 def _backdate(shifts: list[tuple[int, datetime.timedelta, datetime.date]]) -> None:

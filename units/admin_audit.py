@@ -10,11 +10,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 from import_export.fields import Field
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV
 from import_export.forms import ExportForm
 from import_export.widgets import DateTimeWidget
 
 from units.admin_base import ReadOnlyAdmin
+from units.admin_export import ReadableExportMixin, ReadableXLSX
 from units.models import AuditArchive, SecurityEvent
 from units.resources import ZuofengResource
 
@@ -53,9 +54,9 @@ class SecurityEventResource(ZuofengResource):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(ExportMixin, ReadOnlyAdmin):
+class SecurityEventAdmin(ReadableExportMixin, ExportMixin, ReadOnlyAdmin):
     resource_classes = [SecurityEventResource]
-    export_formats = [XLSX, CSV]
+    export_formats = [ReadableXLSX, CSV]
     to_encoding = "utf-8-sig"  # Excel reads a CSV as UTF-8 only when it starts with a BOM
     export_form_class = ExportForm
     list_display = ["at", "kind", "username", "account", "ip", "path", "short_detail"]
