@@ -59,6 +59,7 @@ from campaign.models import (
     RectificationItem,
     Submission,
 )
+from complaints import figures_db
 from complaints import identity as complaint_identity
 from complaints.models import Complaint, ComplaintCategory
 from complaints.tracking import tracking_hasher
@@ -355,7 +356,14 @@ class Generator:
             self.groups()
             self.units()
             self.people()
-            self.complaints()
+            with figures_db.bulk_load():  # the figures' roll-up, search index: once
+                self.complaints()
+                # The deferred foreign-key checks of the COPY now, not at commit: ALTER TABLE
+                # (re-enabling the roll-up's trigger) refuses a table with pending events.
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             self.campaigns()
             self.items()
             self.inspections()

@@ -54,6 +54,17 @@ KEYS = [
     "intake_rps",
     "intake_p99_ms",
     "survey_rps",
+    "crawl_pages",
+    "crawl_p95_ms",
+    "crawl_max_ms",
+    "crawl_queries_max",
+    "crawl_peak_rss_mb",
+    "crawl_export_peak_rss_mb",
+    "crawl_errors",
+    "crawl_slowest",
+    "crawl_failed",
+    "crawl_exports",
+    "crawl_queries",
 ]
 GOALS = {
     "scoring_s": ("<=", 60),
@@ -75,6 +86,11 @@ GOALS = {
     "intake_rps": (">=", 150),
     "intake_p99_ms": ("<=", 300),
     "survey_rps": (">=", 150),
+    "crawl_p95_ms": ("<=", 150),
+    "crawl_max_ms": ("<=", 300),
+    "crawl_peak_rss_mb": ("<=", 300),
+    "crawl_export_peak_rss_mb": ("<=", 300),
+    "crawl_errors": ("<=", 0),
 }
 
 Log = Callable[[str], None]
@@ -204,6 +220,76 @@ def measure_pages(log: Log, requests: int = 50) -> dict[str, Any]:
             f"{name}: p95 {p95(times):.1f} ms, median {statistics.median(times):.1f} ms, "
             f"{counter.count} queries ({url})"
         )
+    return figures
+
+
+# --- Crawl: every role's every page (bench/crawl.py) ---------------------------------------
+
+
+def crawl_table_path(scale: str) -> Path:
+    return BASE_DIR / "bench" / ("crawl.txt" if scale == "province" else f"crawl-{scale}.txt")
+
+
+def _child(args: list[str], timeout: float | None = None, pg_options: str = "") -> dict[str, Any]:
+    """Run `manage.py bench_run <args>` in a fresh process; its last line of output is JSON."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    if pg_options:  # libpq reads PGOPTIONS: settings for every connection of the child
+        env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} {pg_options}".strip()
+    out = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, str(BASE_DIR / "manage.py"), "bench_run", *args],
+        check=True,
+        stdout=subprocess.PIPE,  # the child logs to stderr, which goes to ours
+        text=True,
+        env=env,
+        cwd=BASE_DIR,
+        timeout=timeout,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure_crawl(log: Log, *, scale: str) -> dict[str, Any]:
+    """The crawl in a child process (its RSS is the pages' alone), then each download in one."""
+    from bench import crawl
+
+    # A page still waiting on a query after this long is reported as such (status 504, at
+    # least this slow), so that one pathological page cannot hold the crawl for minutes.
+    timeout_ms = int(os.environ.get("BENCH_CRAWL_STATEMENT_TIMEOUT_MS") or 30_000)
+    found = _child(
+        ["--crawl-child", "--scale", scale], pg_options=f"-c statement_timeout={timeout_ms}"
+    )
+    rows: list[dict[str, Any]] = found["pages"]
+    exports: list[dict[str, Any]] = []
+    limit = 600.0 if scale == "province" else 120.0
+    wanted = os.environ.get("BENCH_CRAWL_DOWNLOADS", "1") != "0"
+    for download in found["downloads"] if wanted else []:
+        entry = {k: download[k] for k in ("role", "page", "url")}
+        try:
+            entry.update(
+                _child(["--fetch-child", download["username"], download["url"]], timeout=limit)
+            )
+            entry["error"] = ""
+        except subprocess.TimeoutExpired:
+            entry.update(status=0, seconds=limit, mb=None, peak_rss_mb=None)
+            entry["error"] = f"not finished in {limit:.0f} s"
+        except subprocess.CalledProcessError as exc:
+            entry.update(status=500, seconds=None, mb=None, peak_rss_mb=None)
+            entry["error"] = f"the child failed ({exc.returncode})"
+        log(
+            f"download {entry['role']} {entry['page']}: {entry['seconds']} s, {entry['mb']} MB, "
+            f"peak RSS {entry['peak_rss_mb']} MB{'  ' + entry['error'] if entry['error'] else ''}"
+        )
+        exports.append(entry)
+    figures = crawl.figures(rows, exports)
+    stamp = f"{timezone.now():%Y-%m-%d %H:%M} UTC"
+    path = crawl_table_path(scale)
+    title = (
+        f"Crawl at {scale} scale on {connection.settings_dict['NAME']}, {stamp}: "
+        f"{figures['crawl_pages']} pages, p95 worst {figures['crawl_p95_ms']} ms, "
+        f"max {figures['crawl_max_ms']} ms, {figures['crawl_errors']} errors"
+    )
+    path.write_text(crawl.page_table(rows, exports, title=title))
+    log(f"crawl: {title}; every page in {path.relative_to(BASE_DIR)}")
     return figures
 
 
@@ -501,7 +587,7 @@ def measure_http(log: Log, seconds: float, threads: int, workers: int) -> dict[s
 # --- All ----------------------------------------------------------------------------------
 
 
-STEPS = ["scoring", "pages", "sweep", "import", "export", "http"]
+STEPS = ["scoring", "pages", "crawl", "sweep", "import", "export", "http"]
 
 
 def run_all(
@@ -523,6 +609,8 @@ def run_all(
         figures.update(measure_scoring(log))
     if "pages" in steps:
         figures.update(measure_pages(log))
+    if "crawl" in steps:
+        figures.update(measure_crawl(log, scale=scale))
     if "sweep" in steps:
         figures.update(measure_sweep(log))
     if "import" in steps:
@@ -534,6 +622,25 @@ def run_all(
     return {key: figures.get(key) for key in KEYS}
 
 
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return f"{len(value)} rows"
+    if isinstance(value, dict):
+        return f"{len(value)} pages"
+    return str(value)
+
+
+def goals_missed(results: dict[str, Any]) -> list[str]:
+    missed = []
+    for key, (op, target) in GOALS.items():
+        value = results.get(key)
+        if isinstance(value, int | float) and not (
+            value <= target if op == "<=" else value >= target
+        ):
+            missed.append(f"{key} {value} (goal {op} {target})")
+    return missed
+
+
 def table(results: dict[str, Any], other: dict[str, Any] | None = None) -> str:
     lines = [f"{'figure':32} {'value':>12}  {'goal':>8}  met"]
     for key in KEYS:
@@ -543,8 +650,27 @@ def table(results: dict[str, Any], other: dict[str, Any] | None = None) -> str:
         if goal is not None and isinstance(value, int | float):
             op, target = goal
             met = "yes" if (value <= target if op == "<=" else value >= target) else "NO"
-        if key.endswith("_queries") and other and key in other:
+        if key.endswith("_queries") and key != "crawl_queries" and other and key in other:
             met += f" (other scale: {other[key]})"
         goal_text = f"{goal[0]} {goal[1]}" if goal else ""
-        lines.append(f"{key:32} {value!s:>12}  {goal_text:>8}  {met}")
+        lines.append(f"{key:32} {_shown(value):>12}  {goal_text:>8}  {met}")
+    slowest = results.get("crawl_slowest") or []
+    if slowest:
+        lines += ["", "The crawl's slowest pages (worst of their timed requests):"]
+        for row in slowest:
+            lines.append(
+                f"  {row['ms']:8.1f} ms (p95 {row['p95_ms']:7.1f})  {row['queries']:3d} queries  "
+                f"{row['role']:16} {row['page']}"
+            )
+    for row in results.get("crawl_failed") or []:
+        lines.append(f"  not 200: {row['role']} {row['url']} {row['status']} {row['error']}")
+    if other:
+        from bench.crawl import query_differences
+
+        differing = query_differences(results, other)
+        if differing:
+            lines += ["", "Crawled pages whose query count differs between the scales:"]
+            lines += [f"  {line}" for line in differing]
+    missed = goals_missed(results)
+    lines += ["", "Goals missed: " + ("; ".join(missed) if missed else "none")]
     return "\n".join(lines)

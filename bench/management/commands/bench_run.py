@@ -30,10 +30,29 @@ class Command(BaseCommand):
             "figures are kept from the existing results file.",
         )
         parser.add_argument("--export-child", action="store_true", help="internal")
+        parser.add_argument("--crawl-child", action="store_true", help="internal")
+        parser.add_argument("--fetch-child", nargs=2, metavar=("USERNAME", "URL"), help="internal")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["export_child"]:
             self.stdout.write(json.dumps(run.export_in_this_process()))
+            return
+        if options["crawl_child"]:
+            from bench import crawl
+
+            def to_stderr(message: str) -> None:
+                self.stderr.write(f"  [crawl] {message}")
+                self.stderr.flush()
+
+            self.stdout.write(
+                json.dumps(crawl.crawl_in_this_process(scale=options["scale"], log=to_stderr))
+            )
+            return
+        if options["fetch_child"]:
+            from bench import crawl
+
+            username, url = options["fetch_child"]
+            self.stdout.write(json.dumps(crawl.fetch_in_this_process(username=username, url=url)))
             return
         started = time.monotonic()
 
