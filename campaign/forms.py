@@ -21,6 +21,7 @@ from campaign.models import (
 )
 from units.excel.forms import FILE_LABEL, SpreadsheetInput, clean_spreadsheet
 from units.models import Person, Unit
+from units.widgets import UnitSelect, UnitSelectMultiple
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -121,7 +122,7 @@ class ItemForm(forms.ModelForm):
 
 
 class NewItemForm(ItemForm):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"), widget=UnitSelect)
 
     class Meta(ItemForm.Meta):
         fields = ["unit", *ItemForm.Meta.fields]
@@ -215,7 +216,11 @@ class LedgerFilterForm(forms.Form):
         ],
     )
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), label=_("Unit"), required=False, empty_label=_("All units")
+        queryset=Unit.objects.none(),
+        label=_("Unit"),
+        required=False,
+        empty_label=_("All units"),
+        widget=UnitSelect,
     )
     category = CategoryField(empty_label=_("All"))  # a category with its sub-categories
     deadline_from = forms.DateField(label=_("Deadline from"), required=False, widget=DATE)
@@ -256,6 +261,7 @@ class CampaignForm(forms.ModelForm):
             "start_date": DATE,
             "end_date": DATE,
             "description": forms.Textarea(attrs={"rows": 3}),
+            "scope": UnitSelect,
         }
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
@@ -268,7 +274,7 @@ class SubmissionForm(forms.Form):
         label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     attachment = UploadField(label=_("Attachment"), required=False)
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"), widget=UnitSelect)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -293,7 +299,7 @@ class InspectionForm(forms.ModelForm):
 
 
 class FindingForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"), widget=UnitSelect)
     category = CategoryField()
     severity = forms.ChoiceField(label=_("Severity"), choices=Finding.Severity.choices)
     description = forms.CharField(
@@ -308,7 +314,7 @@ class FindingForm(forms.Form):
 
 
 class WarningTalkForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"), widget=UnitSelect)
     reason = forms.CharField(label=_("Stated reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
@@ -321,10 +327,16 @@ class CircularForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Body"), widget=forms.Textarea(attrs={"rows": 12}))
     commended = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.none(), label=_("Units commended"), required=False
+        queryset=Unit.objects.none(),
+        label=_("Units commended"),
+        required=False,
+        widget=UnitSelectMultiple,
     )
     criticised = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.none(), label=_("Units criticised"), required=False
+        queryset=Unit.objects.none(),
+        label=_("Units criticised"),
+        required=False,
+        widget=UnitSelectMultiple,
     )
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:

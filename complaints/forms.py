@@ -18,6 +18,7 @@ from complaints.models import Complaint, ComplaintCategory
 from complaints.services import Upload
 from units.excel.forms import FILE_LABEL, SpreadsheetInput, clean_spreadsheet
 from units.models import Unit
+from units.widgets import UnitSelect
 
 # Types a complainant may send, by the MIME type sniffed from the bytes.
 ALLOWED_TYPES = {
@@ -122,6 +123,7 @@ class _ComplaintFields(forms.Form):
         queryset=Unit.objects.active(),
         required=False,
         empty_label=_("Unknown / not sure"),
+        widget=UnitSelect,
     )
     subject_person = forms.CharField(
         label=_("Person complained about"), max_length=64, required=False
@@ -246,7 +248,9 @@ class RejectForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Handling unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Handling unit"), queryset=Unit.objects.none(), widget=UnitSelect
+    )
     deadline = forms.DateField(
         label=_("Handling deadline"),
         required=False,
