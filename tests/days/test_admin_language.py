@@ -51,16 +51,23 @@ PENDING: dict[str, str] = {
     "/admin/campaign/problemcategory/": "English names in the problem catalogue",
     # django-celery-beat's own Chinese catalogue misses its newer strings and cron wording.
     **{
-        reverse(f"admin:django_celery_beat_{name}_{view}"): "django-celery-beat's English"
+        reverse(f"admin:django_celery_beat_{name}"): "django-celery-beat's English"
         for name in (
-            "periodictask",
-            "crontabschedule",
-            "intervalschedule",
-            "solarschedule",
-            "clockedschedule",
+            "periodictask_changelist",
+            "periodictask_add",
+            "crontabschedule_changelist",
+            "crontabschedule_add",
+            "intervalschedule_add",
+            "solarschedule_add",
+            "clockedschedule_add",
         )
-        for view in ("changelist", "add")
     },
+}
+# Of those, the pages inspection staff may open (the others are 403 for them: nothing shown).
+PENDING_FOR_OFFICER = {
+    "/admin/campaign/problemcategory/",
+    reverse("admin:django_celery_beat_periodictask_changelist"),
+    reverse("admin:django_celery_beat_crontabschedule_changelist"),
 }
 
 
@@ -112,8 +119,10 @@ def _cases():
     for who in ("superuser", "officer"):
         for path in PAGES:
             marks = []
-            if path in PENDING:
-                marks.append(pytest.mark.xfail(reason=PENDING[path], strict=False))
+            # Strict: a page that reads as Chinese once its English is translated must leave
+            # this list, so that it is tested again.
+            if path in PENDING and (who == "superuser" or path in PENDING_FOR_OFFICER):
+                marks.append(pytest.mark.xfail(reason=PENDING[path], strict=True))
             yield pytest.param(who, path, marks=marks, id=f"{who}:{path}")
 
 
