@@ -196,8 +196,13 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
+        # Chromium on Linux takes its interface language (file inputs, date pickers) from
+        # the environment, not from the page's locale: Chinese, as a Chinese user's browser.
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            env={**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN"},
         )
         yield browser
         browser.close()
