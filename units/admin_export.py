@@ -1,44 +1,27 @@
 """The admin's Excel exports as a reader expects them: the sheet named after what it lists
-(not tablib's "Tablib Dataset") and columns wide enough for their Chinese text."""
+(not tablib's "Tablib Dataset"), the header frozen, columns wide enough for their Chinese
+text and dates as dates, written by the project's one workbook writer (units.excel.writer)."""
 
 from __future__ import annotations
 
-import unicodedata
-from io import BytesIO
 from typing import Any
 
 from import_export.formats.base_formats import XLSX
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
-MIN_WIDTH, MAX_WIDTH = 8, 60
-
-
-def display_width(value: Any) -> int:
-    """Columns a cell's text needs: a Chinese character takes two."""
-    text = "" if value is None else str(value)
-    longest = max(text.splitlines() or [""], key=len)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+from units.excel.writer import office_workbook
 
 
 class ReadableXLSX(XLSX):
-    """tablib's workbook, its columns sized to their widest cell (CJK counted double)."""
+    """import-export's XLSX format, written in one pass by `office_workbook` (no title row:
+    the admin's import reads the header from the first row)."""
 
     def export_data(self, dataset: Any, **kwargs: Any) -> bytes:
-        data = super().export_data(dataset, **kwargs)
-        book = load_workbook(BytesIO(data))
-        sheet = book.worksheets[0]
-        widths: dict[int, int] = {}
-        for row in sheet.iter_rows(values_only=True):
-            for index, value in enumerate(row, start=1):
-                widths[index] = max(widths.get(index, 0), display_width(value))
-        for index, width in widths.items():
-            sheet.column_dimensions[get_column_letter(index)].width = min(
-                MAX_WIDTH, max(MIN_WIDTH, width + 2)
-            )
-        out = BytesIO()
-        book.save(out)
-        return out.getvalue()
+        return office_workbook(
+            sheet_name=dataset.title or "Sheet1",
+            title=None,
+            headers=[str(header) for header in dataset.headers or []],
+            rows=iter(dataset),
+        )
 
 
 class ReadableExportMixin:

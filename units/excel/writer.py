@@ -71,12 +71,13 @@ def write_office_workbook(
     out: IO[bytes],
     *,
     sheet_name: str,
-    title: str,
+    title: str | None,
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
     widths: Sequence[float] | None = None,
 ) -> None:
-    """Write the workbook to `out` in constant memory (openpyxl's write-only mode)."""
+    """Write the workbook to `out` in constant memory (openpyxl's write-only mode); with
+    `title` None, the header is the first row (the admin's exports, as import-export reads)."""
     book = Workbook(write_only=True)
     title_font = Font(bold=True, size=14)
     header_font = Font(bold=True)
@@ -92,10 +93,11 @@ def write_office_workbook(
 
     def new_sheet(number: int) -> Any:
         sheet = book.create_sheet(sheet_name if number == 1 else f"{sheet_name}{number}")
-        sheet.freeze_panes = "A3"  # the title and the header stay in view
+        sheet.freeze_panes = "A3" if title is not None else "A2"  # the header stays in view
         for index, width in enumerate(column_widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.append([_cell(sheet, title, font=title_font)])
+        if title is not None:
+            sheet.append([_cell(sheet, title, font=title_font)])
         sheet.append([_cell(sheet, h, font=header_font, fill=header_fill) for h in headers])
         return sheet
 
