@@ -35,3 +35,16 @@ def test_broker_down_is_503_quickly(client, settings):
 
 def test_health_refuses_writes(client):
     assert client.post(reverse("health_live")).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [("/favicon.ico", "image/"), ("/apple-touch-icon.png", "image/png")],
+)
+def test_site_icons_are_served_at_the_root(client, path, content_type):
+    # Browsers and the admin's pages ask for /favicon.ico whatever a page links: no 404s.
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert len(body) > 100
