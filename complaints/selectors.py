@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import Count, DateField, F, Func, Q, QuerySet, Sum, TextField, Value
@@ -376,13 +377,20 @@ def figures_live(
     year: int | None = None,
     today: datetime.date | None = None,
     counted_against: str = SUBJECT_UNIT,
+    base: QuerySet[Complaint] | None = None,
 ) -> list[dict[str, Any]]:
-    """The figures counted from the complaints themselves: one GROUP BY."""
+    """The figures counted from the complaints themselves: one GROUP BY.
+
+    `base`: the complaints a reader who is no person may read (an API client's subtree) in
+    place of the user's."""
     if by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by}")
     today = today or timezone.localdate()
     label, order = DIMENSIONS[by]
-    base = Complaint.objects.all() if _sees_all_figures(user) else complaints_visible_to(user=user)
+    if base is None:
+        base = (
+            Complaint.objects.all() if _sees_all_figures(user) else complaints_visible_to(user=user)
+        )
     qs = complaints_of_year(year=year, counted_against=counted_against, base=base)
     if by == "month":
         qs = qs.annotate(month=TruncMonth("received_at"))
@@ -500,6 +508,21 @@ def _rolled_up_figures(*, by: str, year: int | None, today: datetime.date) -> li
             keyed = timezone.localtime(keyed).strftime("%Y-%m")
         result.append(_rates(row, keyed))
     return result
+
+
+def county_figures(
+    *, by: str, year: int | None = None, today: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    """The county's figures for a reader who is no person (an API client of the whole
+    county): what `figures` gives whoever sees every unit, from the roll-up where it can."""
+    if by not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {by}")
+    today = today or timezone.localdate()
+    if today >= timezone.localdate() and figures_db.enabled():
+        return _rolled_up_figures(by=by, year=year, today=today)
+    return figures_live(
+        user=AnonymousUser(), by=by, year=year, today=today, base=Complaint.objects.all()
+    )
 
 
 def _sees_all_figures(user: AnyUser) -> bool:

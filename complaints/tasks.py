@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from complaints import services
+from complaints.api import webhooks
 from units.jobs import record_run
 
 
@@ -18,3 +19,10 @@ def escalation_sweep() -> dict[str, int]:
 @record_run("complaints.compact_figures")
 def compact_figures() -> int:
     return services.complaint_figures_compact()
+
+
+@shared_task(acks_late=True)
+@record_run("complaints.send_webhooks")
+def send_webhooks() -> dict[str, int]:
+    """Every minute: the changes feed's new events into the outbox, due deliveries sent."""
+    return webhooks.webhooks_dispatch()

@@ -10,13 +10,20 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from assessments.api.urls import urlpatterns as assessments_urls
+from campaign.api.urls import urlpatterns as campaign_urls
 from complaints.api.urls import urlpatterns as complaints_urls
 from units.api.views import NotFoundView
 
 app_name = "api"
 
 # One list per app, in the order of the apps.
-v1 = [*complaints_urls]
+v1 = [
+    *campaign_urls,
+    *complaints_urls,
+    *assessments_urls,
+]
+v1.insert(0, path("", include("units.api.urls")))  # units first: the order of the apps
 
 urlpatterns = [
     path("v1/", include(v1)),

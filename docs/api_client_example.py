@@ -7,13 +7,16 @@ feed while an officer works the case in the web interface, and prints the final 
     ZUOFENG_API_KEY=zf_… python docs/api_client_example.py [--base http://127.0.0.1:8000]
 
 Needs only `requests`. Keep the cursor between runs (here: a file) so a restart neither
-misses nor repeats a change.
+misses nor repeats a change. A client that takes webhooks instead checks each one with
+`verify_webhook` below.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
+import hmac
 import os
 import sys
 import time
@@ -22,6 +25,19 @@ from pathlib import Path
 import requests
 
 FINAL = {"closed", "rejected", "merged"}
+
+
+def verify_webhook(secret: str, headers: dict[str, str], body: bytes, tolerance: int = 300) -> bool:
+    """Whether a webhook POST came from Zuofeng: the HMAC-SHA256 of "timestamp.body" under the
+    signing secret, compared in constant time, and a timestamp no older than `tolerance`
+    seconds (a replayed request is refused). Check the raw body, before parsing it; then
+    dedupe on headers["X-Zuofeng-Event-Id"] (an event may arrive more than once)."""
+    timestamp = headers.get("X-Zuofeng-Timestamp", "")
+    signature = headers.get("X-Zuofeng-Signature", "")
+    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > tolerance:
+        return False
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return hmac.compare_digest(f"sha256={mac.hexdigest()}", signature)
 
 
 def main() -> int:

@@ -1,6 +1,7 @@
 """Integration clients of the API in the admin: an officer creates the client, issues its
 key (shown once, on the page that answers the action, never stored in clear), rotates or
-revokes keys, and reads the call log."""
+revokes keys, and reads the call log; sets the client's webhook, rotates its signing secret
+(shown once) and follows, or resends, its deliveries."""
 
 from __future__ import annotations
 
@@ -18,7 +19,13 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from units.admin_base import ReadOnlyAdmin
 from units.api.services import api_key_issue, api_key_revoke, api_key_rotate
+from units.api.webhooks import (
+    webhook_delivery_resend,
+    webhook_secret_rotate,
+    webhook_url_check,
+)
 from units.models import ApiCall, ApiKey, IntegrationClient
+from units.models.integration import WebhookDelivery
 
 
 class IntegrationClientForm(forms.ModelForm):
@@ -34,6 +41,7 @@ class IntegrationClientForm(forms.ModelForm):
             "rate",
             "contact",
             "is_active",
+            "webhook_url",
         ]
 
     def clean_rate(self) -> str:
@@ -47,6 +55,9 @@ class IntegrationClientForm(forms.ModelForm):
                 _("Write the limit as a number of calls per period, e.g. 600/min.")
             ) from None
         return rate
+
+    def clean_webhook_url(self) -> str:
+        return webhook_url_check(self.cleaned_data["webhook_url"])
 
 
 class ApiKeyInline(admin.TabularInline):
@@ -84,12 +95,13 @@ def _issued_page(request: HttpRequest, client: IntegrationClient, secret: str) -
 @admin.register(IntegrationClient)
 class IntegrationClientAdmin(admin.ModelAdmin):
     form = IntegrationClientForm
-    list_display = ["name", "scope_list", "unit", "rate", "is_active", "usable_keys"]
+    list_display = ["name", "scope_list", "unit", "rate", "is_active", "usable_keys", "webhook"]
     list_filter = ["is_active"]
     search_fields = ["name"]
     autocomplete_fields = ["unit"]
+    readonly_fields = ["webhook_secret_set_at"]
     inlines = [ApiKeyInline]
-    actions = ["issue_key", "rotate_keys"]
+    actions = ["issue_key", "rotate_keys", "rotate_webhook_secret"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[IntegrationClient]:
         return (
@@ -107,6 +119,10 @@ class IntegrationClientAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Keys in use"), ordering="n_keys")
     def usable_keys(self, obj: IntegrationClient) -> int:
         return getattr(obj, "n_keys", 0)
+
+    @admin.display(description=gettext_lazy("Webhook"), boolean=True)
+    def webhook(self, obj: IntegrationClient) -> bool:
+        return bool(obj.webhook_url and obj.webhook_secret)
 
     def _one(self, request: HttpRequest, queryset: QuerySet[IntegrationClient]) -> Any:
         if queryset.count() != 1:
@@ -137,6 +153,28 @@ class IntegrationClientAdmin(admin.ModelAdmin):
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return None
         return _issued_page(request, client, issued.secret)
+
+    @admin.action(
+        description=gettext_lazy("Set a new webhook signing secret (shown once)"),
+        permissions=["change"],
+    )
+    def rotate_webhook_secret(
+        self, request: HttpRequest, queryset: QuerySet[IntegrationClient]
+    ) -> Any:
+        client = self._one(request, queryset)
+        if client is None:
+            return None
+        secret = webhook_secret_rotate(client=client, actor=request.user)
+        return TemplateResponse(
+            request,
+            "admin/units/webhook_secret.html",
+            {
+                **admin.site.each_context(request),
+                "title": _("Webhook signing secret set"),
+                "client": client,
+                "secret": secret,
+            },
+        )
 
 
 @admin.register(ApiKey)
@@ -169,3 +207,42 @@ class ApiCallAdmin(ReadOnlyAdmin):
     search_fields = ["endpoint", "client__name"]
     date_hierarchy = "at"
     show_full_result_count = False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "event_id",
+        "client",
+        "status",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "delivered_at",
+        "last_status",
+        "last_error",
+    ]
+    list_filter = ["status", "client"]
+    list_select_related = ["client"]
+    search_fields = ["=event_id", "client__name"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    actions = ["resend"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The resend action needs change permission; the form itself stays read-only.
+        return obj is None and bool(request.user.has_perm("units.change_webhookdelivery"))
+
+    @admin.action(
+        description=gettext_lazy("Send the selected events again (fresh retry schedule)"),
+        permissions=["change"],
+    )
+    def resend(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        count = webhook_delivery_resend(
+            deliveries=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        self.message_user(
+            request,
+            _("%(n)d events will be sent again within a minute.") % {"n": count},
+            messages.SUCCESS,
+        )

@@ -36,6 +36,16 @@ def _under(client: IntegrationClient, prefix: str) -> dict[str, str]:
     return {f"{prefix}path__startswith": unit.path}
 
 
+def complaints_by_ticket(*, client: IntegrationClient, ticket: str) -> QuerySet[Complaint]:
+    """The client's own cases (within its subtree) pushed under `ticket`: at most one."""
+    return (
+        complaints_of_client(client=client)
+        .filter(source_ticket=ticket.strip())
+        .select_related("category", "unit", "subject_unit", "merged_into")
+        .order_by("pk")
+    )
+
+
 def api_complaints(*, client: IntegrationClient | None, user: AnyUser) -> QuerySet[Complaint]:
     return (
         complaints_of_client(client=client)

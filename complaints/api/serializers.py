@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from complaints.forms import IntakeForm
 from complaints.models import Complaint, ComplaintCategory, ComplaintTransition
+from units.api.schema import ErrorSerializer
 from units.models import IntegrationClient, Unit
 
 # The public part of a case shows once staff accepted the unit's answer on review, as on the
@@ -372,10 +373,6 @@ class ChangesPageSerializer(serializers.Serializer):
 class CategorySerializer(serializers.Serializer):
     code = serializers.CharField(help_text=_bilingual("类别编码", "category code"))
     name = serializers.CharField(help_text=_bilingual("类别名称", "category name"))
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text=_bilingual("错误说明", "what went wrong"))
 
 
 class ConflictSerializer(ErrorSerializer):

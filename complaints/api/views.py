@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import serializers, status
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,6 +34,7 @@ from complaints.api.serializers import (
 from complaints.models import ComplaintCategory
 from complaints.services import TicketConflict, complaint_push
 from units.api.auth import ApiKeyAuthentication, api_client
+from units.api.paging import PagePagination
 from units.models import IntegrationClient
 
 TAG = "投诉 Complaints"
@@ -66,11 +68,59 @@ def _validation_error(exc: DjangoValidationError) -> serializers.ValidationError
     return serializers.ValidationError({"detail": exc.messages})
 
 
-class PushView(APIView):
-    """Push a case (a client's key with scope push_complaints; never a session)."""
+class TicketQuerySerializer(serializers.Serializer):
+    ticket = serializers.CharField(max_length=64)
 
-    required_scope = IntegrationClient.Scope.PUSH_COMPLAINTS
+
+class PushView(APIView):
+    """Push a case (a client's key with scope push_complaints; never a session), or find the
+    client's own cases by its ticket number (read_status)."""
+
     authentication_classes = [ApiKeyAuthentication]
+    pagination_class = PagePagination
+
+    @property
+    def required_scope(self) -> str:
+        if self.request.method in SAFE_METHODS:
+            return IntegrationClient.Scope.READ_STATUS
+        return IntegrationClient.Scope.PUSH_COMPLAINTS
+
+    @extend_schema(
+        operation_id="complaints_by_ticket",
+        tags=[TAG],
+        summary="按来源工单号查找 / Find by ticket number",
+        description=(
+            "按来源工单号查找本对接系统推送的投诉（需 read_status 权限，只能用密钥）。一个工单号"
+            "至多对应一件投诉；找不到时返回空列表。\n\n"
+            "The client's own complaints pushed under a ticket number (scope read_status, a "
+            "key only). A ticket names at most one complaint; none found is an empty list."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "ticket",
+                OpenApiTypes.STR,
+                required=True,
+                description="来源工单号 / the client's ticket number",
+            )
+        ],
+        responses={
+            200: ComplaintSerializer(many=True),
+            400: BAD_REQUEST,
+            401: UNAUTHORISED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            429: THROTTLED,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        client = api_client(request)
+        assert client is not None  # a key only (authentication_classes)
+        query = TicketQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        cases = selectors.complaints_by_ticket(client=client, ticket=query.validated_data["ticket"])
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(cases, request, view=self)
+        return paginator.get_paginated_response(ComplaintSerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="complaints_push",

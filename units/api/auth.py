@@ -121,6 +121,30 @@ class HasScope(permissions.BasePermission):
         return False
 
 
+class ReadsResults(HasScope):
+    """Results and figures out (read only): a key whose client may read results
+    (`IntegrationClient.can_read_results`), or a person's session, whom the view then scopes
+    with the pages' own selectors and permission helpers."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            raise exceptions.NotAuthenticated()
+        # The views using it only read: any other method is their 405.
+        client = api_client(request)
+        return client is None or client.can_read_results
+
+
+class HasAnyScope(HasScope):
+    """A key needs one of the view's `required_scopes` (the directory is read by a results
+    reader and by the client that syncs it); a person's session as with `HasScope`."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        client = api_client(request)
+        if client is None:
+            return super().has_permission(request, view)
+        return any(client.has_scope(scope) for scope in getattr(view, "required_scopes", ()))
+
+
 class ClientRateThrottle(throttling.SimpleRateThrottle):
     """Per client at the client's own rate; per person at ZUOFENG_API_SESSION_RATE."""
 

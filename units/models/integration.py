@@ -1,13 +1,18 @@
-"""Integration clients of the REST API (the 12345 hotline, the portal …), their keys and the
-log of their calls. The API's authentication, scopes and throttling live in `units.api`."""
+"""Integration clients of the REST API (the 12345 hotline, the portal …), their keys, the
+log of their calls and the webhook deliveries (outbox). The API's authentication, scopes,
+throttling and webhook sending live in `units.api`."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from units.models.organisation import Unit
 
@@ -52,6 +57,24 @@ class IntegrationClient(models.Model):
     is_active = models.BooleanField(_("In use"), default=True)
     contact = models.CharField(_("Contact person and phone"), max_length=120, blank=True)
     created_at = models.DateTimeField(_("Created at"), default=timezone.now)
+    # Webhook (issue 16): the changes feed pushed to the client, signed with a secret shown
+    # once when set. The secret is kept encrypted (units.api.webhooks), since signing needs it.
+    webhook_url = models.CharField(
+        _("Webhook URL"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_(
+            "Every change of the client's cases is POSTed here, signed. Empty: no webhook. "
+            "Needs the scope “Read case status” and a signing secret."
+        ),
+    )
+    webhook_secret = models.TextField(editable=False, blank=True, default="")
+    webhook_secret_set_at = models.DateTimeField(
+        _("Signing secret set at"), null=True, blank=True, editable=False
+    )
+    # The last change of the feed turned into a delivery; None: start from the next change.
+    webhook_cursor = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = IntegrationClientQuerySet.as_manager()
 
@@ -177,3 +200,59 @@ class ApiCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.endpoint} {self.status}"
+
+
+class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):
+    def due(self, now: datetime.datetime) -> WebhookDeliveryQuerySet:
+        return self.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
+
+
+class WebhookDelivery(models.Model):
+    """One event of the changes feed for one client, to be POSTed to its webhook (the outbox).
+
+    `event_id` is the change's id in the feed: the receiver dedupes on it (delivered at least
+    once). `payload` is the change as the feed renders it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("webhook delivery", "Pending")
+        DELIVERED = "delivered", pgettext_lazy("webhook delivery", "Delivered")
+        FAILED = "failed", pgettext_lazy("webhook delivery", "Failed")
+
+    client = models.ForeignKey(
+        IntegrationClient,
+        verbose_name=_("Integration client"),
+        on_delete=models.CASCADE,
+        related_name="webhook_deliveries",
+    )
+    event_id = models.BigIntegerField(_("Event id"))
+    payload = models.JSONField(_("Payload"))
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("Attempts"), default=0)
+    created_at = models.DateTimeField(_("Created at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("Next attempt at"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("Last attempt at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("Delivered at"), null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(_("Last answer's status"), null=True, blank=True)
+    last_error = models.CharField(_("Last error"), max_length=500, blank=True, default="")
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-event_id", "-pk"]
+        verbose_name = _("Webhook delivery")
+        verbose_name_plural = _("Webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "event_id"], name="webhook_client_event")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="webhook_due",
+                condition=Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.event_id}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from complaints import services as complaint_services
 from complaints.models import Complaint
-from tests.authz.cases.base import NO_OBJECT, Path, case, url
+from tests.authz.cases.base import LIST_VIEW, NO_OBJECT, PUBLIC, Case, Path, case, url
 from tests.authz.world import World
 from units.api.services import api_key_issue
 from units.models import IntegrationClient
@@ -27,7 +27,7 @@ SCHEMA_PAGE = "the API's description, public by design like the API documentatio
 def build_api_world(world: World) -> dict[str, str]:
     """Clients, keys and pushed cases; called once per module inside the world's transaction."""
     cast = world.cast
-    every = {"can_push_complaints": True, "can_read_status": True}
+    every = {"can_push_complaints": True, "can_read_status": True, "can_read_results": True}
     hotline = IntegrationClient.objects.create(name="12345 热线", **every)
     noscope = IntegrationClient.objects.create(name="无权限系统")
     scoped = IntegrationClient.objects.create(name="市场监管平台", unit=cast.dept_a, **every)
@@ -35,6 +35,10 @@ def build_api_world(world: World) -> dict[str, str]:
         f"key:{name}": api_key_issue(client=client, actor=None).secret
         for name, client in (("hotline", hotline), ("noscope", noscope), ("scoped", scoped))
     }
+
+    # The organisation department's system: syncs the directory in, county-wide.
+    directory = IntegrationClient.objects.create(name="组织部干部信息系统", can_sync_directory=True)
+    keys["key:directory"] = api_key_issue(client=directory, actor=None).secret
 
     def push(client: IntegrationClient, ticket: str) -> Complaint:
         complaint, _ = complaint_services.complaint_push(
@@ -63,7 +67,7 @@ def _detail(key: str) -> Path:
 
 url(
     "api:complaint_push",
-    methods=("POST",),
+    methods=("POST", "GET"),
     ok={"key:hotline": 201},
     data=PUSH,
     readonly=["key:noscope"],
@@ -73,6 +77,16 @@ url(
         "sibling": "a new case: there is no object yet; a unit outside a limited client's "
         "subtree is a 400 (tests/api/test_push.py)"
     },
+    extra=[
+        # GET: the client's own cases by its ticket number (scope read_status, a key only).
+        Case(
+            "allowed", "key:hotline", "GET", Path("api:complaint_push", (), "ticket=AUTHZ-1"), 200
+        ),
+        Case(
+            "read-only", "key:noscope", "GET", Path("api:complaint_push", (), "ticket=AUTHZ-1"), 403
+        ),
+        Case("anonymous", "anon", "GET", Path("api:complaint_push", (), "ticket=AUTHZ-1"), 401),
+    ],
 )
 url(
     "api:complaint_detail",
@@ -122,6 +136,63 @@ url(
     method_user="key:hotline",
     na={"sibling": NO_OBJECT},
 )
+
+# Results and figures out (scope read_results; a person's session as on the pages).
+RANKING = "api:assessment_ranking"
+FIGURES = "api:campaign_rectification_figures"
+url(
+    "api:campaign_circulars",
+    ok={"key:hotline": 200, "key:scoped": 200, "head_b": 200},
+    readonly=["key:noscope"],
+    anon=401,
+    method_user="key:hotline",
+    na={"sibling": "the circulars the public page lists: " + PUBLIC},
+)
+url(
+    "api:campaign_campaigns",
+    ok={"key:hotline": 200, "key:scoped": 200, "head_a": 200},
+    readonly=["key:noscope"],
+    anon=401,
+    method_user="key:hotline",
+    na={"sibling": LIST_VIEW + " (tests/api/test_results.py)"},
+)
+url(
+    FIGURES,
+    "campaign",
+    ok={"key:hotline": 200, "key:scoped": 200, "officer": 200, "head_a": 200},
+    # A draft campaign exists for no client and for no unit head.
+    sibling=[("key:scoped", Path(FIGURES, ("draft_campaign",))), ("head_a", ("draft_campaign",))],
+    readonly=["key:noscope"],
+    anon=401,
+    method_user="key:hotline",
+)
+url(
+    "api:complaint_figures",
+    ok={"key:hotline": 200, "key:scoped": 200, "officer": 200},
+    # A person needs the figures page's permission, as on the page.
+    readonly=["key:noscope", "outsider"],
+    anon=401,
+    method_user="key:hotline",
+    na={"sibling": "figures scoped by the page's selector (tests/api/test_results.py)"},
+)
+url(
+    "api:assessment_schemes",
+    ok={"key:hotline": 200, "key:scoped": 200, "leader": 200},
+    readonly=["key:noscope"],
+    anon=401,
+    method_user="key:hotline",
+    na={"sibling": LIST_VIEW + " (tests/api/test_results.py)"},
+)
+url(
+    RANKING,
+    "=2025",
+    ok={"key:hotline": 200, "key:scoped": 200, "leader": 200},
+    # 2026 is computed, not published: it exists for no API caller.
+    sibling=[("key:hotline", ("=2026",)), ("leader", ("=2026",))],
+    readonly=["key:noscope"],
+    anon=401,
+    method_user="key:hotline",
+)
 url(
     "api:not_found",
     ok={"key:hotline": 404, "anon": 404},
@@ -130,6 +201,37 @@ url(
         "sibling": NO_OBJECT,
         "read-only": NO_OBJECT,
         "method": "every method answers the same JSON 404",
+    },
+)
+# The unit directory (units/api/directory_views.py).
+url(
+    "api:directory_units",
+    ok={"key:directory": 200, "key:hotline": 200, "key:scoped": 200, "officer": 200, "head_a": 200},
+    readonly=["key:noscope"],
+    anon=401,
+    method_user="key:directory",
+    na={
+        "sibling": "a list scoped by the selector: a limited client's subtree, a person's "
+        "units (tests/api/test_directory.py)"
+    },
+)
+url(
+    "api:directory_sync",
+    methods=("POST",),
+    # The walk posts a form, which carries no rows: let through, then refused as input (400).
+    # The JSON sync itself: tests/api/test_directory.py.
+    ok={"key:directory": 400},
+    data={"kind": "units"},
+    readonly=["key:noscope", "key:hotline"],
+    anon=401,
+    method_user="key:directory",
+    extra=[
+        # A person's session is no credential for a sync, not even inspection staff's.
+        case("read-only", "officer", "POST", "api:directory_sync", expected=401),
+    ],
+    na={
+        "sibling": "no object behind it: a row outside a limited client's subtree is a 400 "
+        "naming the row (tests/api/test_directory.py)"
     },
 )
 for name in ("api:schema", "api:docs", "api:redoc"):
