@@ -19,6 +19,7 @@ urlpatterns = [
     path("schemes/<int:pk>/results.xlsx", views.results_export, name="results_export"),
     path("results/<int:pk>/", views.result_detail, name="result_detail"),
     path("my-results/", views.my_results, name="my_results"),
+    path("cadres.xlsx", views.cadre_export, name="cadre_export"),
     path("public/", views.public_results, name="public_results"),
     path("public/<int:year>/", views.public_results, name="public_results_year"),
     path("surveys/<int:pk>/", views.survey_detail, name="survey_detail"),

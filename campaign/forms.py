@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -19,8 +20,9 @@ from campaign.models import (
     ProblemCategory,
     RectificationItem,
 )
+from units.cadres import cadres_of_units, one_year_from
 from units.excel.forms import FILE_LABEL, SpreadsheetInput, clean_spreadsheet
-from units.models import Person, Unit
+from units.models import CadreFlag, Person, Unit
 from units.widgets import UnitSelect, UnitSelectMultiple
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -107,18 +109,44 @@ class CategoryField(forms.ModelChoiceField):
         return ("　" if obj.parent_id else "") + obj.display_name
 
 
+class CadreField(forms.ModelChoiceField):
+    """The cadre an item is tied to (个人层面): one of the unit's cadres."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            queryset=Person.objects.none(),
+            required=False,
+            label=_("Responsible cadre"),
+            help_text=_(
+                "For an individual-level item: the cadre whose work-style record shows it."
+            ),
+            **kwargs,
+        )
+
+
 class ItemForm(forms.ModelForm):
     category = CategoryField()
+    cadre = CadreField()
 
     class Meta:
         model = RectificationItem
-        fields = list(ITEM_COLUMNS)  # the one declaration of what a unit fills in
+        # The one declaration of what a unit fills in, and the cadre (chosen, not typed).
+        fields = [*ITEM_COLUMNS, "cadre"]
         widgets = {
             "deadline": DATE,
             "problem": forms.Textarea(attrs={"rows": 3}),
             "measures": forms.Textarea(attrs={"rows": 3}),
             "target": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.unit_id:
+            units = Unit.objects.filter(pk=self.instance.unit_id)
+            # The cadre already named stays a choice, even once they have left the unit.
+            named = Person.objects.filter(pk=self.instance.cadre_id)
+            choices = cadres_of_units(units=units) | named
+            self.fields["cadre"].queryset = choices  # type: ignore[attr-defined]
 
 
 class NewItemForm(ItemForm):
@@ -130,6 +158,7 @@ class NewItemForm(ItemForm):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["cadre"].queryset = cadres_of_units(units=units)  # type: ignore[attr-defined]
         # The unit the user answers for comes first (sub-units follow it by path).
         self.fields["unit"].initial = units.first()
 
@@ -462,3 +491,38 @@ class BoardActionForm(ReminderForm):
     row_id = forms.IntegerField(min_value=1)
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
     back = forms.CharField(required=False, max_length=1000)
+
+
+class CadreSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or unit"), required=False, max_length=64)
+
+
+class CadreFlagForm(forms.Form):
+    """An officer's flag on a cadre or one of their units (seed 004 五(二))."""
+
+    kind = forms.ChoiceField(label=_("Flag"), choices=CadreFlag.Kind.choices)
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("Unit"),
+        help_text=_("Required for a unit flag; for a cadre's flag, the unit it concerns."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the flag"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    document = forms.CharField(label=_("Scheme or document"), required=False, max_length=200)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    end_date = forms.DateField(
+        label=_("End date"), widget=DATE, help_text=_("The last day the flag applies.")
+    )
+
+    def __init__(self, *args: Any, units: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[unit.pk for unit in units]
+        ).order_by("path")
+        if len(units) == 1:
+            self.fields["unit"].initial = units[0].pk
+        today = timezone.localdate()
+        self.fields["start_date"].initial = today
+        self.fields["end_date"].initial = one_year_from(today)

@@ -19,9 +19,13 @@ from units.selectors import ACT, unit_scope_q
 
 
 def nav_items(request: Any, role: str | None) -> list[NavItem]:
-    if role is None or role == roles.EVALUATOR:
-        # An evaluator scores the assessment and sees no unit's campaign work.
+    if role is None:
         return []
+    # 我的作风档案: every signed-in cadre's own record (a redirect; no query on each page).
+    mine = NavItem(_("My work-style record"), reverse("campaign:cadre_mine"), "/campaign/cadres/")
+    if role == roles.EVALUATOR:
+        # An evaluator scores the assessment and sees no unit's campaign work.
+        return [mine]
     items = [NavItem(_("Campaigns"), reverse("campaign:home"), "/campaign/campaigns/")]
     if role == roles.INSPECTION_STAFF:
         # No count here: the nav is on every page; the workspace panel shows the figure.
@@ -37,6 +41,12 @@ def nav_items(request: Any, role: str | None) -> list[NavItem]:
             NavItem(_("Deliverables"), reverse("campaign:deliverables"), "/campaign/deliverables/")
         )
     items.append(NavItem(_("Circulars"), reverse("campaign:circular_list"), "/campaign/circulars/"))
+    if role == roles.INSPECTION_STAFF:
+        items.append(
+            NavItem(_("Cadre records"), reverse("campaign:cadre_list"), "/campaign/cadres/")
+        )
+    else:
+        items.append(mine)
     return items
 
 

@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from units import extensions, roles, selectors, services
+from units.cadres import cadres_visible_to
 from units.forms import UnitFilterForm
 from units.permissions import can_act_for_unit, get_unit_for_user_or_404
 
@@ -61,6 +62,12 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "can_act": can_act_for_unit(request.user, unit),
             "visible_children": visible_children,
+            # Whose 作风档案 (campaign:cadre_record) the viewer may open from the list.
+            "visible_cadres": set(
+                cadres_visible_to(user=request.user)
+                .filter(pk__in=[r.person_id for r in context["responsibilities"]])  # type: ignore[attr-defined]
+                .values_list("pk", flat=True)
+            ),
             **context,
         },
     )

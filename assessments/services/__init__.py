@@ -5,6 +5,7 @@ surveys (codes and votes) and evaluations. Every public name stays importable fr
 `assessments.services`.
 """
 
+from assessments.services.cadres import scheme_flag_cadres
 from assessments.services.computing import (
     scheme_compute,
     scheme_request_scoring,
@@ -70,6 +71,7 @@ __all__ = [
     "scheme_copy_last_year",
     "scheme_create",
     "scheme_create_with_defaults",
+    "scheme_flag_cadres",
     "scheme_indicator_remove",
     "scheme_open",
     "scheme_publish",

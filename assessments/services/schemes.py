@@ -22,6 +22,7 @@ from assessments.models import (
     Indicator,
     RecognitionRule,
 )
+from assessments.services.cadres import scheme_flag_cadres
 from assessments.services.computing import scoring_progress
 from assessments.services.surveys import surveys_close_for_scheme
 from units.transitions import transition
@@ -276,6 +277,8 @@ def scheme_publish(*, scheme: AssessmentScheme, actor: AnyUser, public: bool) ->
         )
         # Its surveys stop taking votes with it, each closing with its own record.
         surveys_close_for_scheme(scheme=published, actor=actor)
+        # 三挂钩: the results bar units and their leaders (seed 004 五(二)); once only.
+        scheme_flag_cadres(scheme=published, actor=actor)
     return published
 
 

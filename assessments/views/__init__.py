@@ -3,6 +3,7 @@
 Every view stays importable from `assessments.views` (the URLconf reads them here).
 """
 
+from assessments.views.cadres import cadre_export
 from assessments.views.evaluations import (
     evaluation_assign,
     evaluation_home,
@@ -42,6 +43,7 @@ from assessments.views.surveys import (
 )
 
 __all__ = [
+    "cadre_export",
     "dashboard",
     "evaluation_assign",
     "evaluation_home",

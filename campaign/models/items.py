@@ -38,8 +38,8 @@ ITEM_COLUMNS: dict[str, str] = {
     "deadline": "整改时限",
     "long_term": "长期坚持",
 }
-# Set through the services only (an account is chosen, never typed into a sheet).
-ITEM_SERVICE_FIELDS: tuple[str, ...] = ("responsible_user",)
+# Set through the services only (an account or a cadre is chosen, never typed into a sheet).
+ITEM_SERVICE_FIELDS: tuple[str, ...] = ("responsible_user", "cadre")
 
 
 class RectificationItemQuerySet(models.QuerySet["RectificationItem"]):
@@ -154,6 +154,16 @@ class RectificationItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="rectification_items",
     )
+    # The cadre an individual-level item is tied to (干部作风档案); set from the form or
+    # from the responsible account's person. Not a ledger column: a sheet names people by text.
+    cadre = models.ForeignKey(
+        "units.Person",
+        verbose_name=_("Responsible cadre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectification_items",
+    )
     responsible_leader = models.CharField(_("Responsible leader"), max_length=64, blank=True)
     deadline = models.DateField(_("Rectification deadline"))
     long_term = models.BooleanField(
@@ -184,6 +194,23 @@ class RectificationItem(models.Model):
         indexes = [
             models.Index(fields=["campaign", "unit", "status"], name="item_campaign_unit_status"),
             models.Index(fields=["status", "deadline"], name="item_status_deadline"),
+            # Open items with a hard deadline, covering what the 督办 board counts and pages
+            # them by (an index-only scan, never the table's pages).
+            models.Index(
+                fields=["status", "deadline"],
+                include=["unit", "id", "level"],
+                name="item_open_deadline_cover",
+                condition=Q(
+                    long_term=False,
+                    status__in=[
+                        "submitted",
+                        "accepted",
+                        "returned",
+                        "in_progress",
+                        "closure_requested",
+                    ],
+                ),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -300,6 +300,8 @@ def build_world() -> World:
         deliverable=deliverable,
     )
     world.extra["dept_a_item_count"] = RectificationItem.objects.filter(unit=cast.dept_a).count()
+    # Each sibling's first responsible person: whose 作风档案 the cadre pages open.
+    world.extra["cadre"] = {side: head.person for side, (_unit, head) in _heads(cast).items()}
     # A staff member who has not set up two-factor login yet.
     world.extra["officer_new"] = make_person_with_login(
         "吴新任",

@@ -2,6 +2,7 @@
 permission tables and the scoping rule) and the records the shell keeps for every app."""
 
 from units.models.audit import AuditArchive, AuditSeal, SecurityEvent
+from units.models.cadres import CadreFlag, CadreFlagQuerySet
 from units.models.integration import ApiCall, ApiKey, IntegrationClient
 from units.models.organisation import (
     ACT,
@@ -45,6 +46,8 @@ __all__ = [
     "AssessmentGroup",
     "AuditArchive",
     "AuditSeal",
+    "CadreFlag",
+    "CadreFlagQuerySet",
     "CalendarOverride",
     "Digest",
     "DigestQuerySet",

@@ -27,6 +27,7 @@ class SecurityEvent(models.Model):
         IDENTITY_REQUEST = "identity_request", _("Asked to see a complainant's identity")
         IDENTITY_DECISION = "identity_decision", _("Decided on a request to see an identity")
         AUDIT_ARCHIVED = "audit_archived", _("Audit records archived")
+        EXPORT = "export", _("Exported data")
 
     at = models.DateTimeField(_("Time"), default=timezone.now, db_index=True)
     kind = models.CharField(_("Event"), max_length=32, choices=Kind.choices)
