@@ -8,19 +8,23 @@ goes through units.resources.neutralise_formula (spreadsheet formula injection).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from assessments import services
 from assessments.models import AssessmentResult, AssessmentScheme, Grade, RaterToken, Survey
 from units.excel.cells import cell_code, cell_text, neutralise_formula
 from units.excel.reader import read_table
 from units.excel.report import row_ranges
+from units.excel.staging import Staged
 from units.excel.writer import office_workbook, title_line
 from units.models import Unit
 
@@ -231,3 +235,85 @@ def parse_evaluations(
     if not rows and not errors:
         errors.append(_("The file has no score rows."))
     return rows, errors
+
+
+# --- Upload → preview → confirm, filed once ---------------------------------------------------
+
+STAGING_FOLDER = "evaluation-imports"
+
+
+def evaluations_import_stage(
+    *, scheme: AssessmentScheme, units: list[Unit], data: bytes, filename: str
+) -> tuple[Staged | None, list[dict[str, Any]], list[str]]:
+    """Check an uploaded score sheet and, when every row is valid, keep it for confirmation
+    (units.excel.staging) with its preview: (staged or None, rows, errors)."""
+    rows, errors = parse_evaluations(scheme=scheme, units=units, data=data)
+    if errors:
+        return None, rows, errors
+    staged = Staged.create(
+        STAGING_FOLDER, data, {"scheme": scheme.pk, "filename": filename, "rows": rows}
+    )
+    return staged, rows, errors
+
+
+@dataclass
+class Confirmation:
+    """What confirming a staged score sheet came to.
+
+    `state`: "filed" (written now), "finished" (an earlier click wrote it), "running" (another
+    request is writing it), "expired" (nothing staged under the token) or "refused" (`errors`:
+    the data changed since the preview; nothing written, the upload must be sent again).
+    """
+
+    state: str
+    count: int = 0
+    at: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+def evaluations_import_preview(*, token: str) -> list[dict[str, Any]] | None:
+    """The rows a staged sheet will file (None: no longer awaiting confirmation)."""
+    preview = Staged(STAGING_FOLDER, token).preview()
+    return None if preview is None else preview["rows"]
+
+
+def evaluations_import_outcome(*, token: str) -> Confirmation:
+    """What became of a staged sheet no longer awaiting confirmation (nothing is claimed)."""
+    staged = Staged(STAGING_FOLDER, token)
+    done = staged.done()
+    if done is not None:
+        return Confirmation("finished", count=done["count"], at=done["at"])
+    return Confirmation("running" if staged.in_progress() else "expired")
+
+
+def evaluations_import_confirm(
+    *, scheme: AssessmentScheme, evaluator: Any, units: list[Unit], token: str
+) -> Confirmation:
+    """File the previewed score sheet once: the staged upload is claimed by a rename only one
+    request can make, so a second click (or tab) writes nothing and finds the finished import."""
+    staged = Staged(STAGING_FOLDER, token)
+    content = staged.claim()
+    if content is None:
+        return evaluations_import_outcome(token=token)
+    try:
+        # Checked again: assignments or indicators may have changed since the preview.
+        rows, errors = parse_evaluations(scheme=scheme, units=units, data=content)
+        if errors:
+            staged.abandon()
+            return Confirmation("refused", errors=errors)
+        count = services.evaluations_record(
+            scheme=scheme,
+            evaluator=evaluator,
+            scores=[
+                (r["unit_id"], r["indicator_id"], Decimal(r["score"]), r["comment"]) for r in rows
+            ],
+        )
+    except ValidationError as exc:
+        staged.abandon()
+        return Confirmation("refused", errors=exc.messages)
+    except BaseException:
+        staged.abandon()
+        raise
+    at = timezone.localtime().strftime("%H:%M")
+    staged.finish({"count": count, "at": at})
+    return Confirmation("filed", count=count, at=at)

@@ -45,7 +45,7 @@ EXPORT_COLUMNS = [
 ]
 IMPORT_REQUIRED = ["来电时间", "诉求标题", "诉求内容"]
 IMPORT_OPTIONAL = [
-    "工单编号",
+    "来源工单号",
     "来电人",
     "联系电话",
     "身份证号",
@@ -53,6 +53,11 @@ IMPORT_OPTIONAL = [
     "诉求类别",
     "是否紧急",
 ]
+# The hotline system's ticket number, filed as the complaint's 来源工单号 (source_ticket);
+# hotline systems head the column 工单编号 or 工单号 as often.
+TICKET_HEADERS = ("来源工单号", "工单编号", "工单号")
+TICKET_MAX_LENGTH = Complaint._meta.get_field("source_ticket").max_length or 64
+# Imports before 来源工单号 existed kept the ticket as the first line of the content.
 MARKER = "12345工单号："
 
 
@@ -74,7 +79,7 @@ _EXPORT_FIELDS = (
     "source_ticket",
 )
 # Widths of the workbook's columns, in Excel's units (a Chinese character is two).
-EXPORT_WIDTHS = (20, 10, 12, 36, 24, 24, 10, 17, 12, 8, 10, 10, 17, 9)
+EXPORT_WIDTHS = (20, 10, 12, 36, 24, 24, 10, 17, 12, 8, 10, 10, 17, 9, 20)
 
 
 def _moment(value: datetime.datetime, native: bool) -> Any:
@@ -244,7 +249,7 @@ def parse_hotline_file(upload: Any) -> ImportResult:
         return ImportResult(rows=[], file_error="；".join(exc.messages))
     units = {u.code: u for u in Unit.objects.active()} | {u.name: u for u in Unit.objects.active()}
     categories = {c.name: c for c in ComplaintCategory.objects.all()}
-    tickets = {cell_code(raw.get("工单编号")) for _n, raw in table.records()} - {""}
+    tickets = {_ticket(raw) for _n, raw in table.records()} - {""}
     filed = _filed_tickets(tickets)
     seen: set[str] = set()
     rows: list[ImportRow] = []
@@ -271,10 +276,15 @@ def parse_hotline_file(upload: Any) -> ImportResult:
         if category_text and row.values["category"] is None:
             row.errors.append(_("Unknown category: %(value)s") % {"value": category_text})
         row.values["urgent"] = cell_code(raw.get("是否紧急")) in ("是", "Y", "y", "1", "紧急")
-        ticket = cell_code(raw.get("工单编号"))
+        ticket = _ticket(raw)
         row.values["ticket"] = ticket
         if ticket:
-            if ticket in seen:
+            if len(ticket) > TICKET_MAX_LENGTH:
+                row.errors.append(
+                    _("Ticket number %(value)s is longer than %(max)s characters.")
+                    % {"value": ticket, "max": TICKET_MAX_LENGTH}
+                )
+            elif ticket in seen:
                 row.errors.append(
                     _("Ticket %(value)s appears twice in the file.") % {"value": ticket}
                 )
@@ -292,12 +302,27 @@ def parse_hotline_file(upload: Any) -> ImportResult:
     return ImportResult(rows=rows, header_row=table.header_row)
 
 
+def _ticket(raw: dict[str, Any]) -> str:
+    """The row's ticket number, under whichever of its usual headers the file has."""
+    for header in TICKET_HEADERS:
+        ticket = cell_code(raw.get(header))
+        if ticket:
+            return ticket
+    return ""
+
+
 def _filed_tickets(tickets: set[str]) -> set[str]:
-    """Which of the tickets were imported before (one query per thousand tickets)."""
+    """Which of the tickets were filed before, imported or pushed by the hotline system
+    (two queries per thousand tickets; the second finds imports made before 来源工单号)."""
     filed: set[str] = set()
     ordered = sorted(tickets)
     for start in range(0, len(ordered), 1000):
         chunk = ordered[start : start + 1000]
+        filed.update(
+            Complaint.objects.filter(source_ticket__in=chunk).values_list(
+                "source_ticket", flat=True
+            )
+        )
         query = Q()
         for ticket in chunk:
             query |= Q(content__startswith=f"{MARKER}{ticket}\n")
@@ -330,12 +355,12 @@ def import_hotline(*, upload: Any, actor: Any) -> ImportResult:
         with transaction.atomic():
             for row in result.rows:
                 v = row.values
-                content = f"{MARKER}{v['ticket']}\n{v['content']}" if v["ticket"] else v["content"]
                 try:
                     services.complaint_submit(
                         channel=Complaint.Channel.HOTLINE,
                         title=v["title"],
-                        content=content,
+                        content=v["content"],
+                        source_ticket=v["ticket"],
                         category=v["category"],
                         subject_unit=v["subject_unit"],
                         identity=v["identity"],

@@ -31,6 +31,7 @@ from units import (
     services,
 )
 from units.admin_base import ReadOnlyAdmin
+from units.admin_export import StagedImportStorage
 from units.admin_writes import ImportExportBase, ScopedHistoryMixin, ServiceWriteMixin
 from units.models import (
     AssessmentGroup,
@@ -101,6 +102,8 @@ class UnitAdminForm(forms.ModelForm):
 class UnitAdmin(ServiceWriteMixin, ScopedHistoryMixin, ImportExportBase, SimpleHistoryAdmin):
     form = UnitAdminForm
     resource_classes = [UnitResource]
+    export_title = "单位名录"  # the title row of the exported workbook (a file format)
+    tmp_storage_class = StagedImportStorage  # uploads awaiting confirmation: swept daily
     list_display = ["tree_name", "code", "kind", "group", "status", "sort_order"]
     list_display_links = ["tree_name", "code"]
     list_filter = ["kind", "status", "group"]
@@ -209,6 +212,8 @@ _PERSON_FIELDS = ("name", "title", "phone", "email", "unit", "user", "is_active"
 @admin.register(Person)
 class PersonAdmin(ServiceWriteMixin, ScopedHistoryMixin, ImportExportBase, SimpleHistoryAdmin):
     resource_classes = [PersonResource]
+    export_title = "干部名册"
+    tmp_storage_class = StagedImportStorage
     list_display = ["name", "title", "phone", "unit", "user", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["unit", "user"]
@@ -254,6 +259,8 @@ class ResponsibilityAdmin(
     ServiceWriteMixin, ScopedHistoryMixin, ImportExportBase, SimpleHistoryAdmin
 ):
     resource_classes = [ResponsibilityResource]
+    export_title = "责任分工表"
+    tmp_storage_class = StagedImportStorage
     list_display = ["unit", "role", "person", "start_date", "end_date", "note"]
     list_filter = ["role", "end_date"]
     list_select_related = ["unit", "person"]

@@ -99,7 +99,16 @@ class UnitResource(ZuofengResource):
         import_id_fields = ["code"]
 
     def get_queryset(self) -> QuerySet[Unit]:
-        return with_parent_code(visible_units(self.user).select_related("group"))
+        return with_parent_code(self.scope_units().select_related("group"))
+
+    def scope_units(self) -> QuerySet[Unit]:
+        """The units this import may find, add under and change: the user's (the API's
+        directory sync narrows them to its client's subtree)."""
+        return visible_units(self.user)
+
+    def sees_all(self) -> bool:
+        """Whether this import may add top-level units."""
+        return sees_all_units(self.user)
 
     def filter_export(self, queryset: QuerySet[Unit], **kwargs: Any) -> QuerySet[Unit]:
         return with_parent_code(queryset.select_related("group"))
@@ -157,7 +166,7 @@ class UnitResource(ZuofengResource):
     def _parent(self, code: str) -> Unit | None:
         if code:
             return self._existing_parent(code)
-        if not sees_all_units(self.user):
+        if not self.sees_all():
             raise ValidationError(
                 {
                     "parent_code": _(
@@ -168,7 +177,7 @@ class UnitResource(ZuofengResource):
         return None
 
     def _existing_parent(self, code: str) -> Unit:
-        parent = visible_units(self.user).filter(code=code).first()
+        parent = self.scope_units().filter(code=code).first()
         if parent is None:
             raise ValidationError(
                 {

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from units import audit_chain, notifications, services
 from units.digests import digests_prepare, digests_send_due
+from units.excel.staging import staged_uploads_sweep
 from units.jobs import record_run
 from units.models import Digest
 
@@ -61,3 +62,10 @@ def send_due_digests() -> int:
 def seal_audit_records() -> int:
     """Every five minutes: seal the audit records that escaped sealing after their commit."""
     return audit_chain.seal_all()
+
+
+@shared_task(acks_late=True)
+@record_run("units.sweep_staged_uploads")
+def sweep_staged_uploads() -> int:
+    """Daily: delete uploads staged for a preview (and their notes) past their keeping time."""
+    return staged_uploads_sweep()

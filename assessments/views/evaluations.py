@@ -3,13 +3,11 @@ and the officers' page that assigns evaluators (考评分工)."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -165,49 +163,93 @@ def evaluation_template(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+PREVIEW_PAGE = 50
+IMPORT_SESSION_KEY = "assessments_evaluation_import"
+
+
+def _import_page(
+    request: HttpRequest, context: dict[str, Any], token: str, rows: list[Any], page: Any
+) -> HttpResponse:
+    context.update({"token": token, "page": Paginator(rows, PREVIEW_PAGE).get_page(page)})
+    return render(request, "assessments/evaluation_import.html", context)
+
+
+def _import_outcome(
+    request: HttpRequest,
+    scheme: AssessmentScheme,
+    outcome: excel.Confirmation,
+    context: dict[str, Any],
+) -> HttpResponse:
+    if outcome.state == "refused":
+        context["errors"] = outcome.errors
+        return render(request, "assessments/evaluation_import.html", context, status=400)
+    if outcome.state == "expired":
+        messages.error(request, _("The uploaded file has expired; upload it again."))
+        return redirect("assessments:evaluation_import", scheme.pk)
+    if outcome.state == "filed":
+        messages.success(request, _("%(count)s scores imported.") % {"count": outcome.count})
+    elif outcome.state == "finished":
+        messages.info(
+            request,
+            _(
+                "This file was already imported at %(time)s: %(count)s scores. "
+                "Nothing was written again."
+            )
+            % {"time": outcome.at, "count": outcome.count},
+        )
+    else:  # running
+        messages.info(request, _("This file is being imported; the scores show shortly."))
+    return redirect("assessments:evaluation_home", scheme.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def evaluation_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """Upload → preview with row errors → confirm: all rows saved, or none."""
+    """Upload → preview of the rows (paged) → confirm: all rows saved, or none; once only."""
     scheme = _evaluator_scheme(request, pk)
-    signer = signing.Signer(salt=f"assessments.evaluation-import.{request.user.pk}.{scheme.pk}")
     context: dict[str, Any] = {"scheme": scheme, "form": ImportForm()}
-    if request.method == "POST" and "confirm" in request.POST:
-        try:
-            rows = json.loads(signer.unsign(request.POST.get("payload", "")))
-            services.evaluations_record(
+    token = request.POST.get("token") or request.GET.get("token")
+    if token is not None:
+        stored = request.session.get(IMPORT_SESSION_KEY, {})
+        if stored.get("token") != token or stored.get("scheme") != scheme.pk:
+            raise Http404
+        if request.method == "POST":
+            outcome = excel.evaluations_import_confirm(
                 scheme=scheme,
                 evaluator=request.user,
-                scores=[
-                    (r["unit_id"], r["indicator_id"], Decimal(r["score"]), r["comment"])
-                    for r in rows
-                ],
+                units=_assigned_units(request, scheme),
+                token=token,
             )
-        except signing.BadSignature:
-            raise PermissionDenied(_("The confirmation was tampered with.")) from None
-        except ValidationError as exc:
-            context["errors"] = exc.messages
-            return render(request, "assessments/evaluation_import.html", context, status=400)
-        messages.success(request, _("%(count)s scores imported.") % {"count": len(rows)})
-        return redirect("assessments:evaluation_home", scheme.pk)
+            return _import_outcome(request, scheme, outcome, context)
+        rows = excel.evaluations_import_preview(token=token)
+        if rows is None:  # filed already (another tab, the back button) or expired
+            outcome = excel.evaluations_import_outcome(token=token)
+            return _import_outcome(request, scheme, outcome, context)
+        return _import_page(request, context, token, rows, request.GET.get("page"))
     if request.method == "POST":
+        if "confirm" in request.POST:  # a page from before uploads were kept under a token
+            messages.error(request, _("The uploaded file has expired; upload it again."))
+            return redirect("assessments:evaluation_import", scheme.pk)
         form = ImportForm(request.POST, request.FILES)
         context["form"] = form
         if not form.is_valid():
             return render(request, "assessments/evaluation_import.html", context, status=400)
+        upload = form.cleaned_data["file"]
         try:
-            rows, errors = excel.parse_evaluations(
+            staged, rows, errors = excel.evaluations_import_stage(
                 scheme=scheme,
                 units=_assigned_units(request, scheme),
-                data=form.cleaned_data["file"].read(),
+                data=upload.read(),
+                filename=upload.name,
             )
         except ValidationError as exc:
             context["errors"] = exc.messages
             return render(request, "assessments/evaluation_import.html", context, status=400)
-        context.update({"rows": rows, "errors": errors})
-        if errors:
+        if staged is None:
+            context["errors"] = errors
             return render(request, "assessments/evaluation_import.html", context, status=400)
-        context["payload"] = signer.sign(json.dumps(rows))
+        request.session[IMPORT_SESSION_KEY] = {"token": staged.token, "scheme": scheme.pk}
+        return _import_page(request, context, staged.token, rows, 1)
     return render(request, "assessments/evaluation_import.html", context)
 
 

@@ -75,6 +75,7 @@ def complaint_submit(
     received_at: datetime.datetime | None = None,
     actor: AnyUser | None = None,
     source: Source | None = None,
+    source_ticket: str = "",
 ) -> Complaint:
     """登记: the public web form (actor None) or staff intake for the other channels.
 
@@ -114,7 +115,8 @@ def complaint_submit(
             ),
             registered_by=actor if actor is not None and actor.is_authenticated else None,
             source_client=source.client if source else None,
-            source_ticket=source.ticket if source else "",
+            # `source_ticket` alone: a hotline system's ticket filed by an officer's import.
+            source_ticket=source.ticket if source else source_ticket.strip(),
             source_digest=source.digest if source else "",
         )
         complaint.tracking_code = code  # on this instance only: shown once, never stored

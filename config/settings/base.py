@@ -214,6 +214,9 @@ ZUOFENG_NOTICE_CLAIM_SECONDS = env.int("ZUOFENG_NOTICE_CLAIM_SECONDS", default=9
 # be started again (units.jobs.job_run).
 ZUOFENG_JOB_HEARTBEAT_SECONDS = env.float("ZUOFENG_JOB_HEARTBEAT_SECONDS", default=10)
 ZUOFENG_JOB_HEARTBEAT_TIMEOUT = env.float("ZUOFENG_JOB_HEARTBEAT_TIMEOUT", default=90)
+# An upload staged for its import preview (and the note of a finished import) is deleted
+# by the daily sweep (units.tasks.sweep_staged_uploads) once older than this many hours.
+ZUOFENG_STAGED_UPLOAD_HOURS = env.float("ZUOFENG_STAGED_UPLOAD_HOURS", default=24)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -265,13 +265,16 @@ def test_evaluation_import_is_all_or_nothing(client_for, open_county, cast):
     )
     assert preview.status_code == 200 and "确认导入" in preview.content.decode()
     assert not Evaluation.objects.filter(evaluator=cast.evaluator).exists()
-    done = client.post(url, {"confirm": "1", "payload": preview.context["payload"]})
+    done = client.post(url, {"confirm": "1", "token": preview.context["token"]})
     assert done.status_code == 302
     assert set(
         Evaluation.objects.filter(evaluator=cast.evaluator).values_list("indicator__name", "score")
     ) == {("重点工作", Decimal("90.00")), ("活动成果", Decimal("45.50"))}
-    tampered = client.post(url, {"confirm": "1", "payload": preview.context["payload"] + "x"})
-    assert tampered.status_code == 403
+    # A token this session was not given finds nothing.
+    token = preview.context["token"]
+    other = token[:-1] + ("1" if token.endswith("0") else "0")
+    tampered = client.post(url, {"confirm": "1", "token": other})
+    assert tampered.status_code == 404
 
 
 def test_rule_kinds_all_have_a_fact_source():

@@ -139,11 +139,12 @@ def test_admin_export_has_a_chinese_sheet_and_readable_columns(admin_client_for)
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.content)).worksheets[0]
     assert sheet.title == "单位"
+    # Row 1 is the title (organisation, what, date); the header is row 2.
     names = [
-        cell.value for cell in sheet["A1" : f"{sheet.cell(1, sheet.max_column).column_letter}1"][0]
+        cell.value for cell in sheet["A2" : f"{sheet.cell(2, sheet.max_column).column_letter}2"][0]
     ]
     assert "Tablib" not in sheet.title and all(names)
-    for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
+    for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row):
         for cell in row:
             if cell.value and any("\u4e00" <= ch <= "\u9fff" for ch in str(cell.value)):
                 width = sheet.column_dimensions[cell.column_letter].width

@@ -243,8 +243,10 @@ def test_export_through_the_admin_is_scoped_and_has_chinese_headers(cast, client
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == UNIT_HEADERS
-    assert {row[0] for row in rows[1:]} == {"SLX-SCJ", "SLX-SCJ-BGS"}
+    # A title row naming the exporter's organisation, then the header.
+    assert rows[0][0].startswith(f"{cast.dept_a.name}　单位名录（导出日期：")
+    assert list(rows[1]) == UNIT_HEADERS
+    assert {row[0] for row in rows[2:]} == {"SLX-SCJ", "SLX-SCJ-BGS"}
 
 
 def test_csv_export_opens_in_excel_and_is_escaped(cast, root_client):
