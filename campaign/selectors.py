@@ -256,9 +256,16 @@ def item_rates(*, items: int, closed: int, closed_on_time: int, overdue: int) ->
 
 
 def unit_figures(
-    *, user: AnyUser, campaign: Campaign, today: datetime.date | None = None
+    *,
+    user: AnyUser,
+    campaign: Campaign,
+    today: datetime.date | None = None,
+    units: QuerySet[Unit] | None = None,
 ) -> list[Unit]:
     """Per unit of the campaign's scope: items, closed, 整改率, 按期整改率, overdue, late.
+
+    `units`: the units a reader who is no person may read (an API client's subtree) in
+    place of the user's.
 
     One query, whatever the number of items: conditional counts grouped by unit; the rates
     from those counts (units.rates.percent). Ranked by closure rate (the highest first),
@@ -270,7 +277,7 @@ def unit_figures(
     # without any is dropped by `items > 0` anyway), not every campaign's, and count them.
     prefix = "campaign_items__"
     rows = list(
-        Unit.objects.visible_to(user)
+        (Unit.objects.visible_to(user) if units is None else units)
         .filter(path__startswith=scope_path, status=Unit.Status.ACTIVE)
         .exclude(path=scope_path)
         .alias(
@@ -670,10 +677,36 @@ def reminders_for(*, subject: Any) -> QuerySet[Reminder]:
     ).select_related("unit", "sent_by")
 
 
+BOARD_ORDER = ("row_deadline", "row_kind", "row_id")  # most overdue first; (kind, id) is unique
+
+
 def board_rows(*, parts: list[QuerySet[Any]]) -> QuerySet[Any]:
     """The 督办 board: every app's overdue rows (units.extensions.OVERDUE_COLUMNS) as one
-    list, most overdue first, paged in the database (one UNION ALL, its COUNT, its page)."""
+    list, most overdue first (one UNION ALL)."""
     if not parts:
         return RectificationItem.objects.none().values("pk")
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return rows.order_by("row_deadline", "row_kind", "row_id")
+    return rows.order_by(*BOARD_ORDER)
+
+
+def board_keys(*, parts: list[QuerySet[Any]]) -> QuerySet[Any]:
+    """The board's rows as their order's columns alone: what its count and its page's
+    OFFSET read. No names, paths or 督办 lookups: those are read for one page's rows only
+    (board_page_rows), not for every overdue row of a province, twice."""
+    return board_rows(parts=[part.values(*BOARD_ORDER) for part in parts])
+
+
+def board_page_rows(
+    *, parts: dict[str, QuerySet[Any]], keys: list[tuple[str, int]]
+) -> list[dict[str, Any]]:
+    """Whole rows for one page's (kind, id) keys, in the keys' order: one query."""
+    chosen = [
+        part.filter(row_id__in=[pk for key_kind, pk in keys if key_kind == kind])
+        for kind, part in parts.items()
+        if any(key_kind == kind for key_kind, _ in keys)
+    ]
+    if not chosen:
+        return []
+    rows = chosen[0].union(*chosen[1:], all=True) if len(chosen) > 1 else chosen[0]
+    found = {(row["row_kind"], row["row_id"]): row for row in rows}
+    return [found[key] for key in keys if key in found]

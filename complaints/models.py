@@ -270,6 +270,25 @@ class Complaint(models.Model):
                     ]
                 ),
             ),
+            # The open cases by state and deadline, with their units and id: the workspace's
+            # complaint panel and the 督办 board count and page them from the index alone
+            # (an index-only scan, a subtree's scope included), never the table's pages.
+            models.Index(
+                fields=["status", "deadline"],
+                include=["unit", "subject_unit", "id"],
+                name="complaint_open_status_deadline",
+                condition=Q(
+                    status__in=[
+                        "accepted",
+                        "answered",
+                        "assigned",
+                        "registered",
+                        "reroute_requested",
+                        "return_visit",
+                        "sent_back",
+                    ]
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

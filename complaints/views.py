@@ -24,9 +24,9 @@ from campaign.models import Campaign
 from complaints import conf, forms, permissions, selectors, services
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, IdentityRequest
-from complaints.paging import IdsFirstPaginator
 from complaints.services.supervision import PUSHABLE
 from units.actions import Action, attach_errors, perform
+from units.paging import IdsFirstPaginator
 from units.selectors import units_actable_by, units_overseen_by
 from units.transitions import InvalidTransition
 

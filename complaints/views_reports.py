@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from complaints import forms, permissions, reports, selectors
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
-from complaints.paging import IdsFirstPaginator
 from units.excel.report import GROUPED_SHOWN, group_problems
 from units.excel.staging import Staged
 from units.excel.writer import XLSX_TYPE
 from units.models import Unit
+from units.paging import IdsFirstPaginator
 
 FIGURE_ROWS = 100
 DIMENSION_LABELS = {

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +24,29 @@ from campaign.models import Reminder
 from units.actions import error_text, form_error_text
 from units.extensions import OverdueSource, overdue_sources
 from units.models import Unit
+from units.paging import IdsFirstPaginator
 from units.workdays import working_days_overdue
 
 PAGE_SIZE = 50
+
+
+class BoardPaginator(IdsFirstPaginator):
+    """Counts and pages the board on its order's columns alone (selectors.board_keys), then
+    reads the page's 50 whole rows; a deep page is read from the end. The badge shows the
+    exact count (no limit)."""
+
+    count_limit = None
+    unique_last = frozenset({"row_id", "-row_id"})
+
+    def __init__(self, parts: dict[str, QuerySet[Any]], per_page: int) -> None:
+        self.parts = parts
+        super().__init__(selectors.board_keys(parts=list(parts.values())), per_page)
+
+    def _keys(self, rows: QuerySet[Any], bottom: int, top: int) -> list[Any]:
+        return [(row["row_kind"], row["row_id"]) for row in rows[bottom:top]]
+
+    def _rows(self, keys: Sequence[Any]) -> list[Any]:
+        return selectors.board_page_rows(parts=self.parts, keys=list(keys))
 
 
 def _sources(request: HttpRequest) -> list[OverdueSource]:
@@ -58,8 +79,8 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     filterset = BoardFilter(
         request.GET, user=request.user, kinds=[(source.kind, source.label) for source in sources]
     )
-    rows = selectors.board_rows(parts=[filterset.rows(source.rows) for source in sources])
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    parts = {source.kind: filterset.rows(source.rows) for source in sources}
+    page = BoardPaginator(parts, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _decorated(list(page.object_list), sources)
     return render(
         request,

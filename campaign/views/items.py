@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,11 +33,16 @@ from campaign.models import Campaign, ExtensionRequest, RectificationItem
 from campaign.services.supervision import ITEM_WITH_UNIT
 from units.actions import Action, attach_errors, error_text, perform
 from units.models import Unit
+from units.paging import IdsFirstPaginator
 from units.permissions import get_unit_for_user_or_404
 from units.selectors import ACT, OVERSEE, unit_scope_q, units_actable_by
 from units.transitions import InvalidTransition
 
 # --- Ledger -------------------------------------------------------------------------------
+
+
+class LedgerPaginator(IdsFirstPaginator):
+    count_limit = None
 
 
 def _ledger_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
@@ -56,7 +60,10 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = permissions.get_campaign_for_user_or_404(request.user, pk)
     context = _ledger_context(request, campaign)
     printing = request.GET.get("print") == "1"
-    page = Paginator(context["items"], 1000 if printing else 50).get_page(request.GET.get("page"))
+    # Ids first, a deep page read from the list's end: the last page of a province's ledger
+    # costs what the first does. The ledger shows its exact total (no count limit).
+    paginator = LedgerPaginator(context["items"], 1000 if printing else 50)
+    page = paginator.get_page(request.GET.get("page"))
     # The units the user may file items for (every item they may act on lies in one of them):
     # a prefix range on the tree, never a DISTINCT over the items.
     actable = units_actable_by(user=request.user).order_by("path")
@@ -154,6 +161,8 @@ def _item_page(
     extra = extra or {}
     item.refresh_from_db()  # a refused move may have left the instance half-changed
     pending = item.extension_requests.filter(status=ExtensionRequest.Status.PENDING).first()
+    # Asked once: the page's query count is then the same whatever the item's state.
+    can_review = permissions.can_review_item(request.user, item)
     forms = {}
     for key, (names, form_class) in _PAGE_FORMS.items():
         refused = [extra[f"{name}_form"] for name in names if f"{name}_form" in extra]
@@ -175,10 +184,9 @@ def _item_page(
             # The record it came from (a complaint, say), behind that record's own permissions.
             "source_url": item.source_object.get_absolute_url() if item.source_type_id else "",
             "can_act": permissions.can_edit_item(request.user, item),
-            "can_review": permissions.can_review_item(request.user, item),
+            "can_review": can_review,
             "reminders": list(selectors.reminders_for(subject=item)),
-            "can_push": item.status in ITEM_WITH_UNIT
-            and permissions.can_review_item(request.user, item),
+            "can_push": item.status in ITEM_WITH_UNIT and can_review,
             "S": RectificationItem.Status,
             **forms,
             **extra,

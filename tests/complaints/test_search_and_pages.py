@@ -157,7 +157,7 @@ def test_the_ledger_pages(cast, many, client_for):
 
 
 def test_a_count_past_the_limit_says_more_than(cast, many, client_for, monkeypatch):
-    from complaints.paging import IdsFirstPaginator
+    from units.paging import IdsFirstPaginator
 
     monkeypatch.setattr(IdsFirstPaginator, "count_limit", 40)
     client = client_for(cast.officer)
