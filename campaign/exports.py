@@ -23,10 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from campaign import permissions, selectors
 from campaign.forms import ImportForm, LedgerFilterForm
+from campaign.ledger_import import LedgerImport, read_ledger
+from campaign.ledger_import import ledger_import as import_rows
 from campaign.models import Campaign
 from campaign.resources import LedgerResource
-from units.excel.reader import raw_dataset
-from units.excel.report import GROUPED_SHOWN, group_problems, import_problems
+from units.excel.report import GROUPED_SHOWN, group_problems
 from units.excel.staging import Staged
 from units.excel.writer import XLSX_TYPE, office_workbook, title_line
 from units.models import Unit
@@ -69,11 +70,22 @@ def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _run(
     campaign: Any, user: Any, content: bytes, *, dry_run: bool, skip_duplicates: bool = False
-) -> tuple[Any, LedgerResource]:
-    dataset = raw_dataset(content)
-    resource = LedgerResource(campaign=campaign, user=user, skip_duplicates=skip_duplicates)
-    result = resource.import_data(dataset, dry_run=dry_run, user=user, raise_errors=False)
-    return result, resource
+) -> LedgerImport:
+    """The upload checked (and filed unless `dry_run`); an unreadable file is a problem too."""
+    try:
+        grid = read_ledger(content)
+    except ValidationError as exc:
+        report = LedgerImport()
+        for message in exc.messages:
+            report.refuse(message)
+        return report
+    return import_rows(
+        campaign=campaign,
+        actor=user,
+        grid=grid,
+        dry_run=dry_run,
+        skip_duplicates=skip_duplicates,
+    )
 
 
 def _preview_context(preview: dict[str, Any], page_number: Any) -> dict[str, Any]:
@@ -147,25 +159,20 @@ def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            result, resource = _run(campaign, request.user, content, dry_run=True)
-        except ValidationError as exc:
-            return _refused(
-                request, context, [{"row": "", "column": "", "message": m} for m in exc.messages]
-            )
+            report = _run(campaign, request.user, content, dry_run=True)
         except Exception:  # an unreadable workbook: say so instead of a 500
             message = _("The file could not be read as an Excel workbook.")
             return _refused(request, context, [{"row": "", "column": "", "message": message}])
-        context["header_row"] = resource.header_row
-        problems = import_problems(result)
-        if problems:
-            return _refused(request, context, problems)
+        context["header_row"] = report.header_row
+        if report.problems:
+            return _refused(request, context, report.problems)
         preview = {
             "filename": upload.name,
-            "header_row": resource.header_row,
-            "totals": {key: result.totals[key] for key in ("new", "update", "skip")},
-            "columns": [field.column_name for field in resource.preview_columns()],
-            "rows": resource.preview_rows,
-            "duplicates": resource.duplicates,
+            "header_row": report.header_row,
+            "totals": report.totals,
+            "columns": report.columns,
+            "rows": report.rows,
+            "duplicates": report.duplicates,
         }
         staged = Staged.create(FOLDER, content, preview)
         request.session[SESSION_KEY] = {"token": staged.token, "campaign": campaign.pk}
@@ -189,22 +196,19 @@ def _confirm(
         return redirect("campaign:ledger_import", campaign.pk)
     skip = request.POST.get("duplicates", "skip") != "add"
     try:
-        result, resource = _run(
-            campaign, request.user, content, dry_run=False, skip_duplicates=skip
-        )
+        report = _run(campaign, request.user, content, dry_run=False, skip_duplicates=skip)
     except Exception:
         staged.abandon()
         raise
-    problems = import_problems(result)
-    if problems:
+    if report.problems:
         staged.abandon()
-        return _refused(request, context, problems)
-    totals = result.totals
+        return _refused(request, context, report.problems)
+    totals = report.totals
     done = {
-        "new": resource.filed,
+        "new": report.filed,
         "update": totals["update"],
         "skip": totals["skip"],
-        "repeated": totals["new"] - resource.filed,
+        "repeated": totals["new"] - report.filed,
         "at": timezone.localtime().strftime("%H:%M"),
     }
     staged.finish(done)

@@ -48,6 +48,7 @@ from campaign.services.items import (
     item_update,
     items_file,
     items_file_check,
+    items_file_many,
     items_submit_list,
     progress_post,
 )
@@ -109,6 +110,7 @@ __all__ = [
     "items_carry_over",
     "items_file",
     "items_file_check",
+    "items_file_many",
     "items_submit_list",
     "progress_post",
     "reminder_send",

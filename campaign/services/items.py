@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -35,6 +35,7 @@ from campaign.services._common import (
     required_text,
     who,
 )
+from units.bulk import copy_rows, reserve_ids, uses_copy
 from units.models import Notification, Unit
 from units.notifications import notification_send
 from units.transitions import check_transition, record_transitions, transition
@@ -48,17 +49,32 @@ Status = RectificationItem.Status
 ITEM_EDITABLE = frozenset(ITEM_COLUMNS) | frozenset(ITEM_SERVICE_FIELDS)
 
 
+def _field_kinds() -> dict[str, tuple[frozenset[str] | None, bool]]:
+    """Per editable field: its allowed choices (or None) and whether it is text to strip."""
+    kinds = {}
+    for name in ITEM_EDITABLE:
+        field = Item._meta.get_field(name)
+        choices = getattr(field, "choices", None)
+        kinds[name] = (
+            frozenset(code for code, _label in choices) if choices else None,
+            isinstance(field, (models.CharField, models.TextField)),
+        )
+    return kinds
+
+
+_KINDS = _field_kinds()
+
+
 def _clean_item_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - ITEM_EDITABLE
     if unknown:
         raise ValueError(f"rectification items cannot set {sorted(unknown)}")
     errors: dict[str, str] = {}
     for name, value in fields.items():
-        field = Item._meta.get_field(name)
-        choices = getattr(field, "choices", None)
-        if choices and value not in dict(choices):
+        choices, text = _KINDS[name]
+        if choices is not None and value not in choices:
             errors[name] = _("Unknown value.")
-        elif isinstance(field, (models.CharField, models.TextField)):
+        elif text:
             fields[name] = (value or "").strip()
     if "problem" in fields and not fields["problem"]:
         errors["problem"] = _("Describe the problem.")
@@ -118,31 +134,82 @@ def items_file(
     """Units file items in their lists: drafts, each with its history row and its transition.
 
     Each entry holds `unit`, `problem`, `deadline` and any other editable item field. Set
-    based, so that a ledger import of 20 000 rows goes in within seconds: one query checks
-    that the actor may act for every unit named, then the items, their history rows and their
-    transition records go in with one INSERT per thousand rows each. All or nothing.
+    based (see items_file_many); returns the items filed.
     """
+    return _file(
+        campaign=campaign, actor=actor, entries=entries, source_object=source_object, built=True
+    )
+
+
+def items_file_many(
+    *, campaign: Campaign, actor: AnyUser, entries: Sequence[dict[str, Any]]
+) -> int:
+    """items_file for a ledger import of 20 000 rows: returns how many, builds no instances.
+
+    One query checks that the actor may act for every unit named; on PostgreSQL the items,
+    their history rows and their transition records then go in with one COPY each (elsewhere
+    one INSERT per batch each). All or nothing.
+    """
+    return len(_file(campaign=campaign, actor=actor, entries=entries, built=False))
+
+
+# Item columns as stored: field name → attribute (unit → unit_id).
+_ATTNAMES = {field.name: field.attname for field in Item._meta.concrete_fields}
+
+
+def _file(
+    *,
+    campaign: Campaign,
+    actor: AnyUser,
+    entries: Sequence[dict[str, Any]],
+    source_object: Any = None,
+    built: bool,
+) -> list[Any]:
+    """The items as rows (attribute → value), written; the instances if `built`, else pks."""
     if not entries:
         return []
     items_file_check(campaign=campaign, actor=actor, units=[entry["unit"] for entry in entries])
-    extra = _source_fields(source_object)
     author = who(actor)
-    items = []
+    now = timezone.now()
+    # What every filed item shares: the model's defaults, the campaign, the filing user.
+    base = {
+        field.attname: field.get_default()
+        for field in Item._meta.concrete_fields
+        if not field.primary_key
+    }
+    base.update(
+        campaign_id=campaign.pk,
+        status=Status.DRAFT,
+        created_by_id=author.pk if author is not None else None,
+        created_at=now,
+        updated_at=now,
+    )
+    for name, value in _source_fields(source_object).items():
+        base[_ATTNAMES[name]] = value.pk if isinstance(value, models.Model) else value
+    rows = []
     for entry in entries:
         fields = dict(entry)
-        unit = fields.pop("unit")
-        items.append(
-            Item(
-                campaign=campaign,
-                unit=unit,
-                status=Status.DRAFT,
-                created_by=author,
-                **_clean_item_fields(fields),
-                **extra,
-            )
-        )
+        row = dict(base)
+        row["unit_id"] = fields.pop("unit").pk
+        for name, value in _clean_item_fields(fields).items():
+            row[_ATTNAMES[name]] = value.pk if isinstance(value, models.Model) else value
+        rows.append(row)
     with transaction.atomic():
-        created = bulk_create_with_history(items, Item, batch_size=1000, default_user=author)
+        if uses_copy(Item):
+            pks = _copy_filed(rows, actor=actor, author=author, now=now)
+            if not built:
+                return pks
+            using = router.db_for_write(Item)
+            items = []
+            for pk, row in zip(pks, rows, strict=True):
+                item = Item(id=pk, **row)
+                item._state.adding = False
+                item._state.db = using
+                items.append(item)
+            return items
+        created = bulk_create_with_history(
+            [Item(**row) for row in rows], Item, batch_size=1000, default_user=author
+        )
         record_transitions(
             record_model=RectificationTransition,
             subject_field="item",
@@ -152,6 +219,61 @@ def items_file(
             actor=actor,
         )
     return created
+
+
+def _copy_filed(
+    rows: list[dict[str, Any]], *, actor: AnyUser, author: Any, now: datetime.datetime
+) -> list[int]:
+    """The filing on PostgreSQL: the items, their history rows and their transition records
+    in three COPY statements (and one query for their ids).
+
+    The same rows bulk_create_with_history and record_transitions write: every column of
+    the item, a "+" history row by the filing user, a "" → draft record by the actor. Like
+    theirs, the records are sealed into the audit chain by the sweeper (no post_save).
+    """
+    pks = reserve_ids(Item, len(rows))
+    # Values every row shares, rendered once as COPY reads them (not once a row by csv).
+    stamp, draft = now.isoformat(), str(Status.DRAFT)
+    shared = {"created_at": stamp, "updated_at": stamp, "status": draft}
+    columns = [field.attname for field in Item._meta.concrete_fields if not field.primary_key]
+    copy_rows(
+        Item,
+        ["id", *columns],
+        (
+            [pk, *(row[name] for name in columns)]
+            for pk, row in zip(pks, _shared(rows, shared), strict=True)
+        ),
+    )
+    history = Item.history.model
+    tracked = [field.attname for field in history.tracked_fields if field.attname != "id"]
+    author_id = author.pk if author is not None else None
+    copy_rows(
+        history,
+        [
+            "id",
+            *tracked,
+            "history_date",
+            "history_user_id",
+            "history_change_reason",
+            "history_type",
+        ],
+        (
+            [pk, *(row[name] for name in tracked), stamp, author_id, None, "+"]
+            for pk, row in zip(pks, _shared(rows, shared), strict=True)
+        ),
+    )
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    copy_rows(
+        RectificationTransition,
+        ["item_id", "actor_id", "from_status", "to_status", "comment", "created_at"],
+        ([pk, actor_id, "", draft, "", stamp] for pk in pks),
+    )
+    return pks
+
+
+def _shared(rows: list[dict[str, Any]], shared: dict[str, Any]) -> Any:
+    """Each row with the shared values put in (the caller's rows are left as they are)."""
+    return ({**row, **shared} for row in rows)
 
 
 def item_establish(
