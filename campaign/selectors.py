@@ -231,7 +231,7 @@ def item_late_q(as_of: datetime.date, prefix: str = "") -> Q:
     )
 
 
-def _item_counts(prefix: str, as_of: datetime.date, within: Q) -> dict[str, Count]:
+def item_counts(prefix: str, as_of: datetime.date, within: Q) -> dict[str, Count]:
     """The counts of docs/FIGURES.md, as aggregates over items (through `prefix`)."""
     pk = f"{prefix}pk" if prefix else "pk"
     counted = within & item_counted_q(prefix)
@@ -286,7 +286,7 @@ def unit_figures(
             )
         )
         .filter(campaign_items__isnull=False)
-        .annotate(**_item_counts(prefix, today, Q()))
+        .annotate(**item_counts(prefix, today, Q()))
         .filter(items__gt=0)
         .order_by("path")
     )
@@ -316,7 +316,7 @@ def campaign_totals(
     qs = RectificationItem.objects.filter(
         unit_scope_q(user=user, prefix="unit__"), campaign=campaign
     )
-    totals = qs.aggregate(**_item_counts("", today, Q()))
+    totals = qs.aggregate(**item_counts("", today, Q()))
     totals.update(
         item_rates(
             items=totals["items"],

@@ -99,7 +99,7 @@ def api_rectification_figures(
         .annotate(month=TruncMonth("created_at"))
         .order_by()
         .values("month")
-        .annotate(**selectors._item_counts("", today, Q()))
+        .annotate(**selectors.item_counts("", today, Q()))
         .filter(items__gt=0)
         .order_by("month")
     )
