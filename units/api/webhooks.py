@@ -231,6 +231,7 @@ def webhook_deliveries_send_due(
     # Clients whose receiver gave no answer in this run: their other events wait for the next
     # run instead of each waiting out a timeout (one dead receiver does not hold up others).
     unreachable: set[int] = set()
+    secrets: dict[int, str | None] = {}  # each client's secret unsealed once a run
     while True:
         started = now or timezone.now()
         rows = _claim(started, ids)
@@ -239,7 +240,9 @@ def webhook_deliveries_send_due(
             if client.pk in unreachable:
                 _release(row, now or timezone.now())
                 continue
-            secret = webhook_secret(client)
+            if client.pk not in secrets:
+                secrets[client.pk] = webhook_secret(client)
+            secret = secrets[client.pk]
             if not client.webhook_url:
                 answer = Answer(status=None, error=str(_("The client has no webhook URL.")))
             elif secret is None:
