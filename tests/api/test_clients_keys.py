@@ -8,7 +8,8 @@ from rest_framework.test import APIClient
 
 from tests.api.conftest import keyed, make_client
 from units.api.services import api_key_issue, api_key_revoke, api_key_rotate, key_digest
-from units.models import ApiCall, ApiKey, IntegrationClient
+from units.api.webhooks import webhook_secret_rotate
+from units.models import ApiCall, ApiKey, IntegrationClient, SecurityEvent
 
 FEED = "/api/v1/complaints/changes/"
 
@@ -36,6 +37,25 @@ def test_rotation_issues_a_new_key_and_revokes_the_old(db):
     new = api_key_rotate(client=client, actor=None).secret
     assert with_key(old).get(FEED).status_code == 401
     assert with_key(new).get(FEED).status_code == 200
+
+
+def test_issuing_revoking_and_setting_a_webhook_secret_are_in_the_security_log(cast):
+    client = make_client()
+    issued = api_key_issue(client=client, actor=cast.custodian)
+    api_key_rotate(client=client, actor=cast.custodian)
+    webhook_secret = webhook_secret_rotate(client=client, actor=cast.custodian)
+    events = list(SecurityEvent.objects.filter(kind=SecurityEvent.Kind.CREDENTIAL).order_by("pk"))
+    assert [e.detail.split()[0] for e in events] == [
+        "api_key_issued",
+        "api_key_issued",
+        "api_key_revoked",
+        "webhook_secret_set",
+    ]
+    assert {e.user_id for e in events} == {cast.custodian.pk}
+    assert all(f"client={client.pk}" in e.detail for e in events)
+    # The prefix names the key; the secret itself is never written down.
+    assert f"prefix={issued.key.prefix}" in events[0].detail
+    assert not any(issued.secret in e.detail or webhook_secret in e.detail for e in events)
 
 
 def test_a_client_out_of_use_is_refused(db):

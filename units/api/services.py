@@ -1,6 +1,8 @@
 """Writes for integration clients: keys are issued (shown once), rotated and revoked.
 
-Each key records who issued and who revoked it, and when; every call is in `ApiCall`."""
+Each key records who issued and who revoked it, and when; every call is in `ApiCall`; and
+each issue and revocation is in the security log (kind CREDENTIAL), where an auditor looks
+for who handed a system access."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.models import ApiKey, IntegrationClient
+from units.models import ApiKey, IntegrationClient, SecurityEvent
+from units.security_log import security_event
 from units.types import AnyUser
 
 KEY_PREFIX = "zf_"
@@ -40,6 +43,11 @@ class IssuedKey:
     secret: str  # the whole key, to be shown once and never again
 
 
+def credential_logged(*, actor: AnyUser | None, detail: str) -> None:
+    """One security-log entry for a credential handed out or withdrawn (never the secret)."""
+    security_event(kind=SecurityEvent.Kind.CREDENTIAL, user=actor, detail=detail)
+
+
 def api_key_issue(*, client: IntegrationClient, actor: AnyUser | None) -> IssuedKey:
     """签发密钥: a new key for the client; the clear key is returned once, its hash kept."""
     if not client.is_active:
@@ -53,6 +61,7 @@ def api_key_issue(*, client: IntegrationClient, actor: AnyUser | None) -> Issued
             digest=key_digest(secret),
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
+        credential_logged(actor=actor, detail=f"api_key_issued client={client.pk} prefix={prefix}")
     return IssuedKey(key=key, secret=secret)
 
 
@@ -65,6 +74,9 @@ def api_key_revoke(*, key: ApiKey, actor: AnyUser | None) -> ApiKey:
         row.revoked_at = timezone.now()
         row.revoked_by = actor if actor is not None and actor.is_authenticated else None  # type: ignore[assignment]
         row.save(update_fields=["revoked_at", "revoked_by"])
+        credential_logged(
+            actor=actor, detail=f"api_key_revoked client={row.client_id} prefix={row.prefix}"
+        )
     return row
 
 

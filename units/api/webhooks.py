@@ -34,6 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.api.services import credential_logged
 from units.models import IntegrationClient
 from units.models.integration import WebhookDelivery
 from units.types import AnyUser
@@ -99,6 +100,7 @@ def webhook_secret_rotate(*, client: IntegrationClient, actor: AnyUser | None) -
         row.webhook_secret = _fernet().encrypt(secret.encode()).decode()
         row.webhook_secret_set_at = timezone.now()
         row.save(update_fields=["webhook_secret", "webhook_secret_set_at"])
+        credential_logged(actor=actor, detail=f"webhook_secret_set client={client.pk}")
     logger.info("Webhook signing secret of client %s set by %s", client.pk, actor)
     return secret
 

@@ -28,6 +28,7 @@ class SecurityEvent(models.Model):
         IDENTITY_DECISION = "identity_decision", _("Decided on a request to see an identity")
         AUDIT_ARCHIVED = "audit_archived", _("Audit records archived")
         EXPORT = "export", _("Exported data")
+        CREDENTIAL = "credential", _("Integration credential issued, revoked or replaced")
 
     at = models.DateTimeField(_("Time"), default=timezone.now, db_index=True)
     kind = models.CharField(_("Event"), max_length=32, choices=Kind.choices)
