@@ -384,7 +384,7 @@ def responsibility_grants_sync(
     if to_remove:
         user.groups.remove(*to_remove)
     # Django caches permissions on the user object; drop them so checks see the change.
-    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_zf_roles"):
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_zf_roles", "_zf_grants"):
         user.__dict__.pop(attr, None)
     lost_last = not current and bool(existing or held)
     if lost_last or to_remove:
@@ -436,6 +436,7 @@ def staff_jurisdiction_grant(*, user: Any, unit: Unit, actor: AnyUser | None = N
     from guardian.shortcuts import assign_perm
 
     assign_perm("units.oversee_unit", user, unit)
+    user.__dict__.pop("_zf_grants", None)
 
 
 @transaction.atomic
@@ -476,7 +477,7 @@ def subtree_officer_setup(
             user=user, permission__codename="oversee_unit"
         ).exclude(content_object=unit).delete()
     staff_jurisdiction_grant(user=user, unit=unit, actor=actor)
-    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_zf_roles"):
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_zf_roles", "_zf_grants"):
         user.__dict__.pop(attr, None)
     if user.is_superuser or user_sees_all_units(user=user):
         # Another group or a direct permission still gives the whole county: refuse, undone.

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "units.security.SessionValidityMiddleware",
     "units.security.StaffIdleTimeoutMiddleware",
     "units.security.TwoFactorRequiredMiddleware",
+    # After sign-in and its checks: the user's grants are asked once per request.
+    "units.middleware.ScopeCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",

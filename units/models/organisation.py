@@ -171,7 +171,20 @@ def _granted_roots(*, user: AnyUser, codenames: tuple[str, ...]) -> tuple[list[s
     """The paths of units on which the user holds one of `codenames` (directly or via a
     group), those covered by an ancestor's grant dropped; and whether they cover every
     top-level unit, i.e. the whole tree. One query: the tree's top-level paths come in the
-    same UNION as the grants, so that the answer costs nothing extra and cannot be stale."""
+    same UNION as the grants, so that the answer costs nothing extra and cannot be stale.
+
+    Within a request the answer is kept on the user (units.middleware.ScopeCacheMiddleware
+    gives request.user an empty `_zf_grants`): a page scopes a dozen querysets and asks
+    once. Outside a request (services, tasks, tests) every call asks the database."""
+    cache: dict[tuple[str, ...], tuple[list[str], bool]] | None = getattr(user, "_zf_grants", None)
+    if cache is not None:
+        if codenames not in cache:
+            cache[codenames] = _granted_roots_query(user=user, codenames=codenames)
+        return cache[codenames]
+    return _granted_roots_query(user=user, codenames=codenames)
+
+
+def _granted_roots_query(*, user: AnyUser, codenames: tuple[str, ...]) -> tuple[list[str], bool]:
     granted = models.Value(True, output_field=models.BooleanField())
     top = models.Value(False, output_field=models.BooleanField())
     user_paths = UnitUserObjectPermission.objects.filter(
