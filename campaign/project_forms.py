@@ -18,9 +18,12 @@ from units.widgets import UnitSelect
 
 class ProjectForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    title = forms.CharField(label=_("Project"), max_length=200)
-    content = forms.CharField(label=_("What it delivers"), widget=forms.Textarea(attrs={"rows": 3}))
-    beneficiaries = forms.CharField(label=_("Beneficiaries"), max_length=200)
+    # Required by the service, which reports every missing field and bad milestone at once.
+    title = forms.CharField(label=_("Project"), max_length=200, required=False)
+    content = forms.CharField(
+        label=_("What it delivers"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    beneficiaries = forms.CharField(label=_("Beneficiaries"), max_length=200, required=False)
     cadre = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         required=False,
