@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaign.forms import DATE, UploadField
 from campaign.models import PeopleProject
@@ -64,7 +65,9 @@ class NewProjectForm(ProjectForm):
 
 class MilestoneForm(forms.Form):
     description = forms.CharField(label=_("Milestone"), max_length=200, required=False)
-    due_date = forms.DateField(label=_("Due date"), widget=DATE, required=False)
+    due_date = forms.DateField(
+        label=pgettext_lazy("milestone", "Due date"), widget=DATE, required=False
+    )
 
 
 MilestoneFormSet = forms.formset_factory(

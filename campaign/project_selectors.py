@@ -140,6 +140,6 @@ def project_transitions(*, project: PeopleProject) -> list[Any]:
     labels = dict(Status.choices)
     rows = list(project.transitions.select_related("actor"))
     for row in rows:
-        row.from_label = labels.get(row.from_status, "—")
-        row.to_label = labels.get(row.to_status, row.to_status)
+        row.from_label = labels.get(row.from_status, "—")  # type: ignore[attr-defined]
+        row.to_label = labels.get(row.to_status, row.to_status)  # type: ignore[attr-defined]
     return rows

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaign.models.campaigns import UPLOAD_TO
 from units.models import TransitionRecord
@@ -143,7 +144,7 @@ class ProjectMilestone(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("Order"), default=0)
     description = models.CharField(_("Milestone"), max_length=200)
-    due_date = models.DateField(_("Due date"))
+    due_date = models.DateField(pgettext_lazy("milestone", "Due date"))
     status = models.CharField(
         _("Status"), max_length=8, choices=Status.choices, default=Status.OPEN
     )

@@ -178,8 +178,14 @@ def _project_page(
     )
     for row in rows:
         progress.setdefault(row.milestone_id, []).append(row)
+    refused = extra.get("report_form")
     for milestone in milestones:
-        milestone.reports = progress.get(milestone.pk, [])
+        milestone.reports = progress.get(milestone.pk, [])  # type: ignore[attr-defined]
+        # Each milestone's own form (its own ids); a refused report keeps its errors.
+        failed = refused is not None and extra.get("failed_milestone") == milestone.pk
+        milestone.report_form = (  # type: ignore[attr-defined]
+            refused if failed else ReportForm(auto_id=f"report{milestone.pk}_%s")
+        )
     return render(
         request,
         "campaign/projects/detail.html",
@@ -192,7 +198,6 @@ def _project_page(
             "can_review": permissions.can_review_project(request.user, project),
             "today": timezone.localdate(),
             "S": S,
-            "report_form": extra.get("report_form") or ReportForm(auto_id="report_%s"),
             "reason_form": extra.get("return_form") or ProjectReasonForm(auto_id="return_%s"),
             "comment_form": extra.get("publish_form") or ProjectCommentForm(auto_id="publish_%s"),
             **extra,
@@ -253,7 +258,7 @@ REPORT_ACTIONS = {
             attachment=data["attachment"],
             done=data["done"],
         ),
-        done=gettext_noop("Progress reported."),
+        done=gettext_noop("Milestone progress reported."),
     ),
 }
 

@@ -44,3 +44,46 @@ def project(cast):
 @pytest.fixture
 def published(cast, project):
     return publish(cast, project)
+
+
+def _world_project(cast, unit, head, title):
+    return file_project(
+        cast,
+        unit=unit,
+        actor=head,
+        title=title,
+        milestones=[
+            MilestoneEntry("完成方案", datetime.date(YEAR, 2, 2)),
+            MilestoneEntry("投入使用", datetime.date(YEAR, 12, 28)),
+        ],
+    )
+
+
+def project_world(cast, objects, attachment) -> None:
+    """The authorization world's 为民办实事 objects on both sibling units: a published project
+    (a milestone overdue, with a report and its file), a draft and a submitted one."""
+    from campaign.models import MilestoneProgress
+
+    heads = {"a": (cast.dept_a, cast.head_a), "b": (cast.dept_b, cast.head_b)}
+    for kind in (
+        "project",
+        "draft_project",
+        "submitted_project",
+        "milestone",
+        "milestone_progress",
+    ):
+        objects.setdefault(kind, {})
+    for side, (unit, head) in heads.items():
+        project = _world_project(cast, unit, head, f"标记实事-已发布-{side}")
+        project = publish(cast, project, head=head)
+        milestone = project.milestones.order_by("position").first()
+        services.milestone_report(
+            milestone=milestone, actor=head, text="方案起草中", attachment=attachment()
+        )
+        objects["project"][side] = project
+        objects["milestone"][side] = milestone
+        objects["milestone_progress"][side] = MilestoneProgress.objects.get(milestone=milestone)
+        objects["draft_project"][side] = _world_project(cast, unit, head, f"标记实事-草稿-{side}")
+        submitted = _world_project(cast, unit, head, f"标记实事-待审核-{side}")
+        services.project_submit(project=submitted, actor=head)
+        objects["submitted_project"][side] = submitted
