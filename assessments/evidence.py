@@ -23,9 +23,12 @@ from campaign.models import (
     Circular,
     Deliverable,
     Finding,
+    PeopleProject,
+    ProjectMilestone,
     RectificationItem,
     Submission,
 )
+from campaign.project_selectors import milestones_visible_to, projects_visible_to
 from campaign.selectors import (
     accountability_visible_to,
     campaigns_visible_to,
@@ -66,6 +69,8 @@ VISIBLE: dict[type[models.Model], Callable[[AnyUser], QuerySet[Any]]] = {
     Finding: _findings,
     Circular: lambda user: circulars_visible_to(user=user),
     AccountabilityAction: lambda user: accountability_visible_to(user=user),
+    PeopleProject: lambda user: projects_visible_to(user=user),
+    ProjectMilestone: lambda user: milestones_visible_to(user=user),
 }
 LOADED: dict[type[models.Model], QuerySet[Any]] = {
     Complaint: Complaint.objects.all(),
@@ -75,6 +80,8 @@ LOADED: dict[type[models.Model], QuerySet[Any]] = {
     Finding: Finding.objects.select_related("unit"),
     Circular: Circular.objects.all(),
     AccountabilityAction: AccountabilityAction.objects.select_related("unit", "person"),
+    PeopleProject: PeopleProject.objects.all(),
+    ProjectMilestone: ProjectMilestone.objects.all(),
 }
 
 

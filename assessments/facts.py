@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, TruncDate
 
 from assessments import rule_kinds
@@ -29,6 +29,8 @@ from campaign.models import (
     CircularMention,
     Deliverable,
     Finding,
+    PeopleProject,
+    ProjectMilestone,
     RectificationItem,
     Submission,
 )
@@ -196,6 +198,35 @@ def circular_commendation(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]
     return _circular_mentions(rule, ctx, "positive")
 
 
+def project_completed(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
+    """为民办实事项目完成: one row per project completed in the year (by its completion
+    date, up to the cutoff), against the project's unit."""
+    model = PeopleProject
+    qs = model.objects.filter(
+        status=model.Status.COMPLETED,
+        completed_on__gte=ctx.start,
+        completed_on__lte=min(ctx.end, ctx.cutoff),
+    ).order_by()
+    return [_facts(model, qs, unit=F("unit_id"), date=F("completed_on"))]
+
+
+def project_overdue(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
+    """为民办实事项目节点逾期: a published project's milestone due in the year and before
+    the cutoff, not done by its due date (still open, or done late)."""
+    model = ProjectMilestone
+    qs = (
+        model.objects.filter(
+            project__status__in=list(PeopleProject.PUBLISHED_STATES),
+            due_date__gte=ctx.start,
+            due_date__lte=ctx.end,
+            due_date__lt=ctx.cutoff,
+        )
+        .filter(Q(done_on__isnull=True) | Q(done_on__gt=F("due_date")))
+        .order_by()
+    )
+    return [_facts(model, qs, unit=F("project__unit_id"), date=F("due_date"))]
+
+
 SOURCES: dict[str, Callable[[AdjustmentRule, FactContext], list[Facts]]] = {
     Kind.COMPLAINT_SUBSTANTIATED: complaint_substantiated,
     Kind.COMPLAINT_OVERDUE: complaint_overdue,
@@ -207,6 +238,8 @@ SOURCES: dict[str, Callable[[AdjustmentRule, FactContext], list[Facts]]] = {
     Kind.ACCOUNTABILITY: accountability,
     Kind.CIRCULAR_CRITICISM: circular_criticism,
     Kind.CIRCULAR_COMMENDATION: circular_commendation,
+    Kind.PROJECT_COMPLETED: project_completed,
+    Kind.PROJECT_OVERDUE: project_overdue,
 }
 
 

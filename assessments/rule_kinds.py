@@ -85,6 +85,10 @@ KINDS: dict[str, Declared] = {
     Kind.CIRCULAR_COMMENDATION: Declared(
         Parameter("circular_kind", gettext_lazy("Circular type"), Circular.Kind.choices)
     ),
+    # 为民办实事 (campaign.models.projects): a project completed in the year (an addition),
+    # a milestone overdue (a deduction).
+    Kind.PROJECT_COMPLETED: Declared(),
+    Kind.PROJECT_OVERDUE: Declared(),
 }
 PARAMETERS: dict[str, Parameter | None] = {kind: d.parameter for kind, d in KINDS.items()}
 

@@ -14,7 +14,7 @@ from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef,
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from campaign import permissions, selectors, services
+from campaign import permissions, project_board, selectors, services
 from campaign.models import RectificationItem, Reminder
 from campaign.services.supervision import ITEM_WITH_UNIT
 from units.extensions import OverdueSource
@@ -54,6 +54,14 @@ def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSourc
             row_can_push=flag(oversees & Q(status__in=ITEM_WITH_UNIT)),
         )
     )
+    return [
+        *_item_source(rows),
+        # 为民办实事 milestones (campaign/project_board.py).
+        *project_board.overdue_sources(user=user, today=today),
+    ]
+
+
+def _item_source(rows: Any) -> list[OverdueSource]:
     return [
         OverdueSource(
             kind="item",

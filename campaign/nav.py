@@ -41,6 +41,11 @@ def nav_items(request: Any, role: str | None) -> list[NavItem]:
             NavItem(_("Deliverables"), reverse("campaign:deliverables"), "/campaign/deliverables/")
         )
     items.append(NavItem(_("Circulars"), reverse("campaign:circular_list"), "/campaign/circulars/"))
+    items.append(
+        NavItem(
+            _("Projects for the people"), reverse("campaign:project_list"), "/campaign/projects/"
+        )
+    )
     if role == roles.INSPECTION_STAFF:
         items.append(
             NavItem(_("Cadre records"), reverse("campaign:cadre_list"), "/campaign/cadres/")

@@ -31,5 +31,16 @@ def public_entries(request: Any) -> list[PublicEntry]:
                 for circular in latest
             ),
             order=30,
-        )
+        ),
+        PublicEntry(
+            key="projects",
+            title=_("Projects for the people"),
+            text=_(
+                "What each unit has publicly committed to do for the people this year, and "
+                "how far it has got."
+            ),
+            url=reverse("campaign:public_project_list"),
+            action=_("All projects for the people"),
+            order=35,
+        ),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from campaign import services
+from campaign.services import projects as project_services
 from units.jobs import record_run
 
 
@@ -20,3 +21,10 @@ def sweep_reminders() -> int:
 def draft_monthly_circulars() -> list[int]:
     """Monthly: one progress circular draft per active campaign (unique per month)."""
     return [circular.pk for circular in services.circulars_draft_monthly()]
+
+
+@shared_task(acks_late=True)
+@record_run("campaign.sweep_project_milestones")
+def sweep_project_milestones() -> dict[str, int]:
+    """Daily: 为民办实事 milestones reminded, noticed overdue and escalated, each once."""
+    return project_services.project_milestones_sweep()

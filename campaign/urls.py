@@ -1,6 +1,7 @@
 from django.urls import path
 
 from campaign import exports, views
+from campaign.views import projects as project_views
 
 app_name = "campaign"
 
@@ -69,4 +70,23 @@ urlpatterns = [
     path("circulars/<int:pk>/publish/", views.circular_publish, name="circular_publish"),
     path("public/circulars/", views.public_circular_list, name="public_circular_list"),
     path("public/circulars/<int:pk>/", views.public_circular_detail, name="public_circular_detail"),
+    # 为民办实事项目 (campaign/views/projects.py)
+    path("projects/", project_views.project_list, name="project_list"),
+    path("projects/new/", project_views.project_create, name="project_create"),
+    path("projects/<int:pk>/", project_views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", project_views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/<slug:action>/", project_views.project_action, name="project_action"),
+    path("milestones/<int:pk>/", project_views.milestone_detail, name="milestone_detail"),
+    path("milestones/<int:pk>/report/", project_views.milestone_report, name="milestone_report"),
+    path(
+        "files/milestones/<int:pk>/",
+        project_views.milestone_attachment,
+        name="milestone_attachment",
+    ),
+    path("public/projects/", project_views.public_project_list, name="public_project_list"),
+    path(
+        "public/projects/<int:pk>/",
+        project_views.public_project_detail,
+        name="public_project_detail",
+    ),
 ]

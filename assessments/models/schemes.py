@@ -327,6 +327,8 @@ class AdjustmentRule(models.Model):
         ACCOUNTABILITY = "accountability", _("Accountability action")
         CIRCULAR_CRITICISM = "circular_criticism", _("Criticised in a circular")
         CIRCULAR_COMMENDATION = "circular_commendation", _("Commended in a circular")
+        PROJECT_COMPLETED = "project_completed", _("Project for the people completed")
+        PROJECT_OVERDUE = "project_overdue", _("Overdue milestone of a project for the people")
 
     class Sign(models.IntegerChoices):
         DEDUCT = -1, _("Deduction")

@@ -28,6 +28,13 @@ from campaign.models.items import (
     RectificationItemQuerySet,
     RectificationTransition,
 )
+from campaign.models.projects import (
+    MilestoneProgress,
+    MilestoneTransition,
+    PeopleProject,
+    ProjectMilestone,
+    ProjectTransition,
+)
 from campaign.models.reminders import Reminder
 
 __all__ = [
@@ -45,9 +52,14 @@ __all__ = [
     "ExtensionTransition",
     "Finding",
     "Inspection",
+    "MilestoneProgress",
+    "MilestoneTransition",
+    "PeopleProject",
     "Phase",
     "ProblemCategory",
     "ProgressUpdate",
+    "ProjectMilestone",
+    "ProjectTransition",
     "RectificationItem",
     "RectificationItemQuerySet",
     "RectificationTransition",

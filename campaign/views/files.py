@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from campaign import permissions
 
 
-def _file_response(field: Any) -> FileResponse:
+def file_response(field: Any) -> FileResponse:
     if not field:
         raise Http404
     try:
@@ -25,18 +25,18 @@ def _file_response(field: Any) -> FileResponse:
 @require_GET
 def progress_attachment(request: HttpRequest, pk: int) -> FileResponse:
     update = permissions.get_progress_for_user_or_404(request.user, pk)
-    return _file_response(update.attachment)
+    return file_response(update.attachment)
 
 
 @login_required
 @require_GET
 def submission_attachment(request: HttpRequest, pk: int) -> FileResponse:
     submission = permissions.get_submission_for_user_or_404(request.user, pk)
-    return _file_response(submission.attachment)
+    return file_response(submission.attachment)
 
 
 @login_required
 @require_GET
 def finding_evidence(request: HttpRequest, pk: int) -> FileResponse:
     finding = permissions.get_finding_for_user_or_404(request.user, pk)
-    return _file_response(finding.evidence)
+    return file_response(finding.evidence)

@@ -25,6 +25,7 @@ from tests.campaign.conftest import campaign_start, item_drive
 from tests.complaints.conftest import complaint_drive
 from tests.conftest import Cast, build_cast
 from tests.factories import make_person_with_login
+from tests.projects.conftest import project_world
 from units import digests, roles
 from units import services as unit_services
 from units.models import Digest, Notification
@@ -239,6 +240,8 @@ def build_world() -> World:
         circulars[name] = circular
     objects["circular"] = circulars
     world.extra["circular"] = circulars
+    # 为民办实事 projects (tests/authz/cases/projects.py).
+    project_world(cast, objects, _file)
 
     # Assessments: last year published (public), this year computed, next year open.
     schemes: dict[str, AssessmentScheme] = {}
