@@ -28,11 +28,18 @@ from campaign.models.items import (
     RectificationItemQuerySet,
     RectificationTransition,
 )
+from campaign.models.rechecks import (
+    SUMMARY_PHASE_MARK,
+    Recheck,
+    RecheckEntry,
+    RecheckEntryTransition,
+)
 from campaign.models.reminders import Reminder
 
 __all__ = [
     "ITEM_COLUMNS",
     "ITEM_SERVICE_FIELDS",
+    "SUMMARY_PHASE_MARK",
     "UPLOAD_TO",
     "AccountabilityAction",
     "Campaign",
@@ -48,6 +55,9 @@ __all__ = [
     "Phase",
     "ProblemCategory",
     "ProgressUpdate",
+    "Recheck",
+    "RecheckEntry",
+    "RecheckEntryTransition",
     "RectificationItem",
     "RectificationItemQuerySet",
     "RectificationTransition",
