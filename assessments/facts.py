@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from assessments import rule_kinds
 from assessments.models import AdjustmentRule
+from campaign import recheck_selectors
 from campaign import selectors as campaign_selectors
 from campaign.models import (
     AccountabilityAction,
@@ -125,6 +126,20 @@ def item_unclosed(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
     """整改事项年底未销号: nothing until the year is over (its deadline is the year end)."""
     qs = campaign_selectors.items_unclosed_at_year_end(year=ctx.year, as_of=ctx.cutoff).order_by()
     return [_facts(RectificationItem, qs, unit=F("unit_id"), date=F("deadline"))]
+
+
+def item_relapsed(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
+    """整改事项反弹: one row per relapse a re-check found in the year, against the item's
+    unit, dated by the re-check's decision; the evidence is the item (its page shows it)."""
+    qs = recheck_selectors.relapses_of_year(year=ctx.year)
+    return [
+        Facts(
+            model=RectificationItem,
+            queryset=qs.annotate(
+                x_unit=F("item__unit_id"), x_evidence=F("item_id"), x_date=F("x_day")
+            ),
+        )
+    ]
 
 
 def deliverable_late(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
@@ -232,6 +247,7 @@ SOURCES: dict[str, Callable[[AdjustmentRule, FactContext], list[Facts]]] = {
     Kind.COMPLAINT_OVERDUE: complaint_overdue,
     Kind.ITEM_OVERDUE: item_overdue,
     Kind.ITEM_UNCLOSED: item_unclosed,
+    Kind.ITEM_RELAPSED: item_relapsed,
     Kind.DELIVERABLE_LATE: deliverable_late,
     Kind.DELIVERABLE_MISSING: deliverable_missing,
     Kind.FINDING: finding,

@@ -69,6 +69,8 @@ KINDS: dict[str, Declared] = {
     Kind.COMPLAINT_OVERDUE: Declared(figure=COMPLAINTS),
     Kind.ITEM_OVERDUE: Declared(figure=RECTIFICATION),
     Kind.ITEM_UNCLOSED: Declared(figure=RECTIFICATION),
+    # 整改事项反弹: one line per relapse a re-check (回头看) found.
+    Kind.ITEM_RELAPSED: Declared(figure=RECTIFICATION),
     Kind.DELIVERABLE_LATE: Declared(),
     Kind.DELIVERABLE_MISSING: Declared(),
     Kind.FINDING: Declared(

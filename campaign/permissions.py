@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from campaign import selectors
+from campaign import recheck_selectors, selectors
 from campaign.models import (
     AccountabilityAction,
     Campaign,
@@ -23,6 +23,8 @@ from campaign.models import (
     Finding,
     Inspection,
     ProgressUpdate,
+    Recheck,
+    RecheckEntry,
     RectificationItem,
     Submission,
 )
@@ -198,3 +200,38 @@ def require_act_for_units(user: AnyUser, units: Iterable[Unit]) -> None:
 def require_record_accountability(user: AnyUser, unit: Unit | None) -> None:
     if not can_record_accountability(user, unit):
         raise PermissionDenied(_("You may not record accountability actions for this unit."))
+
+
+# --- Re-checks (整改回头看) ---------------------------------------------------------------
+
+
+def can_open_recheck(user: AnyUser) -> bool:
+    """Inspection staff open re-checks (over the closed items in their jurisdiction)."""
+    return can_manage_campaigns(user)
+
+
+def can_decide_recheck_entry(user: AnyUser, entry: RecheckEntry) -> bool:
+    return can_oversee_unit(user, entry.item.unit)
+
+
+def get_recheck_for_user_or_404(user: AnyUser, pk: int) -> Recheck:
+    """A re-check with none of the user's visible items does not exist for them."""
+    try:
+        return (
+            recheck_selectors.rechecks_visible_to(user=user)
+            .select_related("campaign", "campaign__scope", "opened_by")
+            .get(pk=pk)
+        )
+    except Recheck.DoesNotExist:
+        raise Http404(_("Re-check not found.")) from None
+
+
+def get_recheck_entry_for_user_or_404(user: AnyUser, pk: int) -> RecheckEntry:
+    try:
+        return (
+            recheck_selectors.recheck_entries_visible_to(user=user)
+            .select_related("recheck", "recheck__campaign", "item", "item__unit")
+            .get(pk=pk)
+        )
+    except RecheckEntry.DoesNotExist:
+        raise Http404(_("Re-checked item not found.")) from None

@@ -22,9 +22,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaign.models import (
@@ -35,6 +37,7 @@ from campaign.models import (
     ExtensionRequest,
     Finding,
     Inspection,
+    RecheckEntry,
     RectificationItem,
     Reminder,
     Submission,
@@ -255,6 +258,24 @@ def item_rates(*, items: int, closed: int, closed_on_time: int, overdue: int) ->
     }
 
 
+def relapses() -> QuerySet[RecheckEntry]:
+    """整改事项反弹: re-checked items found relapsed (campaign.services.rechecks)."""
+    return RecheckEntry.objects.filter(status=RecheckEntry.Status.RELAPSED)
+
+
+def relapses_per_unit(*, campaign: Campaign) -> Coalesce:
+    """For Unit rows: how many relapses of the campaign's items the unit has (0 if none)."""
+    counted = (
+        relapses()
+        .filter(item__campaign=campaign, item__unit=OuterRef("pk"))
+        .order_by()
+        .values("item__unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), Value(0))
+
+
 def unit_figures(
     *,
     user: AnyUser,
@@ -262,7 +283,8 @@ def unit_figures(
     today: datetime.date | None = None,
     units: QuerySet[Unit] | None = None,
 ) -> list[Unit]:
-    """Per unit of the campaign's scope: items, closed, 整改率, 按期整改率, overdue, late.
+    """Per unit of the campaign's scope: items, closed, 整改率, 按期整改率, overdue, late,
+    relapsed (反弹, found by a re-check).
 
     `units`: the units a reader who is no person may read (an API client's subtree) in
     place of the user's.
@@ -288,6 +310,7 @@ def unit_figures(
         .filter(campaign_items__isnull=False)
         .annotate(**item_counts(prefix, today, Q()))
         .filter(items__gt=0)
+        .annotate(relapsed=relapses_per_unit(campaign=campaign))
         .order_by("path")
     )
     for row in rows:
@@ -311,12 +334,14 @@ def unit_figures(
 def campaign_totals(
     *, user: AnyUser, campaign: Campaign, today: datetime.date | None = None
 ) -> dict[str, Any]:
-    """The same figures for the whole campaign (as far as the user sees), in one query."""
+    """The same figures for the whole campaign (as far as the user sees): one query, and one
+    for its relapses."""
     today = today or timezone.localdate()
     qs = RectificationItem.objects.filter(
         unit_scope_q(user=user, prefix="unit__"), campaign=campaign
     )
     totals = qs.aggregate(**item_counts("", today, Q()))
+    totals["relapsed"] = relapses().filter(item__in=qs).count()
     totals.update(
         item_rates(
             items=totals["items"],

@@ -329,6 +329,7 @@ class AdjustmentRule(models.Model):
         CIRCULAR_COMMENDATION = "circular_commendation", _("Commended in a circular")
         PROJECT_COMPLETED = "project_completed", _("Project for the people completed")
         PROJECT_OVERDUE = "project_overdue", _("Overdue milestone of a project for the people")
+        ITEM_RELAPSED = "item_relapsed", _("Rectification item relapsed")
 
     class Sign(models.IntegerChoices):
         DEDUCT = -1, _("Deduction")

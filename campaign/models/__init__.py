@@ -35,11 +35,18 @@ from campaign.models.projects import (
     ProjectMilestone,
     ProjectTransition,
 )
+from campaign.models.rechecks import (
+    SUMMARY_PHASE_MARK,
+    Recheck,
+    RecheckEntry,
+    RecheckEntryTransition,
+)
 from campaign.models.reminders import Reminder
 
 __all__ = [
     "ITEM_COLUMNS",
     "ITEM_SERVICE_FIELDS",
+    "SUMMARY_PHASE_MARK",
     "UPLOAD_TO",
     "AccountabilityAction",
     "Campaign",
@@ -60,6 +67,9 @@ __all__ = [
     "ProgressUpdate",
     "ProjectMilestone",
     "ProjectTransition",
+    "Recheck",
+    "RecheckEntry",
+    "RecheckEntryTransition",
     "RectificationItem",
     "RectificationItemQuerySet",
     "RectificationTransition",

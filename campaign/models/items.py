@@ -90,7 +90,8 @@ class RectificationItem(models.Model):
         Status.ACCEPTED: {Status.IN_PROGRESS},
         Status.IN_PROGRESS: {Status.CLOSURE_REQUESTED},
         Status.CLOSURE_REQUESTED: {Status.CLOSED, Status.IN_PROGRESS},
-        Status.CLOSED: set(),
+        # Reopened only when a re-check (回头看) finds the problem back (campaign.services.rechecks).
+        Status.CLOSED: {Status.IN_PROGRESS},
     }
     # States in which the unit may still edit what it filed.
     EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})

@@ -52,6 +52,11 @@ from campaign.services.items import (
     items_submit_list,
     progress_post,
 )
+from campaign.services.rechecks import (
+    recheck_entry_confirm,
+    recheck_entry_relapse,
+    recheck_open,
+)
 from campaign.services.reminders import reminders_sweep
 from campaign.services.submissions import (
     submission_accept,
@@ -113,6 +118,9 @@ __all__ = [
     "items_file_many",
     "items_submit_list",
     "progress_post",
+    "recheck_entry_confirm",
+    "recheck_entry_relapse",
+    "recheck_open",
     "reminder_send",
     "reminders_sweep",
     "submission_accept",

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign import permissions, selectors
+from campaign import permissions, recheck_selectors, selectors
 from campaign.models import Campaign, Circular, CircularMention, CircularTransition
 from campaign.services._common import required_text
 from units.models import Unit
@@ -182,6 +182,7 @@ def circular_draft_progress(
             _("Units with overdue items, to rectify at once: %(units)s.")
             % {"units": "、".join(laggards)},
         ]
+    lines += relapse_lines(campaign=campaign)
     try:
         return circular_create(
             campaign=campaign,
@@ -194,6 +195,39 @@ def circular_draft_progress(
     except IntegrityError:
         # The same month's draft was made concurrently: return that one.
         return Circular.objects.get(campaign=campaign, kind=Circular.Kind.PROGRESS, period=period)
+
+
+# The relapsed items a draft names one by one; past this, a count says how many more.
+RELAPSES_NAMED = 100
+
+
+def relapse_lines(*, campaign: Campaign) -> list[str]:
+    """The draft's paragraph on relapses a re-check (回头看) found: per unit, its items with the
+    new deadline (two queries: the count and the first RELAPSES_NAMED rows)."""
+    relapsed = recheck_selectors.relapsed_entries(campaign=campaign)
+    total = relapsed.count()
+    if not total:
+        return []
+    lines = [
+        "",
+        _(
+            "The re-check (回头看) found %(count)s rectification items relapsed; they are "
+            "reopened and must be rectified again by the new deadline:"
+        )
+        % {"count": total},
+    ]
+    for entry in relapsed[:RELAPSES_NAMED]:
+        lines.append(
+            _("%(unit)s: %(problem)s (new deadline %(deadline)s)")
+            % {
+                "unit": entry.item.unit.name,
+                "problem": str(entry.item),
+                "deadline": entry.new_deadline.isoformat() if entry.new_deadline else "—",
+            }
+        )
+    if total > RELAPSES_NAMED:
+        lines.append(_("And %(count)s more relapsed items.") % {"count": total - RELAPSES_NAMED})
+    return lines
 
 
 class _SystemViewer:

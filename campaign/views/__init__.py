@@ -45,6 +45,12 @@ from campaign.views.items import (
     ledger,
     review_queue,
 )
+from campaign.views.rechecks import (
+    recheck_detail,
+    recheck_entry_action,
+    recheck_list,
+    recheck_open,
+)
 
 __all__ = [
     "accountability_detail",
@@ -83,6 +89,10 @@ __all__ = [
     "progress_attachment",
     "public_circular_detail",
     "public_circular_list",
+    "recheck_detail",
+    "recheck_entry_action",
+    "recheck_list",
+    "recheck_open",
     "review_queue",
     "submission_attachment",
     "submission_review",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaign import permissions, selectors, services
+from campaign import permissions, recheck_selectors, selectors, services
 from campaign.forms import CampaignCloseForm, CampaignForm
 from campaign.models import Campaign, RectificationItem
 from units.actions import Action, error_text, perform
@@ -72,12 +72,19 @@ def _campaign_page(
 ) -> HttpResponse:
     today = timezone.localdate()
     figures = selectors.unit_figures(user=request.user, campaign=campaign, today=today)
+    phases = list(campaign.phases.all())
     return render(
         request,
         "campaign/campaign_detail.html",
         {
             "campaign": campaign,
-            "phases": list(campaign.phases.all()),
+            "phases": phases,
+            # 总结阶段: the page links to the re-checks (回头看) while the campaign is in it.
+            "summary_phase": (
+                recheck_selectors.summary_phase_of(phases, today)
+                if campaign.status == Campaign.Status.ACTIVE
+                else None
+            ),
             "deliverables": list(selectors.deliverable_counts(campaign=campaign, today=today)),
             "totals": selectors.campaign_totals(user=request.user, campaign=campaign, today=today),
             # A province has ten thousand units: the table shows the first of the ranking,

@@ -180,6 +180,10 @@ def _item_page(
             "transitions": _labelled(item.transitions.select_related("actor")),
             "progress": item.progress_updates.select_related("author").all(),
             "extensions": item.extension_requests.select_related("requested_by", "decided_by"),
+            # 回头看: each re-check that drew the item, and what it found.
+            "rechecks": item.recheck_entries.select_related("recheck", "decided_by").order_by(
+                "recheck__opened_at", "pk"
+            ),
             "pending_extension": pending,
             # The record it came from (a complaint, say), behind that record's own permissions.
             "source_url": item.source_object.get_absolute_url() if item.source_type_id else "",

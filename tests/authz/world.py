@@ -302,6 +302,18 @@ def build_world() -> World:
         spare_code=spare.code,
         deliverable=deliverable,
     )
+    # 回头看: a closed item per sibling, re-checked by the officer in the summary phase (the
+    # campaign's last phase; its first day stands for "today" so the world does not age).
+    summary_day = campaign.phases.order_by("order").last().start_date
+    for side, (unit, head) in _heads(cast).items():
+        closed = item_drive(
+            cast, campaign, S.CLOSED, unit=unit, actor=head, problem=f"标记事项-已销号-{side}"
+        )
+        recheck = campaign_services.recheck_open(
+            campaign=campaign, actor=cast.officer, scope="units", units=[unit], today=summary_day
+        )
+        objects.setdefault("recheck", {})[side] = recheck
+        objects.setdefault("recheck_entry", {})[side] = recheck.entries.get(item=closed)
     world.extra["dept_a_item_count"] = RectificationItem.objects.filter(unit=cast.dept_a).count()
     # Each sibling's first responsible person: whose 作风档案 the cadre pages open.
     world.extra["cadre"] = {side: head.person for side, (_unit, head) in _heads(cast).items()}
