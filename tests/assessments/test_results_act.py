@@ -302,3 +302,18 @@ def test_talk_list_query_count_is_flat(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count('data-testid="talk-row"') == many
+
+
+def test_an_overdue_talk_is_escalated_on_the_supervision_board(county, final, cast, client_for):
+    talk = _published_talk(county, cast)
+    board = reverse("campaign:overdue_board")
+    client = client_for(cast.officer)
+    assert f"/assessments/talks/{talk.pk}/" not in client.get(board).content.decode()
+    ReminderTalk.objects.filter(pk=talk.pk).update(
+        deadline=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    page = client.get(board).content.decode()
+    assert f"/assessments/talks/{talk.pk}/" in page
+    # Held: off the board.
+    services.talk_record(talk=talk, actor=cast.in_charge, talk_date=timezone.localdate(), **RECORD)
+    assert f"/assessments/talks/{talk.pk}/" not in client.get(board).content.decode()
