@@ -41,7 +41,7 @@ def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSourc
     return [
         OverdueSource(
             kind="talk",
-            label=_("Reminder talk"),
+            label=_("Talk on the assessment results"),
             rows=rows,
             statuses={value: str(label) for value, label in ReminderTalk.Status.choices},
             detail_url="assessments:talk_detail",

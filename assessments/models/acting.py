@@ -105,7 +105,7 @@ class ReminderTalk(models.Model):
 
     class Meta:
         ordering = ["scheme", "unit__path"]
-        verbose_name = _("Reminder talk")
+        verbose_name = _("Talk on the assessment results")
         verbose_name_plural = _("Reminder talks")
         constraints = [
             # However often scoring runs, one talk per scheme and unit.
