@@ -13,3 +13,4 @@ class AssessmentsConfig(ShellAppConfig):
     workspace_panels = "assessments.nav.workspace_panels"
     demo = "assessments.demo.seed"
     public_entries = "assessments.public.public_entries"
+    overdue_sources = "assessments.board.overdue_sources"

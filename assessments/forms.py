@@ -238,3 +238,23 @@ class AssignmentRemoveForm(forms.Form):
     def __init__(self, *args: Any, assignments: QuerySet[EvaluationAssignment], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["assignments"].queryset = assignments  # type: ignore[attr-defined]
+
+
+class TalkRecordForm(forms.Form):
+    """The record of a 约谈提醒 (the service checks the date against the publication)."""
+
+    talk_date = forms.DateField(
+        label=_("Date of the talk"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.CharField(label=_("Place"), max_length=200)
+    attendees = forms.CharField(label=_("Who attended"), widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(label=_("What was said"), widget=forms.Textarea(attrs={"rows": 5}))
+    commitments = forms.CharField(
+        label=_("Commitments of the unit"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_talk_date(self) -> Any:
+        day = self.cleaned_data["talk_date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The talk cannot be recorded before the day it is held."))
+        return day

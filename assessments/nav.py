@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments import permissions, selectors
-from assessments.models import AssessmentScheme
+from assessments.models import AssessmentScheme, ReminderTalk
 from campaign.selectors import current_campaign
 from units import roles
 from units.extensions import NavItem, Panel
@@ -38,6 +38,10 @@ def nav_items(request: Any, role: str | None) -> list[NavItem]:
                 _("Survey feedback"), reverse("assessments:feedback_list"), "/assessments/feedback/"
             )
         )
+        if role == roles.LEADER_IN_CHARGE:
+            items.append(
+                NavItem(_("Reminder talks"), reverse("assessments:my_talks"), "/assessments/talks/")
+            )
     if permissions.can_evaluate(user) and (
         role == roles.EVALUATOR or selectors.open_schemes_for_evaluator(user=user).exists()
     ):
@@ -88,6 +92,21 @@ def workspace_panels(request: Any, role: str | None) -> list[Panel]:
                         "campaign": current_campaign(user=user),
                     },
                     order=40,
+                )
+            )
+    if role == roles.LEADER_IN_CHARGE:
+        # 约谈提醒 the leader still has to hold (seed 002), soonest deadline first.
+        talks = list(
+            selectors.talk_list(user=user)
+            .filter(status=ReminderTalk.Status.OPEN)
+            .order_by("deadline", "unit__path")[: PANEL_UNITS + 1]
+        )
+        if talks:
+            panels.append(
+                Panel(
+                    "assessments/panel_talks.html",
+                    {"talks": talks[:PANEL_UNITS], "more": len(talks) > PANEL_UNITS},
+                    order=35,
                 )
             )
     if permissions.can_evaluate(user) and (

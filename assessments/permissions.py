@@ -7,12 +7,13 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessments.models import AssessmentResult, AssessmentScheme, Survey
+from assessments.models import AssessmentResult, AssessmentScheme, ReminderTalk, Survey
 from assessments.selectors import (
     DASHBOARD,
     MANAGE,
     results_visible_to,
     schemes_visible_to,
+    talks_visible_to,
     user_holds,
 )
 from units.types import AnyUser
@@ -100,3 +101,19 @@ def get_result_for_user_or_404(user: AnyUser, pk: int) -> AssessmentResult:
         return results_visible_to(user=user).select_related("scheme", "unit", "group").get(pk=pk)
     except AssessmentResult.DoesNotExist:
         raise Http404(_("Result not found.")) from None
+
+
+def can_record_talk(user: AnyUser, talk: ReminderTalk) -> bool:
+    """The leader in charge holding the talk records it; scheme managers may on their behalf."""
+    if not user.is_authenticated:
+        return False
+    holder = talk.leader.user_id if talk.leader_id and talk.leader else None
+    return holder == user.pk or can_manage_schemes(user)
+
+
+def get_talk_for_user_or_404(user: AnyUser, pk: int) -> ReminderTalk:
+    """The officer reads every talk; a leader in charge their own, once published."""
+    try:
+        return talks_visible_to(user=user).select_related("scheme", "unit", "leader").get(pk=pk)
+    except ReminderTalk.DoesNotExist:
+        raise Http404(_("Reminder talk not found.")) from None

@@ -16,11 +16,13 @@ from assessments.models import (
     AdjustmentLine,
     AssessmentResult,
     AssessmentScheme,
+    CommendationDraft,
     Evaluation,
     EvaluationAssignment,
     Indicator,
     IndicatorScore,
     RaterToken,
+    ReminderTalk,
     Survey,
     SurveyDimensionScore,
     SurveyResponse,
@@ -507,3 +509,53 @@ def surveys_open_to_public() -> QuerySet[Survey]:
         .exclude(scheme__status=Status.PUBLISHED)
         .order_by("-created_at", "-pk")
     )
+
+
+# --- 约谈提醒 (assessments.services.results_act) -----------------------------------------
+
+
+def talks_visible_to(*, user: AnyUser) -> QuerySet[ReminderTalk]:
+    """The scheme's readers (every unit) read every talk; a leader in charge the talks they
+    hold, once the results are published (before that no unit's result is theirs to read)."""
+    if schemes_visible_to(user=user).exists():
+        return ReminderTalk.objects.all()
+    if not user.is_authenticated:
+        return ReminderTalk.objects.none()
+    return ReminderTalk.objects.filter(leader__user=user, scheme__status=Status.PUBLISHED)
+
+
+def talk_list(*, user: AnyUser, scheme: AssessmentScheme | None = None) -> QuerySet[ReminderTalk]:
+    """A talk list's rows: unit, leader and the unit's result (rank, total) in one query."""
+    talks = talks_visible_to(user=user)
+    if scheme is not None:
+        talks = talks.filter(scheme=scheme)
+    result = AssessmentResult.objects.filter(
+        scheme_id=OuterRef("scheme_id"), unit_id=OuterRef("unit_id")
+    )
+    return (
+        talks.select_related("scheme", "unit", "leader")
+        .annotate(
+            x_rank=Subquery(result.values("rank_overall")[:1]),
+            x_from_bottom=Subquery(result.values("rank_from_bottom")[:1]),
+            x_total=Subquery(result.values("total")[:1]),
+        )
+        .order_by("-scheme__year", "status", "x_rank", "unit__path")
+    )
+
+
+def results_act_summary(*, scheme: AssessmentScheme) -> dict[str, Any]:
+    """What the scheme's results set going (for its readers): the commendation circular
+    and the talks by status, in two queries."""
+    draft = CommendationDraft.objects.select_related("circular").filter(scheme=scheme).first()
+    counts = dict(
+        ReminderTalk.objects.filter(scheme=scheme)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        "circular": draft.circular if draft else None,
+        "talks": counts,
+        "talk_total": sum(counts.values()),
+        "final": not scheme.is_provisional or scheme.status == Status.PUBLISHED,
+    }

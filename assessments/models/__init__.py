@@ -4,6 +4,7 @@ One module per seam; every model stays importable from `assessments.models`.
 """
 
 from assessments.defaults import DEFAULT_CATEGORIES, DEFAULT_DIMENSIONS, DEFAULT_SCALE
+from assessments.models.acting import CommendationDraft, ReminderTalk, TalkTransition
 from assessments.models.evaluations import Evaluation, EvaluationAssignment
 from assessments.models.results import (
     AdjustmentLine,
@@ -45,6 +46,7 @@ __all__ = [
     "AdjustmentRule",
     "AssessmentResult",
     "AssessmentScheme",
+    "CommendationDraft",
     "ComplaintUnit",
     "Component",
     "Evaluation",
@@ -56,6 +58,7 @@ __all__ = [
     "RaterCategory",
     "RaterToken",
     "RecognitionRule",
+    "ReminderTalk",
     "ScaleOption",
     "SchemeTransition",
     "Survey",
@@ -65,5 +68,6 @@ __all__ = [
     "SurveyDimensionScore",
     "SurveyResponse",
     "SurveyTransition",
+    "TalkTransition",
     "TokenUse",
 ]

@@ -19,6 +19,12 @@ from assessments.services.evaluations import (
     evaluation_assignments_remove,
     evaluations_record,
 )
+from assessments.services.results_act import (
+    ActOutcome,
+    commendation_campaign,
+    scheme_act_on_results,
+    talk_record,
+)
 from assessments.services.schemes import (
     adjustment_rule_save,
     scheme_add_default_rules,
@@ -52,11 +58,13 @@ from assessments.services.surveys import (
 )
 
 __all__ = [
+    "ActOutcome",
     "AssignmentOutcome",
     "SurveyRefused",
     "adjustment_rule_save",
     "anonymity_change_refusal",
     "closed_survey_message",
+    "commendation_campaign",
     "evaluation_assign",
     "evaluation_assignments_create",
     "evaluation_assignments_remove",
@@ -64,6 +72,7 @@ __all__ = [
     "first_missing_dimension",
     "missing_answer_message",
     "new_token_code",
+    "scheme_act_on_results",
     "scheme_add_default_rules",
     "scheme_compute",
     "scheme_configuration_errors",
@@ -88,5 +97,6 @@ __all__ = [
     "survey_submit",
     "survey_submit_open",
     "surveys_close_for_scheme",
+    "talk_record",
     "tokens_generate",
 ]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from assessments import permissions, scoring
 from assessments.models import AssessmentScheme
+from assessments.services.results_act import scheme_act_on_results
 from units.jobs import enqueue_on_commit, job_run, register_job_title, sweep_interrupted_runs
 from units.models import JobRun
 from units.models.records import heartbeat_timeout
@@ -221,6 +222,8 @@ def scheme_compute(
                 if locked.scoring_token != token:
                     raise Superseded
                 count = scoring.compute(locked, progress)
+                # Final results draft the 通报表扬 and open the 约谈提醒 (provisional: nothing).
+                scheme_act_on_results(scheme=locked, actor=actor)
                 transition(
                     locked,
                     target=Status.COMPUTED,

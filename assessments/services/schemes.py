@@ -24,6 +24,7 @@ from assessments.models import (
 )
 from assessments.services.cadres import scheme_flag_cadres
 from assessments.services.computing import scoring_progress
+from assessments.services.results_act import scheme_act_on_results
 from assessments.services.surveys import surveys_close_for_scheme
 from units.transitions import transition
 from units.types import AnyUser
@@ -279,6 +280,8 @@ def scheme_publish(*, scheme: AssessmentScheme, actor: AnyUser, public: bool) ->
         surveys_close_for_scheme(scheme=published, actor=actor)
         # 三挂钩: the results bar units and their leaders (seed 004 五(二)); once only.
         scheme_flag_cadres(scheme=published, actor=actor)
+        # 考核结果运用 (seed 002): the 通报表扬 draft, and the 约谈提醒 handed to the leaders.
+        scheme_act_on_results(scheme=published, actor=actor)
     return published
 
 

@@ -41,6 +41,7 @@ from assessments.views.surveys import (
     survey_tokens_export,
     survey_vote,
 )
+from assessments.views.talks import my_talks, scheme_talks, talk_detail, talk_record
 
 __all__ = [
     "cadre_export",
@@ -54,6 +55,7 @@ __all__ = [
     "evaluation_unit",
     "feedback_list",
     "my_results",
+    "my_talks",
     "public_results",
     "result_detail",
     "results_export",
@@ -66,6 +68,7 @@ __all__ = [
     "scheme_open",
     "scheme_progress",
     "scheme_publish",
+    "scheme_talks",
     "survey_detail",
     "survey_new",
     "survey_open_vote",
@@ -73,4 +76,6 @@ __all__ = [
     "survey_tokens",
     "survey_tokens_export",
     "survey_vote",
+    "talk_detail",
+    "talk_record",
 ]

@@ -106,6 +106,7 @@ def _scheme_page(
             and scheme.status == AssessmentScheme.Status.DRAFT,
             "can_run": permissions.can_run_scoring(request.user),
             "can_publish": permissions.can_publish_results(request.user),
+            "acting": selectors.results_act_summary(scheme=scheme),
             **(extra or {}),
         },
     )

@@ -80,13 +80,15 @@ def circular_create(
 def circular_update(
     *,
     circular: Circular,
-    actor: AnyUser,
+    actor: AnyUser | None,
     title: str,
     body: str,
     mentions: Iterable[tuple[Unit, str]] | None = None,
     kind: str | None = None,
 ) -> Circular:
-    permissions.require_manage_campaigns(actor)
+    """Edit a draft; `actor` None is the system refreshing a draft it made (as in create)."""
+    if actor is not None:
+        permissions.require_manage_campaigns(actor)
     title = required_text(title, "title", _("The title is required."))
     body = required_text(body, "body", _("The body is required."))
     with transaction.atomic():

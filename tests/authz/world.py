@@ -14,7 +14,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import services as assessment_services
-from assessments.models import AssessmentResult, AssessmentScheme, Survey
+from assessments.models import AssessmentResult, AssessmentScheme, ReminderTalk, Survey
 from campaign import services as campaign_services
 from campaign.models import Campaign, RectificationItem
 from complaints import services as complaint_services
@@ -295,6 +295,11 @@ def build_world() -> World:
             scheme=schemes["computed"], unit=unit
         )
         objects["feedback"][side] = survey.responses.exclude(comment="").get(unit=unit)
+    # 约谈提醒 opened by the published (final) results: dept_a's is held by in_charge.
+    world.extra["talks"] = {
+        side: ReminderTalk.objects.get(scheme=schemes["published"], unit=unit)
+        for side, (unit, _head) in _heads(cast).items()
+    }
     world.extra.update(
         schemes=schemes,
         survey=Survey.objects.get(pk=survey.pk),
