@@ -109,6 +109,12 @@ class CategoryField(forms.ModelChoiceField):
         return ("　" if obj.parent_id else "") + obj.display_name
 
 
+def cadre_label(person: Person) -> str:
+    """赵局长（县市场监督管理局 · 局长）: enough to tell two cadres of one name apart."""
+    details = " · ".join(str(x) for x in (person.unit, person.title) if x)
+    return f"{person.name}（{details}）" if details else person.name
+
+
 class CadreField(forms.ModelChoiceField):
     """The cadre an item is tied to (个人层面): one of the unit's cadres."""
 
@@ -336,10 +342,22 @@ class FindingForm(forms.Form):
     )
     deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)
     evidence = UploadField(label=_("Evidence"), required=False)
+    cadre = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        label=_("Responsible cadre"),
+        help_text=_(
+            "A cadre of the unit answerable for the problem: the item is tied to them and "
+            "shows on their work-style record."
+        ),
+    )
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        cadre = self.fields["cadre"]
+        cadre.queryset = cadres_of_units(units=units).select_related("unit")  # type: ignore[attr-defined]
+        cadre.label_from_instance = cadre_label  # type: ignore[attr-defined]
 
 
 class WarningTalkForm(forms.Form):
@@ -426,15 +444,15 @@ class AccountabilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["finding"].queryset = findings  # type: ignore[attr-defined]
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
-        self.fields["person"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda p: f"{p.name}（{p.unit}{' · ' + p.title if p.title else ''}）"
-        )
+        self.fields["person"].label_from_instance = cadre_label  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         finding, person = data.get("finding"), data.get("person")
-        if finding is not None and person is not None and person.unit_id != finding.unit_id:
-            self.add_error("person", _("Choose a cadre of the unit the finding concerns."))
+        if finding is not None and person is not None:
+            unit = Unit.objects.filter(pk=finding.unit_id)
+            if not cadres_of_units(units=unit).filter(pk=person.pk).exists():
+                self.add_error("person", _("Choose a cadre of the unit the finding concerns."))
         return data
 
 

@@ -21,7 +21,8 @@ from campaign.filters import InspectionFilter
 from campaign.forms import AccountabilityForm, FindingForm, InspectionForm, WarningTalkForm
 from campaign.models import Campaign, Inspection
 from units.actions import attach_errors, error_text, form_error_text
-from units.models import Person, Unit
+from units.cadres import cadres_of_units
+from units.models import Unit
 from units.selectors import OVERSEE, unit_scope_q
 from units.transitions import InvalidTransition
 
@@ -122,7 +123,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     findings = (
         selectors.findings_visible_to(user=request.user)
         .filter(inspection=inspection)
-        .select_related("unit", "category", "item")
+        .select_related("unit", "category", "item", "item__cadre")
     )
     overseen = findings.filter(unit__in=scope_units)
     forms: dict[str, Any] = {
@@ -130,9 +131,10 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "talk_form": WarningTalkForm(units=scope_units),
         "accountability_form": AccountabilityForm(
             findings=overseen,
-            people=Person.objects.filter(unit__in=overseen.values("unit"), is_active=True)
+            # The cadres of the findings' units: home unit or a post there (units.cadres).
+            people=cadres_of_units(units=Unit.objects.filter(pk__in=overseen.values("unit")))
             .select_related("unit")
-            .order_by("unit__path", "name"),
+            .order_by("name", "pk"),
         ),
     }
     status = 200
