@@ -386,10 +386,21 @@ class CircularForm(forms.Form):
         widget=UnitSelectMultiple,
     )
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    # Persons named (点名): the circular shows on each one's 作风档案 once published.
+    commended_cadres = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), label=_("Cadres commended"), required=False
+    )
+    criticised_cadres = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), label=_("Cadres criticised"), required=False
+    )
+
+    def __init__(self, *args: Any, units: Any, cadres: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["commended"].queryset = units  # type: ignore[attr-defined]
         self.fields["criticised"].queryset = units  # type: ignore[attr-defined]
+        for name in ("commended_cadres", "criticised_cadres"):
+            self.fields[name].queryset = cadres  # type: ignore[attr-defined]
+            self.fields[name].label_from_instance = cadre_label  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -398,12 +409,24 @@ class CircularForm(forms.Form):
             raise forms.ValidationError(
                 _("A unit cannot be both commended and criticised in one circular.")
             )
+        both = set(data.get("commended_cadres") or []) & set(data.get("criticised_cadres") or [])
+        if both:
+            self.add_error(
+                "criticised_cadres",
+                _("A cadre cannot be both commended and criticised in one circular."),
+            )
         return data
 
     def mentions(self) -> list[tuple[Unit, str]]:
         data = self.cleaned_data
         return [(u, CircularMention.Tone.POSITIVE) for u in data["commended"]] + [
             (u, CircularMention.Tone.NEGATIVE) for u in data["criticised"]
+        ]
+
+    def cadre_mentions(self) -> list[tuple[Person, str]]:
+        data = self.cleaned_data
+        return [(p, CircularMention.Tone.POSITIVE) for p in data["commended_cadres"]] + [
+            (p, CircularMention.Tone.NEGATIVE) for p in data["criticised_cadres"]
         ]
 
 

@@ -16,7 +16,12 @@ from campaign.models.campaigns import (
     Submission,
     SubmissionTransition,
 )
-from campaign.models.circulars import Circular, CircularMention, CircularTransition
+from campaign.models.circulars import (
+    Circular,
+    CircularCadre,
+    CircularMention,
+    CircularTransition,
+)
 from campaign.models.inspections import Finding, Inspection
 from campaign.models.items import (
     ITEM_COLUMNS,
@@ -38,6 +43,7 @@ __all__ = [
     "Campaign",
     "CampaignTransition",
     "Circular",
+    "CircularCadre",
     "CircularMention",
     "CircularTransition",
     "Deliverable",

@@ -27,7 +27,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaign import selectors
 from campaign.forms import CadreFlagForm, CadreSearchForm
-from campaign.models import AccountabilityAction, Deliverable, RectificationItem, Submission
+from campaign.models import (
+    AccountabilityAction,
+    Circular,
+    CircularCadre,
+    Deliverable,
+    RectificationItem,
+    Submission,
+)
 from units import cadres
 from units.actions import Action, perform
 from units.models import Person, Responsibility
@@ -97,6 +104,16 @@ def _accountability(request: HttpRequest, person: Person, own: bool) -> Any:
     return base.filter(person=person).select_related("unit").order_by("-date", "-pk")
 
 
+def _circulars(request: HttpRequest, person: Person, own: bool) -> Any:
+    """The published circulars naming the cadre (点名表扬 or 点名批评), newest first."""
+    named = CircularCadre.objects.filter(person=person, circular__status=Circular.Status.PUBLISHED)
+    if not own:
+        named = named.filter(circular__in=selectors.circulars_visible_to(user=request.user))
+    return named.select_related("circular", "circular__campaign").order_by(
+        "-circular__published_at", "-pk"
+    )
+
+
 def _annual_reports(
     request: HttpRequest, person: Person, own: bool, posts: list[Responsibility]
 ) -> tuple[list[Submission], list[Responsibility]]:
@@ -136,6 +153,7 @@ def _record_page(request: HttpRequest, person: Person, extra: dict[str, Any]) ->
         "items": list(_items(request, person, own)),
         "items_shown": ITEMS_SHOWN,
         "accountability": list(_accountability(request, person, own)),
+        "circulars": list(_circulars(request, person, own)),
         "reports": reports,
         "other_leaders": other_leaders,
         "flags": flags,
