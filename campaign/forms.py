@@ -567,3 +567,30 @@ class CadreFlagForm(forms.Form):
         today = timezone.localdate()
         self.fields["start_date"].initial = today
         self.fields["end_date"].initial = one_year_from(today)
+
+
+class DutyReportForm(forms.Form):
+    """A leadership member's own 述职: which report (of those still owed), and the content."""
+
+    due = forms.ChoiceField(label=_("Report"))
+    text = forms.CharField(
+        label=_("Content"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    attachment = UploadField(label=_("Attachment"), required=False)
+
+    def __init__(self, *args: Any, owed: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._owed = {f"{d.deliverable.pk}-{d.unit.pk}": d for d in owed if d.report is None}
+        self.fields["due"].choices = [  # type: ignore[attr-defined]
+            (key, f"{d.year} · {d.unit.name} · {d.get_role_display()}（{d.deliverable.title}）")
+            for key, d in self._owed.items()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        owed = self._owed.get(data.get("due") or "")
+        if owed is not None:
+            data["deliverable"], data["unit"] = owed.deliverable, owed.unit
+        if not (data.get("text") or "").strip() and not data.get("attachment"):
+            self.add_error("text", _("Write the content or attach a file."))
+        return data

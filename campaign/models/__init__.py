@@ -22,6 +22,7 @@ from campaign.models.circulars import (
     CircularMention,
     CircularTransition,
 )
+from campaign.models.duty_reports import DutyReport
 from campaign.models.inspections import Finding, Inspection
 from campaign.models.items import (
     ITEM_COLUMNS,
@@ -47,6 +48,7 @@ __all__ = [
     "CircularMention",
     "CircularTransition",
     "Deliverable",
+    "DutyReport",
     "ExtensionRequest",
     "ExtensionTransition",
     "Finding",
