@@ -128,13 +128,15 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     overseen = findings.filter(unit__in=scope_units)
     forms: dict[str, Any] = {
         "finding_form": FindingForm(units=scope_units),
-        "talk_form": WarningTalkForm(units=scope_units),
+        # Each form its own ids: the finding, the talk and the 问责 all have a unit or reason.
+        "talk_form": WarningTalkForm(units=scope_units, auto_id="talk_%s"),
         "accountability_form": AccountabilityForm(
             findings=overseen,
             # The cadres of the findings' units: home unit or a post there (units.cadres).
             people=cadres_of_units(units=Unit.objects.filter(pk__in=overseen.values("unit")))
             .select_related("unit")
             .order_by("name", "pk"),
+            auto_id="acc_%s",
         ),
     }
     status = 200
@@ -148,9 +150,10 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request.POST,
                 findings=blank.fields["finding"].queryset,
                 people=blank.fields["person"].queryset,
+                auto_id="acc_%s",
             )
         elif form_name == "talk_form":
-            form = WarningTalkForm(request.POST, units=scope_units)
+            form = WarningTalkForm(request.POST, units=scope_units, auto_id="talk_%s")
         else:
             form = FindingForm(request.POST, request.FILES, units=scope_units)
         forms[form_name] = form
