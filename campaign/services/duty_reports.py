@@ -22,7 +22,7 @@ from campaign.services._common import require_under_way
 from units.models import Person, Responsibility, Unit
 from units.types import AnyUser
 
-LEADERSHIP = {
+LEADERSHIP: dict[str, str] = {
     Responsibility.Role.FIRST_RESPONSIBLE: DutyReport.Role.FIRST_RESPONSIBLE,
     Responsibility.Role.PRINCIPAL: DutyReport.Role.PRINCIPAL,
 }
