@@ -16,3 +16,4 @@ class CampaignConfig(ShellAppConfig):
     demo = "campaign.demo.seed"
     overdue_sources = "campaign.board.overdue_sources"
     public_entries = "campaign.public.public_entries"
+    person_record_urls = "campaign.nav.cadre_record_urls"

@@ -109,6 +109,12 @@ class CategoryField(forms.ModelChoiceField):
         return ("　" if obj.parent_id else "") + obj.display_name
 
 
+def cadre_label(person: Person) -> str:
+    """赵局长（县市场监督管理局 · 局长）: enough to tell two cadres of one name apart."""
+    details = " · ".join(str(x) for x in (person.unit, person.title) if x)
+    return f"{person.name}（{details}）" if details else person.name
+
+
 class CadreField(forms.ModelChoiceField):
     """The cadre an item is tied to (个人层面): one of the unit's cadres."""
 
@@ -336,10 +342,22 @@ class FindingForm(forms.Form):
     )
     deadline = forms.DateField(label=_("Rectification deadline"), widget=DATE)
     evidence = UploadField(label=_("Evidence"), required=False)
+    cadre = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        label=_("Responsible cadre"),
+        help_text=_(
+            "A cadre of the unit answerable for the problem: the item is tied to them and "
+            "shows on their work-style record."
+        ),
+    )
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        cadre = self.fields["cadre"]
+        cadre.queryset = cadres_of_units(units=units).select_related("unit")  # type: ignore[attr-defined]
+        cadre.label_from_instance = cadre_label  # type: ignore[attr-defined]
 
 
 class WarningTalkForm(forms.Form):
@@ -368,10 +386,21 @@ class CircularForm(forms.Form):
         widget=UnitSelectMultiple,
     )
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    # Persons named (点名): the circular shows on each one's 作风档案 once published.
+    commended_cadres = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), label=_("Cadres commended"), required=False
+    )
+    criticised_cadres = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), label=_("Cadres criticised"), required=False
+    )
+
+    def __init__(self, *args: Any, units: Any, cadres: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["commended"].queryset = units  # type: ignore[attr-defined]
         self.fields["criticised"].queryset = units  # type: ignore[attr-defined]
+        for name in ("commended_cadres", "criticised_cadres"):
+            self.fields[name].queryset = cadres  # type: ignore[attr-defined]
+            self.fields[name].label_from_instance = cadre_label  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -380,12 +409,24 @@ class CircularForm(forms.Form):
             raise forms.ValidationError(
                 _("A unit cannot be both commended and criticised in one circular.")
             )
+        both = set(data.get("commended_cadres") or []) & set(data.get("criticised_cadres") or [])
+        if both:
+            self.add_error(
+                "criticised_cadres",
+                _("A cadre cannot be both commended and criticised in one circular."),
+            )
         return data
 
     def mentions(self) -> list[tuple[Unit, str]]:
         data = self.cleaned_data
         return [(u, CircularMention.Tone.POSITIVE) for u in data["commended"]] + [
             (u, CircularMention.Tone.NEGATIVE) for u in data["criticised"]
+        ]
+
+    def cadre_mentions(self) -> list[tuple[Person, str]]:
+        data = self.cleaned_data
+        return [(p, CircularMention.Tone.POSITIVE) for p in data["commended_cadres"]] + [
+            (p, CircularMention.Tone.NEGATIVE) for p in data["criticised_cadres"]
         ]
 
 
@@ -426,15 +467,15 @@ class AccountabilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["finding"].queryset = findings  # type: ignore[attr-defined]
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
-        self.fields["person"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda p: f"{p.name}（{p.unit}{' · ' + p.title if p.title else ''}）"
-        )
+        self.fields["person"].label_from_instance = cadre_label  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         finding, person = data.get("finding"), data.get("person")
-        if finding is not None and person is not None and person.unit_id != finding.unit_id:
-            self.add_error("person", _("Choose a cadre of the unit the finding concerns."))
+        if finding is not None and person is not None:
+            unit = Unit.objects.filter(pk=finding.unit_id)
+            if not cadres_of_units(units=unit).filter(pk=person.pk).exists():
+                self.add_error("person", _("Choose a cadre of the unit the finding concerns."))
         return data
 
 
@@ -526,3 +567,30 @@ class CadreFlagForm(forms.Form):
         today = timezone.localdate()
         self.fields["start_date"].initial = today
         self.fields["end_date"].initial = one_year_from(today)
+
+
+class DutyReportForm(forms.Form):
+    """A leadership member's own 述职: which report (of those still owed), and the content."""
+
+    due = forms.ChoiceField(label=_("Report"))
+    text = forms.CharField(
+        label=_("Content"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    attachment = UploadField(label=_("Attachment"), required=False)
+
+    def __init__(self, *args: Any, owed: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._owed = {f"{d.deliverable.pk}-{d.unit.pk}": d for d in owed if d.report is None}
+        self.fields["due"].choices = [  # type: ignore[attr-defined]
+            (key, f"{d.year} · {d.unit.name} · {d.get_role_display()}（{d.deliverable.title}）")
+            for key, d in self._owed.items()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        owed = self._owed.get(data.get("due") or "")
+        if owed is not None:
+            data["deliverable"], data["unit"] = owed.deliverable, owed.unit
+        if not (data.get("text") or "").strip() and not data.get("attachment"):
+            self.add_error("text", _("Write the content or attach a file."))
+        return data

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from campaign import selectors
 from campaign.models import Campaign, RectificationItem, Submission
 from units import roles
+from units.cadres import cadres_visible_to
 from units.digests import BacklogFigure, list_url
 from units.extensions import NavItem, Panel
 from units.selectors import ACT, unit_scope_q
@@ -241,3 +242,12 @@ def digest_backlog(*, period: Any, scope: Any = None) -> list[BacklogFigure]:
         .values("count")
     )
     return [BacklogFigure("overdue_items", _("Overdue rectification items"), Subquery(overdue))]
+
+
+def cadre_record_urls(*, user: Any, person_ids: Any) -> dict[int, str]:
+    """The shell's person_record_urls hook: the 作风档案 the user may open, one query."""
+    visible = cadres_visible_to(user=user).filter(pk__in=list(person_ids))
+    return {
+        pk: reverse("campaign:cadre_record", args=[pk])
+        for pk in visible.values_list("pk", flat=True)
+    }

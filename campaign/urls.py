@@ -72,6 +72,7 @@ urlpatterns = [
     path("cadres/mine/", views.cadre_mine, name="cadre_mine"),
     path("cadres/<int:pk>/", views.cadre_record, name="cadre_record"),
     path("cadres/<int:pk>/flags/", views.cadre_flag, name="cadre_flag"),
+    path("cadres/<int:pk>/reports/", views.cadre_duty_report, name="cadre_duty_report"),
     path("circulars/", views.circular_list, name="circular_list"),
     path("circulars/<int:pk>/", views.circular_detail, name="circular_detail"),
     path("circulars/<int:pk>/edit/", views.circular_edit, name="circular_edit"),

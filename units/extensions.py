@@ -19,7 +19,10 @@ for modules: an app's hooks are what its config declares.
 - `overdue_sources(*, user, today) -> list[OverdueSource]`: the app's overdue work the user
   sees, for the 督办 board (one row shape for every app, so the board pages them together);
 - `public_entries(request) -> list[PublicEntry]`: what the app offers the public on the
-  front page ("/" for a visitor who is not signed in), each with its order on the page.
+  front page ("/" for a visitor who is not signed in), each with its order on the page;
+- `person_record_urls(*, user, person_ids) -> dict[int, str]`: for the persons the user may
+  open a record of (campaign's 干部作风档案), that record's URL; the unit page links names
+  with it without knowing the app that keeps the records.
 
 For example (campaign/apps.py)::
 
@@ -48,6 +51,7 @@ HOOKS = (
     "demo",
     "public_entries",
     "overdue_sources",
+    "person_record_urls",
 )
 
 
@@ -64,6 +68,7 @@ class ShellAppConfig(AppConfig):
     demo: str = ""
     public_entries: str = ""
     overdue_sources: str = ""
+    person_record_urls: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,15 @@ def nav_items(request: Any, role: str | None) -> list[NavItem]:
 def workspace_panels(request: Any, role: str | None) -> list[Panel]:
     panels = [panel for hook in hooks("workspace_panels") for panel in hook(request, role)]
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def person_record_urls(*, user: Any, person_ids: Any) -> dict[int, str]:
+    """person id -> the URL of a record of that person the user may open (first app wins)."""
+    urls: dict[int, str] = {}
+    for hook in hooks("person_record_urls"):
+        for pk, url in hook(user=user, person_ids=person_ids).items():
+            urls.setdefault(pk, url)
+    return urls
 
 
 def public_entries(request: Any) -> list[PublicEntry]:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -6,7 +8,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from units import extensions, roles, selectors, services
-from units.cadres import cadres_visible_to
 from units.forms import UnitFilterForm
 from units.permissions import can_act_for_unit, get_unit_for_user_or_404
 
@@ -55,6 +56,13 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(pk__in=[c.pk for c in context["children"]])  # type: ignore[attr-defined]
         .values_list("pk", flat=True)
     )
+    # Whose record (a later app's, e.g. the 作风档案) the viewer may open from the list.
+    responsibilities: list[Any] = context["responsibilities"]  # type: ignore[assignment]
+    record_urls = extensions.person_record_urls(
+        user=request.user, person_ids=[r.person_id for r in responsibilities]
+    )
+    for r in responsibilities:
+        r.record_url = record_urls.get(r.person_id, "")
     return render(
         request,
         "units/unit_detail.html",
@@ -62,12 +70,6 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "can_act": can_act_for_unit(request.user, unit),
             "visible_children": visible_children,
-            # Whose 作风档案 (campaign:cadre_record) the viewer may open from the list.
-            "visible_cadres": set(
-                cadres_visible_to(user=request.user)
-                .filter(pk__in=[r.person_id for r in context["responsibilities"]])  # type: ignore[attr-defined]
-                .values_list("pk", flat=True)
-            ),
             **context,
         },
     )

@@ -16,7 +16,13 @@ from campaign.models.campaigns import (
     Submission,
     SubmissionTransition,
 )
-from campaign.models.circulars import Circular, CircularMention, CircularTransition
+from campaign.models.circulars import (
+    Circular,
+    CircularCadre,
+    CircularMention,
+    CircularTransition,
+)
+from campaign.models.duty_reports import DutyReport
 from campaign.models.inspections import Finding, Inspection
 from campaign.models.items import (
     ITEM_COLUMNS,
@@ -52,9 +58,11 @@ __all__ = [
     "Campaign",
     "CampaignTransition",
     "Circular",
+    "CircularCadre",
     "CircularMention",
     "CircularTransition",
     "Deliverable",
+    "DutyReport",
     "ExtensionRequest",
     "ExtensionTransition",
     "Finding",

@@ -106,3 +106,29 @@ class CircularMention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.circular} · {self.unit}"
+
+
+class CircularCadre(models.Model):
+    """A cadre (person) named in a circular, commended or criticised: shown on their
+    作风档案 once the circular is published."""
+
+    circular = models.ForeignKey(Circular, on_delete=models.CASCADE, related_name="cadres")
+    person = models.ForeignKey(
+        "units.Person",
+        verbose_name=_("Cadre"),
+        on_delete=models.PROTECT,
+        related_name="circular_mentions",
+    )
+    tone = models.CharField(_("Tone"), max_length=16, choices=CircularMention.Tone.choices)
+
+    class Meta:
+        ordering = ["circular", "tone", "pk"]
+        verbose_name = _("Cadre named in a circular")
+        verbose_name_plural = _("Cadres named in circulars")
+        constraints = [
+            models.UniqueConstraint(fields=["circular", "person"], name="circular_cadre_unique")
+        ]
+        indexes = [models.Index(fields=["person", "circular"], name="circular_cadre_person")]
+
+    def __str__(self) -> str:
+        return f"{self.circular} · {self.person}"

@@ -26,6 +26,11 @@ from campaign.services.circulars import (
     circular_update,
     circulars_draft_monthly,
 )
+from campaign.services.duty_reports import (
+    DutyReportDue,
+    duty_report_submit,
+    duty_reports_due,
+)
 from campaign.services.extensions import extension_approve, extension_refuse, extension_request
 from campaign.services.inspections import (
     FindingInput,
@@ -78,6 +83,7 @@ __all__ = [
     "SPECIAL_DELIVERABLE_PHASES",
     "SPECIAL_PHASES",
     "STANDARD_DELIVERABLES",
+    "DutyReportDue",
     "FindingInput",
     "PhaseTemplate",
     "UrgeResult",
@@ -93,6 +99,8 @@ __all__ = [
     "deliverable_update",
     "deliverable_urge",
     "deliverable_urge_missing",
+    "duty_report_submit",
+    "duty_reports_due",
     "extension_approve",
     "extension_refuse",
     "extension_request",

@@ -14,9 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign import permissions, recheck_selectors, selectors
-from campaign.models import Campaign, Circular, CircularMention, CircularTransition
+from campaign.models import (
+    Campaign,
+    Circular,
+    CircularCadre,
+    CircularMention,
+    CircularTransition,
+)
 from campaign.services._common import required_text
-from units.models import Unit
+from units.cadres import cadres_of_units
+from units.models import Person, Unit
 from units.transitions import record_transition, transition
 from units.types import AnyUser
 
@@ -38,6 +45,34 @@ def _set_mentions(circular: Circular, mentions: Iterable[tuple[Unit, str]]) -> N
     CircularMention.objects.bulk_create(rows.values())
 
 
+def _set_cadres(circular: Circular, cadres: Iterable[tuple[Person, str]]) -> None:
+    """The cadres the circular names: each a cadre of a unit in the campaign's scope, once."""
+    rows: dict[int, CircularCadre] = {}
+    for person, tone in cadres:
+        if tone not in CircularMention.Tone.values:
+            raise ValidationError({"cadres": _("Unknown tone.")})
+        if person.pk in rows:
+            raise ValidationError(
+                {"cadres": _("A cadre cannot be both commended and criticised in one circular.")}
+            )
+        rows[person.pk] = CircularCadre(circular=circular, person=person, tone=tone)
+    if rows:
+        scope = Unit.objects.filter(path__startswith=circular.campaign.scope.path)
+        within = set(
+            cadres_of_units(units=scope).filter(pk__in=list(rows)).values_list("pk", flat=True)
+        )
+        outside = [row.person.name for pk, row in rows.items() if pk not in within]
+        if outside:
+            raise ValidationError(
+                {
+                    "cadres": _("Not a cadre of a unit in the campaign: %(names)s")
+                    % {"names": "、".join(outside)}
+                }
+            )
+    circular.cadres.all().delete()
+    CircularCadre.objects.bulk_create(rows.values())
+
+
 def circular_create(
     *,
     campaign: Campaign,
@@ -47,6 +82,7 @@ def circular_create(
     actor: AnyUser | None,
     mentions: Iterable[tuple[Unit, str]] = (),
     period: str = "",
+    cadres: Iterable[tuple[Person, str]] = (),
 ) -> Circular:
     """A draft circular with the next number (第N期) of its campaign."""
     if actor is not None:
@@ -66,6 +102,7 @@ def circular_create(
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
         _set_mentions(circular, mentions)
+        _set_cadres(circular, cadres)
         record_transition(
             record_model=CircularTransition,
             subject_field="circular",
@@ -85,6 +122,7 @@ def circular_update(
     body: str,
     mentions: Iterable[tuple[Unit, str]] | None = None,
     kind: str | None = None,
+    cadres: Iterable[tuple[Person, str]] | None = None,
 ) -> Circular:
     """Edit a draft; `actor` None is the system refreshing a draft it made (as in create)."""
     if actor is not None:
@@ -105,6 +143,8 @@ def circular_update(
         locked.save(update_fields=fields)
         if mentions is not None:
             _set_mentions(locked, mentions)
+        if cadres is not None:
+            _set_cadres(locked, cadres)
     return locked
 
 

@@ -17,7 +17,8 @@ from campaign.models import Campaign, Finding, Inspection, ProblemCategory, Rect
 from campaign.services._common import require_under_way, required_text, who
 from campaign.services.accountability import accountability_action_record
 from campaign.services.items import item_establish
-from units.models import Unit
+from units.cadres import cadres_of_units
+from units.models import Person, Unit
 from units.types import AnyUser
 
 
@@ -29,6 +30,8 @@ class FindingInput:
     deadline: datetime.date
     category: ProblemCategory | None = None
     evidence: UploadedFile | None = None
+    # The cadre answerable for it (a person of the unit): the item is tied to them.
+    cadre: Person | None = None
 
 
 def inspection_record(
@@ -73,6 +76,13 @@ def finding_add(*, inspection: Inspection, actor: AnyUser, data: FindingInput) -
     description = required_text(data.description, "description", _("Describe the problem."))
     if not data.deadline:
         raise ValidationError({"deadline": _("Set a deadline.")})
+    tie: dict[str, Any] = {}
+    if data.cadre is not None:
+        units = Unit.objects.filter(pk=data.unit.pk)
+        if not cadres_of_units(units=units).filter(pk=data.cadre.pk).exists():
+            raise ValidationError({"cadre": _("Choose a cadre of the unit the finding concerns.")})
+        # A problem laid at a named cadre's door is an individual-level item (个人层面).
+        tie = {"cadre": data.cadre, "level": RectificationItem.Level.INDIVIDUAL}
     with transaction.atomic():
         finding = Finding.objects.create(
             inspection=inspection,
@@ -93,6 +103,7 @@ def finding_add(*, inspection: Inspection, actor: AnyUser, data: FindingInput) -
                 "category": data.category,
                 "problem": description,
                 "deadline": data.deadline,
+                **tie,
             },
             extra={"finding": finding},
             comment=_("Fed back from inspection of %(date)s") % {"date": inspection.date},

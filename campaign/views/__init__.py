@@ -6,7 +6,13 @@ names are re-exported here for campaign.urls and anyone importing `campaign.view
 
 from campaign.views.accountability import accountability_detail
 from campaign.views.board import overdue_board, overdue_board_act
-from campaign.views.cadres import cadre_flag, cadre_list, cadre_mine, cadre_record
+from campaign.views.cadres import (
+    cadre_duty_report,
+    cadre_flag,
+    cadre_list,
+    cadre_mine,
+    cadre_record,
+)
 from campaign.views.campaigns import (
     campaign_activate,
     campaign_close,
@@ -54,6 +60,7 @@ from campaign.views.rechecks import (
 
 __all__ = [
     "accountability_detail",
+    "cadre_duty_report",
     "cadre_flag",
     "cadre_list",
     "cadre_mine",

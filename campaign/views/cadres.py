@@ -2,8 +2,9 @@
 
 The record gathers what the seeds hold a person to account for: the rectification items tied
 to them (个人层面 items naming them as the responsible cadre, or the items whose responsible
-account is their login), the 问责 against them, the 述职 reports of the units they answer
-for as 第一责任人, and the flags results put on them and their units (units.cadres). Who
+account is their login), the 问责 against them, the circulars naming them, their own 述职
+year by year (campaign.services.duty_reports: handed in, late or missing; a cadre hands in
+theirs from their own record), and the flags results put on them and their units. Who
 may open it is units.cadres' one rule (an officer, their jurisdiction; a unit head, their
 unit's cadres; a cadre, their own record); what it shows of items and 问责 is further kept
 to what the viewer may see, except on a cadre's own record, which shows all of theirs.
@@ -25,9 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
-from campaign import selectors
-from campaign.forms import CadreFlagForm, CadreSearchForm
-from campaign.models import AccountabilityAction, Deliverable, RectificationItem, Submission
+from campaign import selectors, services
+from campaign.forms import CadreFlagForm, CadreSearchForm, DutyReportForm
+from campaign.models import AccountabilityAction, Circular, CircularCadre, RectificationItem
 from units import cadres
 from units.actions import Action, perform
 from units.models import Person, Responsibility
@@ -97,22 +98,14 @@ def _accountability(request: HttpRequest, person: Person, own: bool) -> Any:
     return base.filter(person=person).select_related("unit").order_by("-date", "-pk")
 
 
-def _annual_reports(
-    request: HttpRequest, person: Person, own: bool, posts: list[Responsibility]
-) -> tuple[list[Submission], list[Responsibility]]:
-    """述职: deliverables are handed in per unit, so the unit's 年度述职 report stands for its
-    第一责任人; the other leadership members' 一岗双责 reports have no place of their own yet."""
-    first = [p.unit_id for p in posts if p.role == Responsibility.Role.FIRST_RESPONSIBLE]
-    others = [p for p in posts if p.role == Responsibility.Role.PRINCIPAL]
-    if not first:
-        return [], others
-    base = Submission.objects if own else selectors.submissions_visible_to(user=request.user)
-    reports = (
-        base.filter(unit_id__in=first, deliverable__kind=Deliverable.Kind.ANNUAL_REPORT)
-        .select_related("deliverable", "deliverable__campaign", "unit")
-        .order_by("-submitted_at", "-pk")
+def _circulars(request: HttpRequest, person: Person, own: bool) -> Any:
+    """The published circulars naming the cadre (点名表扬 or 点名批评), newest first."""
+    named = CircularCadre.objects.filter(person=person, circular__status=Circular.Status.PUBLISHED)
+    if not own:
+        named = named.filter(circular__in=selectors.circulars_visible_to(user=request.user))
+    return named.select_related("circular", "circular__campaign").order_by(
+        "-circular__published_at", "-pk"
     )
-    return list(reports), others
 
 
 def _record_page(request: HttpRequest, person: Person, extra: dict[str, Any]) -> HttpResponse:
@@ -124,8 +117,8 @@ def _record_page(request: HttpRequest, person: Person, extra: dict[str, Any]) ->
         .order_by("-start_date", "unit__path")
     )
     today = timezone.localdate()
-    current_posts = [p for p in posts if p.is_current(today)]
-    reports, other_leaders = _annual_reports(request, person, own, current_posts)
+    duty_reports = services.duty_reports_due(person=person)
+    can_report = own and any(d.report is None for d in duty_reports)
     flags = list(cadres.cadre_flags(person=person, units=units))
     can_flag = cadres.can_flag_cadre(request.user, person)
     context: dict[str, Any] = {
@@ -136,8 +129,12 @@ def _record_page(request: HttpRequest, person: Person, extra: dict[str, Any]) ->
         "items": list(_items(request, person, own)),
         "items_shown": ITEMS_SHOWN,
         "accountability": list(_accountability(request, person, own)),
-        "reports": reports,
-        "other_leaders": other_leaders,
+        "circulars": list(_circulars(request, person, own)),
+        "duty_reports": duty_reports,
+        "can_report": can_report,
+        "report_form": DutyReportForm(owed=duty_reports, auto_id="report_%s")
+        if can_report
+        else None,
         "flags": flags,
         "active_flags": [f for f in flags if f.is_active(today)],
         "today": today,
@@ -183,5 +180,46 @@ def cadre_flag(request: HttpRequest, pk: int) -> HttpResponse:
         name="flag",
         actions=FLAG_ACTIONS,
         success_url=reverse("campaign:cadre_record", args=[person.pk]),
+        refused=_record_page,
+    )
+
+
+def _own_record(user: Any, person: Person) -> bool:
+    return person.user_id is not None and person.user_id == user.pk
+
+
+def _submit_report(request: HttpRequest, person: Person, data: dict[str, Any]) -> Any:
+    return services.duty_report_submit(
+        deliverable=data["deliverable"],
+        unit=data["unit"],
+        person=person,
+        actor=request.user,
+        text=data.get("text", ""),
+        attachment=data.get("attachment"),
+    )
+
+
+REPORT_ACTIONS = {
+    "report": Action(
+        form=DutyReportForm,
+        allowed=_own_record,
+        call=_submit_report,
+        done=gettext_noop("Report handed in."),
+        form_kwargs=lambda request, person: {"owed": services.duty_reports_due(person=person)},
+    )
+}
+
+
+@login_required
+@require_POST
+def cadre_duty_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A leadership member hands in their own 述职 from their record; bad input → 400."""
+    person = cadres.get_cadre_for_user_or_404(request.user, pk)
+    return perform(
+        request,
+        person,
+        name="report",
+        actions=REPORT_ACTIONS,
+        success_url=reverse("campaign:cadre_record", args=[person.pk]) + "#duty-reports",
         refused=_record_page,
     )

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaign import permissions, selectors, services
 from campaign.forms import CircularForm, PublishForm
 from campaign.models import Campaign, Circular
-from units.actions import Action, error_text, perform
+from units.actions import Action, attach_errors, error_text, perform
+from units.cadres import cadres_of_units
 from units.models import Unit
 
 
@@ -52,12 +53,18 @@ def _circular_units(request: HttpRequest, campaign: Campaign) -> Any:
     )
 
 
+def _circular_form(request: HttpRequest, campaign: Campaign, **kwargs: Any) -> CircularForm:
+    units = _circular_units(request, campaign)
+    cadres = cadres_of_units(units=units).select_related("unit")
+    return CircularForm(request.POST or None, units=units, cadres=cadres, **kwargs)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def circular_create(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = permissions.get_campaign_for_user_or_404(request.user, pk)
     permissions.require_manage_campaigns(request.user)
-    form = CircularForm(request.POST or None, units=_circular_units(request, campaign))
+    form = _circular_form(request, campaign)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -67,9 +74,11 @@ def circular_create(request: HttpRequest, pk: int) -> HttpResponse:
                 title=data["title"],
                 body=data["body"],
                 mentions=form.mentions(),
+                cadres=form.cadre_mentions(),
                 actor=request.user,
             )
         except ValidationError as exc:
+            attach_errors(form, exc)
             messages.error(request, error_text(exc))
         else:
             messages.success(request, _("Circular drafted."))
@@ -99,16 +108,17 @@ def circular_edit(request: HttpRequest, pk: int) -> HttpResponse:
     circular = permissions.get_circular_for_user_or_404(request.user, pk)
     permissions.require_manage_campaigns(request.user)
     mentions = list(circular.mentions.all())
+    named = list(circular.cadres.all())
     initial = {
         "kind": circular.kind,
         "title": circular.title,
         "body": circular.body,
         "commended": [m.unit_id for m in mentions if m.tone == "positive"],
         "criticised": [m.unit_id for m in mentions if m.tone == "negative"],
+        "commended_cadres": [m.person_id for m in named if m.tone == "positive"],
+        "criticised_cadres": [m.person_id for m in named if m.tone == "negative"],
     }
-    form = CircularForm(
-        request.POST or None, initial=initial, units=_circular_units(request, circular.campaign)
-    )
+    form = _circular_form(request, circular.campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -119,8 +129,10 @@ def circular_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 title=data["title"],
                 body=data["body"],
                 mentions=form.mentions(),
+                cadres=form.cadre_mentions(),
             )
         except ValidationError as exc:
+            attach_errors(form, exc)
             messages.error(request, error_text(exc))
         else:
             messages.success(request, _("Circular saved."))
@@ -141,6 +153,7 @@ def _circular_page(
         {
             "circular": circular,
             "mentions": circular.mentions.select_related("unit"),
+            "named_cadres": circular.cadres.select_related("person"),
             "can_manage": permissions.can_manage_campaigns(request.user),
             "publish_form": PublishForm(),
             "public": False,
@@ -198,6 +211,7 @@ def public_circular_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "circular": circular,
             "mentions": circular.mentions.select_related("unit"),
+            "named_cadres": circular.cadres.select_related("person"),
             "public": True,
         },
     )

@@ -21,7 +21,8 @@ from campaign.filters import InspectionFilter
 from campaign.forms import AccountabilityForm, FindingForm, InspectionForm, WarningTalkForm
 from campaign.models import Campaign, Inspection
 from units.actions import attach_errors, error_text, form_error_text
-from units.models import Person, Unit
+from units.cadres import cadres_of_units
+from units.models import Unit
 from units.selectors import OVERSEE, unit_scope_q
 from units.transitions import InvalidTransition
 
@@ -122,17 +123,20 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     findings = (
         selectors.findings_visible_to(user=request.user)
         .filter(inspection=inspection)
-        .select_related("unit", "category", "item")
+        .select_related("unit", "category", "item", "item__cadre")
     )
     overseen = findings.filter(unit__in=scope_units)
     forms: dict[str, Any] = {
         "finding_form": FindingForm(units=scope_units),
-        "talk_form": WarningTalkForm(units=scope_units),
+        # Each form its own ids: the finding, the talk and the 问责 all have a unit or reason.
+        "talk_form": WarningTalkForm(units=scope_units, auto_id="talk_%s"),
         "accountability_form": AccountabilityForm(
             findings=overseen,
-            people=Person.objects.filter(unit__in=overseen.values("unit"), is_active=True)
+            # The cadres of the findings' units: home unit or a post there (units.cadres).
+            people=cadres_of_units(units=Unit.objects.filter(pk__in=overseen.values("unit")))
             .select_related("unit")
-            .order_by("unit__path", "name"),
+            .order_by("name", "pk"),
+            auto_id="acc_%s",
         ),
     }
     status = 200
@@ -146,9 +150,10 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request.POST,
                 findings=blank.fields["finding"].queryset,
                 people=blank.fields["person"].queryset,
+                auto_id="acc_%s",
             )
         elif form_name == "talk_form":
-            form = WarningTalkForm(request.POST, units=scope_units)
+            form = WarningTalkForm(request.POST, units=scope_units, auto_id="talk_%s")
         else:
             form = FindingForm(request.POST, request.FILES, units=scope_units)
         forms[form_name] = form

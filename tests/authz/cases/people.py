@@ -64,3 +64,36 @@ url(
     readonly=["head_a", "leader", "in_charge", "evaluator", "outsider"],
     na={"sibling": NO_OBJECT},
 )
+
+
+def _annual_due(world: World) -> str:
+    """The 述职 head_a owes: the campaign's annual report, from their post on dept_a."""
+    deliverable = world.campaign.deliverables.get(kind="annual_report")
+    return f"{deliverable.pk}-{world.cast.dept_a.pk}"
+
+
+def _reported(world: World, response: Any) -> None:
+    from campaign.models import DutyReport
+
+    report = DutyReport.objects.get(person=world.extra["cadre"]["a"], text="授权矩阵述职")
+    assert report.submitted_by == world.cast.head_a and report.role == "first"
+
+
+url(
+    "campaign:cadre_duty_report",
+    "x:cadre.a",
+    methods=("POST",),
+    ok={"head_a": 302},
+    data={"due": _annual_due, "text": "授权矩阵述职"},
+    sibling=[
+        "head_b",
+        "leader",
+        "in_charge",
+        "evaluator",
+        "outsider",
+        ("township_officer", ("x:cadre.b",)),
+    ],
+    # Those who may read the record may not hand in the cadre's own report.
+    readonly=["officer", "township_officer", "custodian"],
+    check=_reported,
+)
