@@ -131,7 +131,7 @@ class _ComplaintFields(forms.Form):
     )
     # 违诺: only the chosen unit's published commitments (complaints.selectors_service).
     commitment = forms.ModelChoiceField(
-        label=_("Service commitment broken"),
+        label=_("Service commitment said to be broken"),
         queryset=ServiceCommitment.objects.none(),
         required=False,
         empty_label=_("None / not sure"),
