@@ -67,7 +67,9 @@ def commitment_create(*, unit: Unit, actor: AnyUser, **fields: Any) -> ServiceCo
     )
     clean = _commitment_fields({**dict.fromkeys(missing, ""), **fields})
     with transaction.atomic():
-        commitment = ServiceCommitment.objects.create(unit=unit, created_by=actor, **clean)
+        commitment = ServiceCommitment.objects.create(
+            unit=unit, created_by=actor if actor.is_authenticated else None, **clean
+        )
         record_transition(
             record_model=ServiceCommitmentTransition,
             subject_field="commitment",
@@ -143,7 +145,7 @@ def _reception_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     clean = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
-    leader = clean.get("leader")
+    leader: Any = clean.get("leader")
     if leader is not None and not clean.get("leader_name"):
         # A leader with an account: the name as the organisation has it.
         person = getattr(leader, "person", None)
@@ -171,7 +173,9 @@ def reception_day_create(*, actor: AnyUser, **fields: Any) -> ReceptionDay:
     """Publish a leaders' reception day (shown on the public page until it has passed)."""
     clean = _reception_fields(fields)
     require_manage_reception_day(actor, clean.get("unit"))
-    return ReceptionDay.objects.create(created_by=actor, **clean)
+    return ReceptionDay.objects.create(
+        created_by=actor if actor.is_authenticated else None, **clean
+    )
 
 
 def reception_day_update(*, day: ReceptionDay, actor: AnyUser, **fields: Any) -> ReceptionDay:
