@@ -111,6 +111,13 @@ def complaint_overdue(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
     return [_facts(Complaint, _counted(qs), unit=F("fig_unit"), date=F("deadline"))]
 
 
+def commitment_breach(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
+    """违反服务承诺: complaints.selectors.breached_complaints (the figures' 违诺 column)."""
+    qs = complaint_selectors.breached_complaints(year=ctx.year, counted_against=ctx.complaint_unit)
+    received = _as_date(Complaint, "received_at")
+    return [_facts(Complaint, _counted(qs), unit=F("fig_unit"), date=received)]
+
+
 def _counted(qs: QuerySet[Any]) -> QuerySet[Any]:
     """Complaints that count against a unit (`fig_unit`, complaints.selectors.counted_unit)."""
     return qs.filter(fig_unit__isnull=False)
@@ -245,6 +252,7 @@ def project_overdue(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
 SOURCES: dict[str, Callable[[AdjustmentRule, FactContext], list[Facts]]] = {
     Kind.COMPLAINT_SUBSTANTIATED: complaint_substantiated,
     Kind.COMPLAINT_OVERDUE: complaint_overdue,
+    Kind.COMMITMENT_BREACH: commitment_breach,
     Kind.ITEM_OVERDUE: item_overdue,
     Kind.ITEM_UNCLOSED: item_unclosed,
     Kind.ITEM_RELAPSED: item_relapsed,

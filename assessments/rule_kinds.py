@@ -67,6 +67,8 @@ KINDS: dict[str, Declared] = {
         figure=COMPLAINTS,
     ),
     Kind.COMPLAINT_OVERDUE: Declared(figure=COMPLAINTS),
+    # 违反服务承诺: a substantiated complaint naming a published service commitment.
+    Kind.COMMITMENT_BREACH: Declared(figure=COMPLAINTS),
     Kind.ITEM_OVERDUE: Declared(figure=RECTIFICATION),
     Kind.ITEM_UNCLOSED: Declared(figure=RECTIFICATION),
     # 整改事项反弹: one line per relapse a re-check (回头看) found.

@@ -44,7 +44,11 @@ COUNTS = (
     "judged",
     "substantiated",
     "late_closed",
+    "breached",
 )
+# Migration 0013 installed the roll-up before 违诺 was counted (0015 added `breached`): on a
+# fresh database 0013 runs against a table without the column, so it installs without it.
+COUNTS_BEFORE_BREACHES = COUNTS[:-1]
 KEYS = ("kind", "year", "unit_id", "category_id", "channel", "month")
 # The columns the figures read: an update touching none of them adds nothing.
 WATCHED = (
@@ -59,24 +63,35 @@ WATCHED = (
     "closed_at",
     "satisfaction",
     "verdict",
+    "commitment_id",
 )
 
 
-def _function_sql(tz: str) -> str:
+# 违诺: substantiated or partly, naming a service commitment (selectors.breached_q).
+_BREACHED = """,
+          CASE WHEN c.commitment_id IS NOT NULL AND c.verdict IN ('substantiated', 'partly')
+               THEN 1 ELSE 0 END AS breached"""
+
+
+def _function_sql(tz: str, breaches: bool = True) -> str:
     if not tz.replace("/", "").replace("_", "").replace("-", "").replace("+", "").isalnum():
         raise ValueError(f"unexpected time zone name {tz!r}")
     local = f"AT TIME ZONE '{tz}'"
+    counts = COUNTS if breaches else COUNTS_BEFORE_BREACHES
+    # Dropped first: CREATE OR REPLACE may not change the columns a function returns (a
+    # column added to the roll-up). The trigger function names it at run time only.
     return f"""
-CREATE OR REPLACE FUNCTION zf_complaint_figure_rows(c complaints_complaint, sign integer)
+DROP FUNCTION IF EXISTS zf_complaint_figure_rows(complaints_complaint, integer);
+CREATE FUNCTION zf_complaint_figure_rows(c complaints_complaint, sign integer)
 RETURNS TABLE(kind varchar, year integer, unit_id bigint, category_id bigint, channel varchar,
               month date, total integer, decided integer, accepted integer, closed integer,
               closed_on_time integer, rated integer, satisfied integer, judged integer,
-              substantiated integer, late_closed integer)
+              substantiated integer, late_closed integer{", breached integer" if breaches else ""})
 LANGUAGE sql STABLE AS $$
   SELECT k.kind, f.y, k.unit_id, k.category_id, k.channel, k.month,
          sign, sign * f.decided, sign * f.accepted, sign * f.closed, sign * f.on_time,
          sign * f.rated, sign * f.satisfied, sign * f.judged, sign * f.substantiated,
-         sign * f.late_closed
+         sign * f.late_closed{", sign * f.breached" if breaches else ""}
   FROM (SELECT
           extract(year FROM c.received_at {local})::integer AS y,
           date_trunc('month', c.received_at {local})::date AS m,
@@ -98,6 +113,7 @@ LANGUAGE sql STABLE AS $$
                  OR (c.answered_at IS NULL AND c.closed_at IS NULL)
                  OR (c.answered_at IS NULL AND (c.closed_at {local})::date > c.deadline))
                THEN 1 ELSE 0 END AS late_closed
+          {_BREACHED if breaches else ""}
        ) f
   CROSS JOIN LATERAL (VALUES
       ('unit'::varchar, COALESCE(c.subject_unit_id, c.unit_id)::bigint, NULL::bigint,
@@ -114,11 +130,11 @@ CREATE OR REPLACE FUNCTION zf_complaint_figures_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' THEN
-    INSERT INTO {TABLE} ({", ".join(KEYS + COUNTS)})
+    INSERT INTO {TABLE} ({", ".join(KEYS + counts)})
       SELECT * FROM zf_complaint_figure_rows(OLD, -1);
   END IF;
   IF TG_OP <> 'DELETE' THEN
-    INSERT INTO {TABLE} ({", ".join(KEYS + COUNTS)})
+    INSERT INTO {TABLE} ({", ".join(KEYS + counts)})
       SELECT * FROM zf_complaint_figure_rows(NEW, 1);
   END IF;
   RETURN NULL;
@@ -156,8 +172,9 @@ $$;
 """  # noqa: S608 (constants and a checked time zone name)
 
 
-def _trigger_sql() -> str:
-    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in WATCHED)
+def _trigger_sql(breaches: bool = True) -> str:
+    watched = WATCHED if breaches else tuple(c for c in WATCHED if c != "commitment_id")
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in watched)
     return f"""
 DROP TRIGGER IF EXISTS zf_complaint_figures_write ON complaints_complaint;
 CREATE TRIGGER zf_complaint_figures_write AFTER INSERT OR DELETE ON complaints_complaint
@@ -186,17 +203,29 @@ def enabled(using: object = None) -> bool:
     return (using or connection).vendor == "postgresql"  # type: ignore[attr-defined]
 
 
-def install(conn: object = None) -> None:
-    """Create (or replace) the functions, triggers and indexes, and fill the roll-up."""
+def install(conn: object = None, *, breaches: bool = True) -> None:
+    """Create (or replace) the functions, triggers and indexes, and fill the roll-up.
+
+    `breaches=False` only for migration 0013, which runs before the columns 违诺 reads."""
+    conn = conn or connection
+    if not enabled(conn):
+        return
+    with conn.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(_function_sql(settings.TIME_ZONE, breaches))
+        cursor.execute(_trigger_sql(breaches))
+        cursor.execute(SEARCH_INDEX_SQL)
+        cursor.execute(OPEN_DEADLINE_INDEX_SQL)
+    rebuild(conn, breaches=breaches)
+
+
+def replace_functions(conn: object = None) -> None:
+    """Replace the roll-up's functions and triggers (a column added), keeping its rows."""
     conn = conn or connection
     if not enabled(conn):
         return
     with conn.cursor() as cursor:  # type: ignore[attr-defined]
         cursor.execute(_function_sql(settings.TIME_ZONE))
         cursor.execute(_trigger_sql())
-        cursor.execute(SEARCH_INDEX_SQL)
-        cursor.execute(OPEN_DEADLINE_INDEX_SQL)
-    rebuild(conn)
 
 
 def uninstall(conn: object = None) -> None:
@@ -243,17 +272,17 @@ def bulk_load(conn: object = None) -> Iterator[None]:
     rebuild(conn)
 
 
-def _summed(source: str) -> str:
-    sums = ", ".join(f"sum({c})" for c in COUNTS)
-    nonzero = " OR ".join(f"sum({c}) <> 0" for c in COUNTS)
+def _summed(source: str, counts: tuple[str, ...] = COUNTS) -> str:
+    sums = ", ".join(f"sum({c})" for c in counts)
+    nonzero = " OR ".join(f"sum({c}) <> 0" for c in counts)
     keys = ", ".join(KEYS)
     return (
-        f"INSERT INTO {TABLE} ({keys}, {', '.join(COUNTS)}) "  # noqa: S608 (constants)
+        f"INSERT INTO {TABLE} ({keys}, {', '.join(counts)}) "  # noqa: S608 (constants)
         f"SELECT {keys}, {sums} FROM {source} GROUP BY {keys} HAVING {nonzero}"
     )
 
 
-def rebuild(conn: object = None) -> None:
+def rebuild(conn: object = None, *, breaches: bool = True) -> None:
     """Count the whole table again (after a bulk load with triggers off, or a new TIME_ZONE)."""
     conn = conn or connection
     if not enabled(conn):
@@ -265,7 +294,8 @@ def rebuild(conn: object = None) -> None:
         cursor.execute(
             _summed(
                 "(SELECT r.* FROM complaints_complaint c, "
-                "LATERAL zf_complaint_figure_rows(c, 1) r) AS rows"
+                "LATERAL zf_complaint_figure_rows(c, 1) r) AS rows",
+                COUNTS if breaches else COUNTS_BEFORE_BREACHES,
             )
         )
 

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from campaign.models import AccountabilityAction, Campaign
 from complaints import conf
 from complaints.identity import Identity
-from complaints.models import Complaint, ComplaintCategory
+from complaints.models import Complaint, ComplaintCategory, ServiceCommitment
+from complaints.selectors_service import published_commitments_of
 from complaints.services import Upload
 from units.excel.forms import FILE_LABEL, SpreadsheetInput, clean_spreadsheet
 from units.models import Unit
@@ -128,11 +129,36 @@ class _ComplaintFields(forms.Form):
     subject_person = forms.CharField(
         label=_("Person complained about"), max_length=64, required=False
     )
+    # 违诺: only the chosen unit's published commitments (complaints.selectors_service).
+    commitment = forms.ModelChoiceField(
+        label=_("Service commitment said to be broken"),
+        queryset=ServiceCommitment.objects.none(),
+        required=False,
+        empty_label=_("None / not sure"),
+        help_text=_(
+            "To name a broken commitment, open it on the service commitments page and choose "
+            "“Complain about this commitment”."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "Choose one of the published service commitments of the unit complained about."
+            )
+        },
+    )
     name = forms.CharField(label=_("Your name"), max_length=64, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     id_number = forms.CharField(label=_("ID card number"), max_length=18, required=False)
     contact = forms.CharField(label=_("Other contact"), max_length=120, required=False)
     attachments = AttachmentsField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = self["subject_unit"].value() if self.is_bound else self.initial.get("subject_unit")
+        try:
+            unit_id = int(getattr(unit, "pk", unit) or 0)
+        except (TypeError, ValueError):
+            unit_id = 0
+        self.fields["commitment"].queryset = published_commitments_of(unit_id=unit_id)
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()

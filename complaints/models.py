@@ -12,6 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints import tracking
+from complaints.models_service import (  # noqa: F401 (registered with the app from here)
+    ReceptionDay,
+    ServiceCommitment,
+    ServiceCommitmentTransition,
+)
 from units.extension_requests import ExtensionRequestBase, ExtensionTransitionBase
 from units.models import TransitionRecord
 from units.workdays import traffic_light
@@ -230,6 +235,30 @@ class Complaint(models.Model):
     source_digest = models.CharField(
         max_length=64, blank=True, default="", db_default="", editable=False
     )
+    # 违诺: the published service commitment the complainant says was broken (of the unit
+    # complained about); substantiated, it counts as a breach (complaints.selectors).
+    commitment = models.ForeignKey(
+        ServiceCommitment,
+        verbose_name=_("Service commitment said to be broken"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        db_index=False,  # a partial index (Meta): few cases name one
+    )
+    # 领导接待日: the visit was received by a leader on this day (channel 来访).
+    reception_day = models.ForeignKey(
+        ReceptionDay,
+        verbose_name=_("Leaders' reception day"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        db_index=False,  # a partial index (Meta): few cases come from one
+    )
+    received_by_leader = models.CharField(
+        _("Received by leader"), max_length=130, blank=True, default="", db_default=""
+    )
     updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
 
     objects = ComplaintQuerySet.as_manager()
@@ -254,6 +283,18 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="complaint_unit_status"),
             models.Index(fields=["received_at"], name="complaint_received"),
+            # The few cases naming a service commitment or a reception day (built
+            # concurrently: migration 0016).
+            models.Index(
+                fields=["commitment"],
+                name="complaint_commitment",
+                condition=Q(commitment__isnull=False),
+            ),
+            models.Index(
+                fields=["reception_day"],
+                name="complaint_reception_day",
+                condition=Q(reception_day__isnull=False),
+            ),
             # The ledger of open cases (a few percent of the table), oldest first.
             models.Index(
                 fields=["received_at", "id"],
@@ -384,6 +425,8 @@ class ComplaintFigure(models.Model):
     judged = models.IntegerField(default=0)
     substantiated = models.IntegerField(default=0)
     late_closed = models.IntegerField(default=0)
+    # 违诺: substantiated (or partly) complaints naming a service commitment.
+    breached = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("Complaint figure roll-up")

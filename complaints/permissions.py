@@ -174,7 +174,9 @@ def get_complaint_for_user_or_404(user: AnyUser, pk: int) -> Complaint:
     try:
         return (
             complaints_visible_to(user=user)
-            .select_related("category", "unit", "subject_unit", "merged_into")
+            .select_related(
+                "category", "unit", "subject_unit", "merged_into", "commitment", "reception_day"
+            )
             .get(pk=pk)
         )
     except Complaint.DoesNotExist:

@@ -1,4 +1,5 @@
-"""What complaints offers on the public front page: filing a complaint and tracking it."""
+"""What complaints offers on the public front page: filing a complaint, tracking it, the
+units' service commitments and the leaders' reception days."""
 
 from __future__ import annotations
 
@@ -34,5 +35,24 @@ def public_entries(request: Any) -> list[PublicEntry]:
             url=reverse("complaints:public_track"),
             action=_("Look up"),
             order=20,
+        ),
+        PublicEntry(
+            key="commitments",
+            title=_("Public service commitments"),
+            text=_(
+                "What each department promises: the time limit in working days, who answers "
+                "you first, and every material you need, told at once."
+            ),
+            url=reverse("complaints:public_commitments"),
+            action=_("See the commitments"),
+            order=25,
+        ),
+        PublicEntry(
+            key="reception",
+            title=_("Leaders' reception days"),
+            text=_("When and where a leader receives the public in person."),
+            url=reverse("complaints:public_reception_days"),
+            action=_("See the schedule"),
+            order=26,
         ),
     ]

@@ -309,6 +309,18 @@ def substantiated_q(verdict: str = "") -> Q:
     return Q(verdict=verdict or Complaint.Verdict.SUBSTANTIATED)
 
 
+def breached_q() -> Q:
+    """违诺: a substantiated (or partly) complaint naming a service commitment, counted as
+    the figures count 属实 (the roll-up's `breached`, complaints.figures_db)."""
+    return Q(commitment__isnull=False, verdict__in=SUBSTANTIATED)
+
+
+def breached_complaints(*, year: int, counted_against: str = SUBJECT_UNIT) -> QuerySet[Complaint]:
+    """The complaints of `year` that are breaches of a service commitment (what
+    违反服务承诺 deducts for): one row per substantiated complaint naming a commitment."""
+    return complaints_of_year(year=year, counted_against=counted_against).filter(breached_q())
+
+
 def late_complaints(
     *, year: int, as_of: datetime.date, counted_against: str = SUBJECT_UNIT
 ) -> QuerySet[Complaint]:
@@ -419,6 +431,7 @@ def figures_live(
             satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)),
             judged=Count("pk", filter=~Q(verdict="")),
             substantiated=Count("pk", filter=Q(verdict__in=SUBSTANTIATED)),
+            breached=Count("pk", filter=breached_q()),
         )
         .order_by(order)
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints import views, views_reports
+from complaints import views, views_reports, views_service
 
 app_name = "complaints"
 
@@ -10,6 +10,21 @@ urlpatterns = [
     path("submit/done/", views.public_submitted, name="public_submitted"),
     path("track/", views.public_track, name="public_track"),
     path("track/rate/", views.public_rate, name="public_rate"),
+    path("service-commitments/", views_service.public_commitments, name="public_commitments"),
+    path("reception-days/", views_service.public_reception_days, name="public_reception_days"),
+    # 服务承诺 (units) and 领导接待日 (complaint staff)
+    path("commitments/", views_service.commitment_list, name="commitments"),
+    path("commitments/new/", views_service.commitment_new, name="commitment_new"),
+    path("commitments/<int:pk>/", views_service.commitment_detail, name="commitment"),
+    path(
+        "commitments/<int:pk>/<slug:action>/",
+        views_service.commitment_act,
+        name="commitment_act",
+    ),
+    path("reception/", views_service.reception_day_list, name="reception_days"),
+    path("reception/new/", views_service.reception_day_new, name="reception_day_new"),
+    path("reception/<int:pk>/", views_service.reception_day_detail, name="reception_day"),
+    path("reception/<int:pk>/visit/", views_service.reception_visit, name="reception_visit"),
     # Staff and units
     path("", views.complaint_list, name="list"),
     path("queue/", views.triage_queue, name="queue"),

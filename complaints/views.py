@@ -78,6 +78,7 @@ def public_submit(request: HttpRequest) -> HttpResponse:
                     subject_person=data["subject_person"],
                     identity=form.identity(ip=_client_ip(request)),
                     uploads=data["attachments"],
+                    commitment=data["commitment"],
                 )
             except ValidationError as exc:
                 attach_errors(form, exc)
@@ -86,7 +87,12 @@ def public_submit(request: HttpRequest) -> HttpResponse:
                 request.session["complaints_new_code"] = complaint.tracking_code_display
                 return redirect("complaints:public_submitted")
         return render(request, "complaints/public_submit.html", {"form": form}, status=400)
-    form = forms.PublicComplaintForm(initial={"token": forms.form_token()})
+    # From the public commitments page: the unit and the commitment said to be broken.
+    initial = {"token": forms.form_token()}
+    for name, param in (("subject_unit", "unit"), ("commitment", "commitment")):
+        if request.GET.get(param, "").isdigit():
+            initial[name] = int(request.GET[param])
+    form = forms.PublicComplaintForm(initial=initial)
     return render(request, "complaints/public_submit.html", {"form": form})
 
 
@@ -261,6 +267,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     urgent=data["urgent"],
                     received_at=data["received_at"],
                     actor=request.user,
+                    commitment=data["commitment"],
                 )
             except ValidationError as exc:
                 attach_errors(form, exc)

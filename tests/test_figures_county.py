@@ -480,7 +480,15 @@ def test_complaint_figures_page(county, client_for, cast):
         row_html = re.search(rf'<tr data-row="{units[code].name}">(.*?)</tr>', html, re.S)[1]
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row_html, re.S)
         printed = [f"{v}%" if v is not None else "—" for v in expected[7:]]
-        assert cells[1:] == [str(expected[0]), *printed, str(expected[5]), str(expected[6])], code
+        # 违诺 last: no complaint of this county names a service commitment.
+        assert r["breached"] == 0, code
+        assert cells[1:] == [
+            str(expected[0]),
+            *printed,
+            str(expected[5]),
+            str(expected[6]),
+            "0",
+        ], code
     # By the handling unit, 县市场监督管理局 also has c8 (about 县教育局), and c13 none.
     by_handler = {
         r["label"]: r

@@ -330,6 +330,7 @@ class AdjustmentRule(models.Model):
         PROJECT_COMPLETED = "project_completed", _("Project for the people completed")
         PROJECT_OVERDUE = "project_overdue", _("Overdue milestone of a project for the people")
         ITEM_RELAPSED = "item_relapsed", _("Rectification item relapsed")
+        COMMITMENT_BREACH = "commitment_breach", _("Service commitment broken")
 
     class Sign(models.IntegerChoices):
         DEDUCT = -1, _("Deduction")

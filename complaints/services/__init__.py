@@ -11,6 +11,15 @@ from __future__ import annotations
 
 from campaign.services import accountability_action_record
 from complaints.services.attachments import attachment_share
+from complaints.services.commitments import (
+    commitment_create,
+    commitment_publish,
+    commitment_update,
+    commitment_withdraw,
+    reception_day_create,
+    reception_day_update,
+    reception_visit_record,
+)
 from complaints.services.escalation import complaints_escalation_sweep
 from complaints.services.extensions import extension_request_create, extension_request_decide
 from complaints.services.figures import complaint_figures_compact, complaint_figures_rebuild
@@ -59,6 +68,10 @@ __all__ = [
     "Upload",
     "accountability_action_record",
     "attachment_share",
+    "commitment_create",
+    "commitment_publish",
+    "commitment_update",
+    "commitment_withdraw",
     "complaint_accept",
     "complaint_answer",
     "complaint_assign",
@@ -85,6 +98,9 @@ __all__ = [
     "identity_request_create",
     "identity_request_decide",
     "identity_request_withdraw",
+    "reception_day_create",
+    "reception_day_update",
+    "reception_visit_record",
     "tracking_code_new",
     "tracking_code_normalise",
 ]

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 
 from complaints.identity import Identity
 from complaints.identity import encrypt as identity_encrypt
-from complaints.models import Complaint, ComplaintAttachment, ComplaintCategory, ComplaintTransition
+from complaints.models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintCategory,
+    ComplaintTransition,
+    ReceptionDay,
+    ServiceCommitment,
+)
 from complaints.permissions import require_intake
 from complaints.tracking import (  # noqa: F401 (re-exported by complaints.services)
     CROCKFORD,
@@ -76,6 +83,9 @@ def complaint_submit(
     actor: AnyUser | None = None,
     source: Source | None = None,
     source_ticket: str = "",
+    commitment: ServiceCommitment | None = None,
+    reception_day: ReceptionDay | None = None,
+    received_by_leader: str = "",
 ) -> Complaint:
     """登记: the public web form (actor None) or staff intake for the other channels.
 
@@ -93,6 +103,25 @@ def complaint_submit(
         raise ValidationError({"title": _("Please give the complaint a subject.")})
     if not content:
         raise ValidationError({"content": _("Please describe what happened.")})
+    if commitment is not None:
+        # 违诺 counts against the unit that promised: only its own published commitments.
+        if subject_unit is None or commitment.unit_id != subject_unit.pk:
+            raise ValidationError(
+                {
+                    "commitment": _(
+                        "Choose a service commitment of the unit complained about: this one "
+                        "belongs to another unit."
+                    )
+                }
+            )
+        if not commitment.is_published:
+            raise ValidationError(
+                {"commitment": _("This service commitment is not published (any more).")}
+            )
+    if reception_day is not None and channel != Complaint.Channel.VISIT:
+        raise ValidationError(
+            {"channel": _("A visit on a leaders' reception day is registered as a visit.")}
+        )
     identity = identity or Identity()
     received = received_at or timezone.now()
     code = tracking_code_new()
@@ -118,6 +147,9 @@ def complaint_submit(
             # `source_ticket` alone: a hotline system's ticket filed by an officer's import.
             source_ticket=source.ticket if source else source_ticket.strip(),
             source_digest=source.digest if source else "",
+            commitment=commitment,
+            reception_day=reception_day,
+            received_by_leader=received_by_leader.strip(),
         )
         complaint.tracking_code = code  # on this instance only: shown once, never stored
         complaint.number = f"TS{timezone.localtime(received).year}-{complaint.pk:06d}"

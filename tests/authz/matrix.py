@@ -26,7 +26,9 @@ from assessments import selectors as assessment_selectors
 from campaign import permissions as campaign_permissions
 from campaign import selectors as campaign_selectors
 from complaints import permissions as complaint_permissions
+from complaints import permissions_service as complaint_service_permissions
 from complaints import selectors as complaint_selectors
+from complaints import selectors_service as complaint_service_selectors
 from tests.authz.world import World
 from units import selectors as unit_selectors
 from units.digests import reads_digests
@@ -557,6 +559,30 @@ MODELS: tuple[Model, ...] = (
                 _fixed("assessments:feedback_list"),
                 page=_everyone,
                 marker=lambda r: r.comment,
+            ),
+        ),
+    ),
+    Model(
+        "service commitment",
+        (("commitment", "a"), ("commitment", "b")),
+        lambda user, c: in_qs(complaint_service_selectors.commitments_visible_to(user=user), c),
+        (
+            Access(
+                "list",
+                _fixed("complaints:commitments"),
+                page=_everyone,
+                marker=lambda c: reverse("complaints:commitment", args=[c.pk]) + '"',
+            ),
+            Access("detail", _url("complaints:commitment", "pk")),
+            Access(
+                "edit",
+                lambda world, c: reverse("complaints:commitment_act", args=[c.pk, "withdraw"]),
+                may=lambda user, c: complaint_service_permissions.can_manage_commitments_of(
+                    user, c.unit
+                ),
+                method="POST",
+                data={"comment": "调整承诺时限"},
+                label="withdraw",
             ),
         ),
     ),

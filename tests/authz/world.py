@@ -199,6 +199,31 @@ def build_world() -> World:
         objects.setdefault("identity_request", {})[side] = identity_request
         complaint_services.complaint_identity_reveal(complaint=complaint, actor=cast.officer)
         objects.setdefault("reveal", {})[side] = complaint.identity_reveals.get()
+        # 服务承诺 published by the unit, and a 领导接待日 the unit hosts.
+        commitment = complaint_services.commitment_create(
+            unit=unit,
+            actor=head,
+            service=f"标记承诺-{side}",
+            promise="材料齐全的，5个工作日内办结。",
+            time_limit_days=5,
+            first_responsible="窗口首问岗",
+            contact="0571-88880000",
+            materials="身份证\n申请表",
+        )
+        objects.setdefault("commitment", {})[side] = complaint_services.commitment_publish(
+            commitment=commitment, actor=head
+        )
+        objects.setdefault("reception_day", {})[side] = complaint_services.reception_day_create(
+            actor=cast.officer,
+            leader=cast.leader,
+            leader_post="县长",
+            unit=unit,
+            place=f"标记接待室-{side}",
+            date=far,
+            starts_at=datetime.time(9, 0),
+            ends_at=datetime.time(11, 30),
+            topic="营商环境",
+        )
         unit_services.notification_send(
             recipients=[head],
             kind=Notification.Kind.INFO,

@@ -26,6 +26,8 @@ LOGINS = ["jiwei", "admin", "lingdao", "danwei", "fenguan", "kaoping"]
 PUBLIC = [
     "complaints:public_submit",
     "complaints:public_track",
+    "complaints:public_commitments",
+    "complaints:public_reception_days",
     "campaign:public_circular_list",
     "assessments:public_results",
     "login",

@@ -85,11 +85,22 @@ def test_front_page_for_the_public_names_the_product_and_its_services(
         assert f">{heading}</h2>" in html, heading
     # Each app declares its entries (units.extensions), shown in the order they state.
     keys = [entry.key for entry in response.context["entries"]]
-    assert keys == ["complaint", "track", "circulars", "projects", "results", "survey"]
+    assert keys == [
+        "complaint",
+        "track",
+        "commitments",
+        "reception",
+        "circulars",
+        "projects",
+        "results",
+        "survey",
+    ]
     links = _entry_links(html)
     for expected in (
         reverse("complaints:public_submit"),
         reverse("complaints:public_track"),
+        reverse("complaints:public_commitments"),
+        reverse("complaints:public_reception_days"),
         reverse("campaign:public_circular_list"),
         reverse("campaign:public_circular_detail", args=[public_county["circular"].pk]),
         reverse("campaign:public_project_list"),
