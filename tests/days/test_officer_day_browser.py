@@ -67,8 +67,10 @@ def test_officer_day(demo, live_server, page, shot):
     pick_unit(page, assign.locator("select[name=unit]"), target.name, target.name)
     assign.locator("textarea[name=instructions]").fill("请于期限内核实办理并报送结果。")
     shot("case-accepted")
-    assign.get_by_test_id("assign").click()
-    page.locator(".alert-success").wait_for()
+    with page.expect_navigation():
+        assign.get_by_test_id("assign").click()
+    # "已受理" is on the page already: wait for the assignment's own message.
+    page.locator(".alert-success", has_text="已交办").wait_for()
     new.refresh_from_db()
     assert new.status == Complaint.Status.ASSIGNED and new.unit == target
     shot("case-assigned")
