@@ -20,6 +20,7 @@ from assessments.models import (
 )
 from units.excel.forms import FILE_LABEL, SpreadsheetInput, clean_spreadsheet
 from units.models import AssessmentGroup, Unit
+from units.widgets import UnitSelect
 
 
 class CopySchemeForm(forms.Form):
@@ -100,6 +101,7 @@ class AssignmentFilterForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         empty_label=_("All"),
+        widget=UnitSelect,
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=64)
 
@@ -164,7 +166,7 @@ class AssignmentForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         empty_label=_("(none)"),
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=UnitSelect(attrs={"class": "form-select form-select-sm"}),
     )
     indicators = forms.ModelMultipleChoiceField(
         label=_("Indicators"),

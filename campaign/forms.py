@@ -271,21 +271,9 @@ class LedgerFilterForm(forms.Form):
         label=pgettext_lazy("rectification item", "Closed until"), required=False, widget=DATE
     )
 
-    # The unit filter covers a unit's whole subtree, so the list offers the levels a
-    # reader picks from (a province's cities and counties, not all its 10,000 units).
-    CHOICE_LEVELS = 2
-
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["unit"]
-        field.queryset = units  # type: ignore[attr-defined]
-        top = units.order_by("depth", "path").values_list("depth", flat=True).first()
-        if top is not None:
-            shown = list(units.filter(depth__lte=top + self.CHOICE_LEVELS).order_by("path"))
-            chosen = self.data.get("unit") if self.is_bound else None
-            if chosen and str(chosen).isdigit() and all(str(u.pk) != chosen for u in shown):
-                shown += list(units.filter(pk=int(chosen)))
-            field.widget.choices = [("", field.empty_label), *((u.pk, str(u)) for u in shown)]
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
 class CampaignForm(forms.ModelForm):

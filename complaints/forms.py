@@ -124,7 +124,7 @@ class _ComplaintFields(forms.Form):
         queryset=Unit.objects.active(),
         required=False,
         empty_label=_("Unknown / not sure"),
-        widget=UnitSelect,
+        widget=UnitSelect(public=True),  # any active unit: its lookup answers the public
     )
     subject_person = forms.CharField(
         label=_("Person complained about"), max_length=64, required=False

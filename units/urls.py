@@ -11,6 +11,7 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("units/lookup/<str:token>/", views.unit_lookup, name="unit_lookup"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),

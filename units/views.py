@@ -1,15 +1,23 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
 
-from units import extensions, roles, selectors, services
+from units import extensions, picker, roles, selectors, services
 from units.forms import UnitFilterForm
 from units.permissions import can_act_for_unit, get_unit_for_user_or_404
+
+# Searches a visitor may run per minute (each keystroke pause is one).
+LOOKUP_RATE = "120/m"
+ALL = ["GET", "HEAD"]
 
 
 @require_GET
@@ -18,6 +26,27 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("units:workspace")
     return render(request, "units/front.html", {"entries": extensions.public_entries(request)})
+
+
+@never_cache
+@require_GET
+def unit_lookup(request: HttpRequest, token: str) -> HttpResponse:
+    """The unit picker's search (JSON): the units the field behind `token` offers this user.
+
+    Anonymous visitors reach only a public field's list (the citizens' complaint form), at a
+    rate per address; for any other token they are sent to log in, like every staff page."""
+    if not request.user.is_authenticated and is_ratelimited(
+        request, group="units:lookup", key="ip", rate=LOOKUP_RATE, method=ALL, increment=True
+    ):
+        return JsonResponse({"error": _("Too many searches; wait a minute.")}, status=429)
+    units = picker.pickable_units(token=token, user=request.user)
+    if units is None:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return JsonResponse(
+            {"error": _("The page has expired: reload it to search again.")}, status=404
+        )
+    return JsonResponse(picker.unit_search(units=units, text=request.GET.get("q", "")))
 
 
 @login_required

@@ -1,9 +1,11 @@
-"""Selects that render their options in one pass.
+"""The unit fields' widgets: a search-as-you-type picker, never the whole list.
 
-Django renders every <option> through the template engine; a province's 10,000 units in a
-unit field cost seconds per page (twice on a circular's form: commended and criticised).
-These widgets produce the same markup (the same attributes, selected options, groups) with
-one `format_html_join` per group: milliseconds. Use them for any field that lists units.
+A province has 10,000 units: a <select> listing them is megabytes of HTML and seconds of
+rendering (twice on a circular's form). `UnitSelect` and `UnitSelectMultiple` render only
+the chosen unit(s) (a re-displayed invalid form keeps its choice) plus the address of a
+lookup that searches the field's own queryset (units.picker); static/js/unit_picker.js turns
+the <select> into a Tom Select box that asks it as the user types. The field's queryset still
+validates what is posted. Given plain choices (no queryset) they render those in one pass.
 """
 
 from __future__ import annotations
@@ -11,9 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from units import picker
 
 
 class _OnePassOptions:
@@ -48,9 +55,59 @@ class _OnePassOptions:
         )
 
 
-class UnitSelect(_OnePassOptions, forms.Select):
+class _Picker(_OnePassOptions):
+    """Only the chosen units as options; the rest come from the lookup as the user types."""
+
+    def __init__(
+        self, attrs: dict[str, Any] | None = None, choices: Any = (), *, public: bool = False
+    ) -> None:
+        # public: the lookup answers visitors who are not signed in (the citizens' intake).
+        super().__init__(attrs, choices)  # type: ignore[call-arg]
+        self.public = public
+
+    def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> Any:
+        choices = self.choices  # type: ignore[has-type]
+        if not isinstance(choices, ModelChoiceIterator):
+            return super().optgroups(name, value, attrs)  # type: ignore[misc]
+        field = choices.field
+        chosen = [int(v) for v in value if str(v).isdigit()]
+        rows = (
+            list(
+                choices.queryset.filter(pk__in=chosen)
+                .order_by("path")
+                .values("pk", "path", "depth", "name")
+            )
+            if chosen
+            else []
+        )
+        options = []
+        if not self.allow_multiple_selected and field.empty_label is not None:  # type: ignore[attr-defined]
+            options.append(self.create_option(name, "", field.empty_label, not rows, 0))  # type: ignore[attr-defined]
+        for index, (row, label) in enumerate(
+            zip(rows, picker.path_labels(rows), strict=True), start=len(options)
+        ):
+            options.append(self.create_option(name, row["pk"], label, True, index))  # type: ignore[attr-defined]
+        return [(None, options, 0)]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)  # type: ignore[misc]
+        choices = self.choices  # type: ignore[has-type]
+        if isinstance(choices, ModelChoiceIterator) and not choices.queryset.query.is_empty():
+            token = picker.remember(queryset=choices.queryset, public=self.public)
+            context["widget"]["attrs"].update(
+                {
+                    "data-unit-picker": reverse("units:unit_lookup", args=[token]),
+                    "data-placeholder": gettext("Type a unit name to search"),
+                    "data-no-results": gettext("No unit found"),
+                    "data-expired": gettext("The page has expired: reload it to search again."),
+                }
+            )
+        return context
+
+
+class UnitSelect(_Picker, forms.Select):
     pass
 
 
-class UnitSelectMultiple(_OnePassOptions, forms.SelectMultiple):
+class UnitSelectMultiple(_Picker, forms.SelectMultiple):
     pass

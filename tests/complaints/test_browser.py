@@ -12,6 +12,7 @@ from campaign.models import Campaign, RectificationItem
 from complaints.models import Complaint
 from tests.complaints.conftest import NAME, PHONE
 from tests.otp import browser_login
+from tests.picker.helpers import pick_unit
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,7 +30,7 @@ def test_anonymous_complaint_journey(seed_data, live_server, cast, page, output_
     page.get_by_label("投诉内容").fill(
         "11月20日到县市场监督管理局窗口办理变更登记，被要求反复补材料。"
     )
-    page.get_by_label("被投诉单位").select_option(label="县市场监督管理局")
+    pick_unit(page, page.locator("select[name=subject_unit]"), "市场监督", "县市场监督管理局")
     page.locator("#id_attachments").set_input_files(
         files=[{"name": "现场照片.png", "mimeType": "image/png", "buffer": PNG}]
     )

@@ -20,6 +20,7 @@ from complaints import services as complaint_services
 from complaints.demo import PHOTO_CASE_TITLE
 from complaints.models import Complaint
 from tests.otp import browser_login
+from tests.picker.helpers import pick_unit
 from units.management.commands.seed_demo import DEFAULT_PASSWORD
 from units.models import Digest, Unit
 
@@ -63,11 +64,13 @@ def test_officer_day(demo, live_server, page, shot):
     page.get_by_test_id("assign").wait_for()
     target = new.subject_unit or Unit.objects.get(code="SLX-JYJ")
     assign = page.locator("form[action$='/assign/']")
-    assign.locator("select[name=unit]").select_option(str(target.pk))
+    pick_unit(page, assign.locator("select[name=unit]"), target.name, target.name)
     assign.locator("textarea[name=instructions]").fill("请于期限内核实办理并报送结果。")
     shot("case-accepted")
-    assign.get_by_test_id("assign").click()
-    page.locator(".alert-success").wait_for()
+    with page.expect_navigation():
+        assign.get_by_test_id("assign").click()
+    # "已受理" is on the page already: wait for the assignment's own message.
+    page.locator(".alert-success", has_text="已交办").wait_for()
     new.refresh_from_db()
     assert new.status == Complaint.Status.ASSIGNED and new.unit == target
     shot("case-assigned")

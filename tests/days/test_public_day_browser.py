@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from assessments.models import Survey, SurveyResponse
 from complaints.models import Complaint
+from tests.picker.helpers import pick_unit
 from units.models import Unit
 
 pytestmark = [
@@ -62,7 +63,7 @@ def test_public_day(demo, live_server, page, shot):
         "工作人员说下午再来。附现场照片。"
     )
     unit = Unit.objects.get(code="SLX-SPJ")
-    page.get_by_label("被投诉单位").select_option(str(unit.pk))
+    pick_unit(page, page.locator("select[name=subject_unit]"), "行政审批", unit.name)
     page.locator("input[type=file]").set_input_files(
         {"name": "现场.png", "mimeType": "image/png", "buffer": _photo()}
     )
