@@ -25,6 +25,7 @@ from campaign.models import (
     Finding,
     RectificationItem,
     Submission,
+    SupervisorReport,
 )
 from campaign.selectors import (
     accountability_visible_to,
@@ -35,6 +36,7 @@ from campaign.selectors import (
     items_visible_to,
     submissions_visible_to,
 )
+from campaign.supervisor_reports import supervisor_reports_visible_to
 from complaints.models import Complaint
 from complaints.selectors import complaints_visible_to
 from units.types import AnyUser
@@ -66,6 +68,7 @@ VISIBLE: dict[type[models.Model], Callable[[AnyUser], QuerySet[Any]]] = {
     Finding: _findings,
     Circular: lambda user: circulars_visible_to(user=user),
     AccountabilityAction: lambda user: accountability_visible_to(user=user),
+    SupervisorReport: lambda user: supervisor_reports_visible_to(user=user),
 }
 LOADED: dict[type[models.Model], QuerySet[Any]] = {
     Complaint: Complaint.objects.all(),
@@ -75,6 +78,7 @@ LOADED: dict[type[models.Model], QuerySet[Any]] = {
     Finding: Finding.objects.select_related("unit"),
     Circular: Circular.objects.all(),
     AccountabilityAction: AccountabilityAction.objects.select_related("unit", "person"),
+    SupervisorReport: SupervisorReport.objects.select_related("unit"),
 }
 
 

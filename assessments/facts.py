@@ -31,6 +31,7 @@ from campaign.models import (
     Finding,
     RectificationItem,
     Submission,
+    SupervisorReport,
 )
 from complaints import selectors as complaint_selectors
 from complaints.models import Complaint
@@ -196,6 +197,20 @@ def circular_commendation(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]
     return _circular_mentions(rule, ctx, "positive")
 
 
+def supervisor_review(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
+    """视察点评: one row per review the officer confirmed, dated by the visit."""
+    model = SupervisorReport
+    qs = model.objects.filter(
+        status=model.Status.CONFIRMED,
+        verdict__in=list(model.REVIEW_VERDICTS),
+        date__gte=ctx.start,
+        date__lte=ctx.end,
+    ).order_by()
+    if rule.parameter:
+        qs = qs.filter(verdict=rule.parameter)
+    return [_facts(model, qs, unit=F("unit_id"), date=F("date"))]
+
+
 SOURCES: dict[str, Callable[[AdjustmentRule, FactContext], list[Facts]]] = {
     Kind.COMPLAINT_SUBSTANTIATED: complaint_substantiated,
     Kind.COMPLAINT_OVERDUE: complaint_overdue,
@@ -207,6 +222,7 @@ SOURCES: dict[str, Callable[[AdjustmentRule, FactContext], list[Facts]]] = {
     Kind.ACCOUNTABILITY: accountability,
     Kind.CIRCULAR_CRITICISM: circular_criticism,
     Kind.CIRCULAR_COMMENDATION: circular_commendation,
+    Kind.SUPERVISOR_REVIEW: supervisor_review,
 }
 
 

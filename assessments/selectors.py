@@ -21,6 +21,7 @@ from assessments.models import (
     Indicator,
     IndicatorScore,
     RaterToken,
+    SupervisorCode,
     Survey,
     SurveyDimensionScore,
     SurveyResponse,
@@ -506,4 +507,17 @@ def surveys_open_to_public() -> QuerySet[Survey]:
         Survey.objects.filter(open_mode=True, status=Survey.Status.OPEN)
         .exclude(scheme__status=Status.PUBLISHED)
         .order_by("-created_at", "-pk")
+    )
+
+
+def supervisor_open_codes(*, user: AnyUser) -> QuerySet[Any]:
+    """The signed-in supervisor's unused codes for surveys open now (their workspace)."""
+    return (
+        SupervisorCode.objects.filter(
+            supervisor__user_id=user.pk,
+            token__used=False,
+            survey__status=Survey.Status.OPEN,
+        )
+        .select_related("survey", "token")
+        .order_by("-survey__created_at")
     )

@@ -327,6 +327,7 @@ class AdjustmentRule(models.Model):
         ACCOUNTABILITY = "accountability", _("Accountability action")
         CIRCULAR_CRITICISM = "circular_criticism", _("Criticised in a circular")
         CIRCULAR_COMMENDATION = "circular_commendation", _("Commended in a circular")
+        SUPERVISOR_REVIEW = "supervisor_review", _("Supervisor's review of a visit")
 
     class Sign(models.IntegerChoices):
         DEDUCT = -1, _("Deduction")

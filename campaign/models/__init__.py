@@ -29,6 +29,7 @@ from campaign.models.items import (
     RectificationTransition,
 )
 from campaign.models.reminders import Reminder
+from campaign.models.supervisor_reports import SupervisorReport, SupervisorReportTransition
 
 __all__ = [
     "ITEM_COLUMNS",
@@ -54,4 +55,6 @@ __all__ = [
     "Reminder",
     "Submission",
     "SubmissionTransition",
+    "SupervisorReport",
+    "SupervisorReportTransition",
 ]
