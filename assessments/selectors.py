@@ -514,7 +514,7 @@ def supervisor_open_codes(*, user: AnyUser) -> QuerySet[Any]:
     """The signed-in supervisor's unused codes for surveys open now (their workspace)."""
     return (
         SupervisorCode.objects.filter(
-            supervisor__user_id=user.pk,
+            supervisor__user_id=user.pk,  # type: ignore[misc]
             token__used=False,
             survey__status=Survey.Status.OPEN,
         )

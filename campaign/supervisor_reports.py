@@ -39,7 +39,7 @@ def supervisor_reports_overseen_by(*, user: AnyUser) -> QuerySet[SupervisorRepor
 
 
 def supervisor_reports_filed_by(*, user: AnyUser) -> QuerySet[SupervisorReport]:
-    return SupervisorReport.objects.filter(supervisor__user_id=user.pk)
+    return SupervisorReport.objects.filter(supervisor__user_id=user.pk)  # type: ignore[misc]
 
 
 def can_see_incoming_reports(user: AnyUser) -> bool:

@@ -21,8 +21,8 @@ from units.models import TransitionRecord
 class SupervisorReport(models.Model):
     class Verdict(models.TextChoices):
         PROBLEM = "problem", _("Problem found")
-        COMMEND = "commend", _("Commendation")
-        CRITICISE = "criticise", _("Criticism")
+        COMMEND = "commend", pgettext_lazy("supervisor report", "Commendation")
+        CRITICISE = "criticise", pgettext_lazy("supervisor report", "Criticism")
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", pgettext_lazy("supervisor report", "Awaiting the officer")

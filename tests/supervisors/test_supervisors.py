@@ -84,6 +84,7 @@ def test_officer_appoints_a_supervisor_who_signs_in_to_their_workspace(cast, cli
     # The supervisor's navigation: their reports, no campaign, ledger or unit pages.
     assert reverse("campaign:supervisor_report_list") in body
     assert reverse("campaign:campaign_list") not in body
+    assert f'href="{reverse("units:unit_list")}"' not in body
 
 
 @pytest.mark.parametrize(
