@@ -14,6 +14,22 @@ def mark_supervisor_categories(apps, schema_editor):
     ).update(for_supervisors=True)
 
 
+def keep_the_security_log_county_wide(apps, schema_editor):
+    """This migration needs units' latest (the roster), which puts units 0011 (the security
+    log, readable by 纪检监察人员 only) before 0003_subtree_inspection_staff on a fresh
+    database, and 0003 copies every grant of 纪检监察人员 to 辖区纪检监察人员. Take back
+    what 0011 meant for the county's staff alone (a no-op where 0003 ran first)."""
+    group = apps.get_model("auth", "Group").objects.filter(name="辖区纪检监察人员").first()
+    if group is None:
+        return
+    group.permissions.remove(
+        *apps.get_model("auth", "Permission").objects.filter(
+            content_type__app_label="units",
+            codename__in=["view_securityevent", "view_auditarchive"],
+        )
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -61,4 +77,5 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('survey', 'supervisor'), name='supervisor_code_once_per_survey'),
         ),
         migrations.RunPython(mark_supervisor_categories, migrations.RunPython.noop),
+        migrations.RunPython(keep_the_security_log_county_wide, migrations.RunPython.noop),
     ]

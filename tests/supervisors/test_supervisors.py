@@ -25,6 +25,7 @@ from assessments.models import (
 )
 from campaign.models import Finding, RectificationItem, SupervisorReport, SupervisorReportTransition
 from campaign.services import supervisor_reports as report_services
+from tests.authz.matrix import xlsx_text
 from tests.campaign.conftest import campaign_start
 from tests.factories import PASSWORD
 from units import roles
@@ -379,6 +380,13 @@ def test_a_supervisors_vote_counts_in_the_supervisors_category(cast, client_for)
         assessment_services.supervisor_codes_issue(survey=survey, actor=cast.head_a)
     token = RaterToken.objects.get(supervisor_code__supervisor__user=cast.supervisor)
     assert token.category == category
+    # Not on the code slips the officer prints for the other raters.
+    sheet = client_for(cast.officer).get(
+        reverse("assessments:survey_tokens_export", args=[survey.pk])
+    )
+    assert sheet.status_code == 200 and token.code not in xlsx_text(
+        b"".join(sheet.streaming_content) if sheet.streaming else sheet.content
+    )
     client = client_for(cast.supervisor)
     page = client.get(reverse("units:workspace")).content.decode()
     vote_url = reverse("assessments:survey_vote", args=[survey.pk, token.code])
