@@ -29,6 +29,8 @@ DEFAULT_CATEGORIES = [
     ("人大代表/政协委员", Decimal("10")),
     ("特邀监督员", Decimal("10")),
 ]
+# The category supervisors (units.Supervisor) vote in with their issued codes.
+SUPERVISOR_CATEGORY = "特邀监督员"
 
 DEFAULT_SCHEME: dict[str, Any] = {
     # component, name, maximum points (each weighted component's add up to 100)

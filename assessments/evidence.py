@@ -27,6 +27,7 @@ from campaign.models import (
     ProjectMilestone,
     RectificationItem,
     Submission,
+    SupervisorReport,
 )
 from campaign.project_selectors import milestones_visible_to, projects_visible_to
 from campaign.selectors import (
@@ -38,6 +39,7 @@ from campaign.selectors import (
     items_visible_to,
     submissions_visible_to,
 )
+from campaign.supervisor_reports import supervisor_reports_visible_to
 from complaints.models import Complaint
 from complaints.selectors import complaints_visible_to
 from units.types import AnyUser
@@ -71,6 +73,7 @@ VISIBLE: dict[type[models.Model], Callable[[AnyUser], QuerySet[Any]]] = {
     AccountabilityAction: lambda user: accountability_visible_to(user=user),
     PeopleProject: lambda user: projects_visible_to(user=user),
     ProjectMilestone: lambda user: milestones_visible_to(user=user),
+    SupervisorReport: lambda user: supervisor_reports_visible_to(user=user),
 }
 LOADED: dict[type[models.Model], QuerySet[Any]] = {
     Complaint: Complaint.objects.all(),
@@ -82,6 +85,7 @@ LOADED: dict[type[models.Model], QuerySet[Any]] = {
     AccountabilityAction: AccountabilityAction.objects.select_related("unit", "person"),
     PeopleProject: PeopleProject.objects.all(),
     ProjectMilestone: ProjectMilestone.objects.all(),
+    SupervisorReport: SupervisorReport.objects.select_related("unit"),
 }
 
 

@@ -49,7 +49,9 @@ def tokens_workbook(*, survey: Survey, link_prefix: str) -> bytes:
     the slips reads only how many codes of each category were used, never which.
     """
     tokens = (
-        RaterToken.objects.filter(survey=survey)
+        # Codes issued to named supervisors are theirs, on their workspace: not slips to
+        # hand out (they still count below).
+        RaterToken.objects.filter(survey=survey, supervisor_code__isnull=True)
         .order_by("category__sort_order", "pk")
         .values_list("category__name", "code", "used")
         .iterator(chunk_size=5000)

@@ -34,6 +34,7 @@ from campaign.models import (
     ProjectMilestone,
     RectificationItem,
     Submission,
+    SupervisorReport,
 )
 from complaints import selectors as complaint_selectors
 from complaints.models import Complaint
@@ -247,6 +248,18 @@ def project_overdue(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
         .order_by()
     )
     return [_facts(model, qs, unit=F("project__unit_id"), date=F("due_date"))]
+def supervisor_review(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
+    """视察点评: one row per review the officer confirmed, dated by the visit."""
+    model = SupervisorReport
+    qs = model.objects.filter(
+        status=model.Status.CONFIRMED,
+        verdict__in=list(model.REVIEW_VERDICTS),
+        date__gte=ctx.start,
+        date__lte=ctx.end,
+    ).order_by()
+    if rule.parameter:
+        qs = qs.filter(verdict=rule.parameter)
+    return [_facts(model, qs, unit=F("unit_id"), date=F("date"))]
 
 
 SOURCES: dict[str, Callable[[AdjustmentRule, FactContext], list[Facts]]] = {
@@ -264,6 +277,7 @@ SOURCES: dict[str, Callable[[AdjustmentRule, FactContext], list[Facts]]] = {
     Kind.CIRCULAR_COMMENDATION: circular_commendation,
     Kind.PROJECT_COMPLETED: project_completed,
     Kind.PROJECT_OVERDUE: project_overdue,
+    Kind.SUPERVISOR_REVIEW: supervisor_review,
 }
 
 

@@ -109,6 +109,11 @@ def workspace_panels(request: Any, role: str | None) -> list[Panel]:
                     order=35,
                 )
             )
+    if role == roles.SUPERVISOR:
+        # The survey codes issued to the supervisor, for surveys open now.
+        codes = list(selectors.supervisor_open_codes(user=user))
+        if codes:
+            panels.append(Panel("assessments/panel_supervisor_survey.html", {"codes": codes}, 15))
     if permissions.can_evaluate(user) and (
         role == roles.EVALUATOR or selectors.open_schemes_for_evaluator(user=user).exists()
     ):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.models import AdjustmentRule
-from campaign.models import AccountabilityAction, Circular, Finding
+from campaign.models import AccountabilityAction, Circular, Finding, SupervisorReport
 from complaints.models import Complaint
 
 Kind = AdjustmentRule.Kind
@@ -93,6 +93,21 @@ KINDS: dict[str, Declared] = {
     # a milestone overdue (a deduction).
     Kind.PROJECT_COMPLETED: Declared(),
     Kind.PROJECT_OVERDUE: Declared(),
+    # 视察点评: a supervisor's commendation or criticism, confirmed by the officer. Its tone
+    # is the parameter (empty counts both; a scheme usually adds for one, deducts for the other).
+    Kind.SUPERVISOR_REVIEW: Declared(
+        Parameter(
+            "tone",
+            gettext_lazy("Tone of the review"),
+            [
+                (SupervisorReport.Verdict.COMMEND.value, SupervisorReport.Verdict.COMMEND.label),
+                (
+                    SupervisorReport.Verdict.CRITICISE.value,
+                    SupervisorReport.Verdict.CRITICISE.label,
+                ),
+            ],
+        )
+    ),
 }
 PARAMETERS: dict[str, Parameter | None] = {kind: d.parameter for kind, d in KINDS.items()}
 

@@ -23,6 +23,7 @@ from assessments.models import (
     IndicatorScore,
     RaterToken,
     ReminderTalk,
+    SupervisorCode,
     Survey,
     SurveyDimensionScore,
     SurveyResponse,
@@ -559,3 +560,14 @@ def results_act_summary(*, scheme: AssessmentScheme) -> dict[str, Any]:
         "talk_total": sum(counts.values()),
         "final": not scheme.is_provisional or scheme.status == Status.PUBLISHED,
     }
+def supervisor_open_codes(*, user: AnyUser) -> QuerySet[Any]:
+    """The signed-in supervisor's unused codes for surveys open now (their workspace)."""
+    return (
+        SupervisorCode.objects.filter(
+            supervisor__user_id=user.pk,  # type: ignore[misc]
+            token__used=False,
+            survey__status=Survey.Status.OPEN,
+        )
+        .select_related("survey", "token")
+        .order_by("-survey__created_at")
+    )

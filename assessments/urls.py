@@ -29,6 +29,11 @@ urlpatterns = [
     path("surveys/<int:pk>/", views.survey_detail, name="survey_detail"),
     path("surveys/<int:pk>/tokens/", views.survey_tokens, name="survey_tokens"),
     path("surveys/<int:pk>/status/", views.survey_status, name="survey_status"),
+    path(
+        "surveys/<int:pk>/supervisor-codes/",
+        views.survey_supervisor_codes,
+        name="survey_supervisor_codes",
+    ),
     path("surveys/<int:pk>/codes.xlsx", views.survey_tokens_export, name="survey_tokens_export"),
     path("survey/<int:survey_pk>/open/", views.survey_open_vote, name="survey_open_vote"),
     path("survey/<int:survey_pk>/<str:code>/", views.survey_vote, name="survey_vote"),

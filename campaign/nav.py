@@ -12,16 +12,27 @@ from django.utils.translation import pgettext
 
 from campaign import selectors
 from campaign.models import Campaign, RectificationItem, Submission
+from campaign.supervisor_reports import supervisor_reports_filed_by
 from units import roles
 from units.cadres import cadres_visible_to
 from units.digests import BacklogFigure, list_url
 from units.extensions import NavItem, Panel
 from units.selectors import ACT, unit_scope_q
+from units.supervisors import supervisor_of, units_watched_by
 
 
 def nav_items(request: Any, role: str | None) -> list[NavItem]:
     if role is None:
         return []
+    if role == roles.SUPERVISOR:
+        # A supervisor sees their units (on the workspace) and their own reports, nothing else.
+        return [
+            NavItem(
+                _("My reports"),
+                reverse("campaign:supervisor_report_list"),
+                "/campaign/supervision/",
+            )
+        ]
     # 我的作风档案: every signed-in cadre's own record (a redirect; no query on each page).
     mine = NavItem(_("My work-style record"), reverse("campaign:cadre_mine"), "/campaign/cadres/")
     if role == roles.EVALUATOR:
@@ -36,6 +47,14 @@ def nav_items(request: Any, role: str | None) -> list[NavItem]:
     if role in (roles.INSPECTION_STAFF, roles.LEADERSHIP):
         items.append(
             NavItem(_("Inspections"), reverse("campaign:inspection_list"), "/campaign/inspections/")
+        )
+    if role == roles.INSPECTION_STAFF:
+        items.append(
+            NavItem(
+                _("Supervisors' reports"),
+                reverse("campaign:supervisor_report_list"),
+                "/campaign/supervision/",
+            )
         )
     if role == roles.UNIT_HEAD:
         items.append(
@@ -56,9 +75,31 @@ def nav_items(request: Any, role: str | None) -> list[NavItem]:
     return items
 
 
+def _supervisor_panel(request: Any) -> Panel:
+    """The supervisor's workspace: the units they watch and their latest reports."""
+    supervisor = supervisor_of(user=request.user)
+    reports = (
+        supervisor_reports_filed_by(user=request.user)
+        .select_related("unit")
+        .order_by("-created_at", "-pk")[:10]
+    )
+    return Panel(
+        template="campaign/_supervisor_panel.html",
+        context={
+            "supervisor": supervisor,
+            "serving": supervisor is not None and supervisor.serving_on(),
+            "units": list(units_watched_by(user=request.user).order_by("path")[:200]),
+            "reports": list(reports),
+        },
+        order=5,
+    )
+
+
 def workspace_panels(request: Any, role: str | None) -> list[Panel]:
     if role is None:
         return []
+    if role == roles.SUPERVISOR:
+        return [_supervisor_panel(request)]
     campaign = selectors.current_campaign(user=request.user)
     if campaign is None:
         return []

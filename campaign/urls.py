@@ -2,6 +2,7 @@ from django.urls import path
 
 from campaign import exports, views
 from campaign.views import projects as project_views
+from campaign.views import supervisor_reports
 
 app_name = "campaign"
 
@@ -66,6 +67,26 @@ urlpatterns = [
     path("files/submissions/<int:pk>/", views.submission_attachment, name="submission_attachment"),
     path("files/findings/<int:pk>/", views.finding_evidence, name="finding_evidence"),
     path("inspections/", views.inspection_list, name="inspection_list"),
+    path(
+        "supervision/reports/",
+        supervisor_reports.supervisor_report_list,
+        name="supervisor_report_list",
+    ),
+    path(
+        "supervision/units/<int:unit_pk>/report/",
+        supervisor_reports.supervisor_report_create,
+        name="supervisor_report_create",
+    ),
+    path(
+        "supervision/reports/<int:pk>/",
+        supervisor_reports.supervisor_report_detail,
+        name="supervisor_report_detail",
+    ),
+    path(
+        "supervision/reports/<int:pk>/<slug:action>/",
+        supervisor_reports.supervisor_report_act,
+        name="supervisor_report_act",
+    ),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("accountability/<int:pk>/", views.accountability_detail, name="accountability_detail"),
     path("cadres/", views.cadre_list, name="cadre_list"),

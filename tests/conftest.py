@@ -29,7 +29,8 @@ from complaints.permissions import CUSTODIANS
 from tests.factories import PASSWORD, UserFactory, make_person_with_login, make_unit
 from tests.otp import BROWSER_TIMEOUT_MS, verify_session
 from units import roles, services
-from units.models import AssessmentGroup, Responsibility, Unit
+from units.models import AssessmentGroup, Responsibility, Supervisor, Unit
+from units.supervisors import supervisor_appoint
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -50,6 +51,9 @@ class Cast:
     outsider: object
     township_officer: object
     custodian: object
+    # 特邀监督员 (人大代表) watching dept_a only, appointed by the officer for 2026–2030: holds
+    # no unit grant, so every existing case treats them as an outsider.
+    supervisor: object
 
     @property
     def password(self) -> str:
@@ -97,6 +101,21 @@ def build_cast() -> Cast:
     township_officer.set_password(PASSWORD)
     township_officer.save(update_fields=["password"])
 
+    supervisor = supervisor_appoint(
+        actor=officer,
+        username="supervisor",
+        password="Supervisor-2026-pass!",
+        name="冯监督",
+        category=Supervisor.Category.SPECIAL,
+        standing=Supervisor.Standing.PEOPLES_DEPUTY,
+        term_start=start,
+        term_end=datetime.date(2030, 12, 31),
+        units=[dept_a],
+        workplace="县人大代表",
+    ).user
+    supervisor.set_password(PASSWORD)
+    supervisor.save(update_fields=["password"])
+
     first = Responsibility.Role.FIRST_RESPONSIBLE
     services.responsibility_assign(person=person_a, unit=dept_a, role=first, start_date=start)
     services.responsibility_assign(person=person_b, unit=dept_b, role=first, start_date=start)
@@ -113,6 +132,7 @@ def build_cast() -> Cast:
         outsider,
         township_officer,
         custodian,
+        supervisor,
     ):
         user.refresh_from_db()
     return Cast(
@@ -130,6 +150,7 @@ def build_cast() -> Cast:
         outsider=outsider,
         township_officer=township_officer,
         custodian=custodian,
+        supervisor=supervisor,
     )
 
 

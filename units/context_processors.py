@@ -22,6 +22,8 @@ def shell(request: HttpRequest) -> dict[str, object]:
         "user_role_label": roles.ROLE_LABELS.get(role, "") if role else "",
         "is_inspection_staff": role == roles.INSPECTION_STAFF,
         "reads_digests": role in (roles.INSPECTION_STAFF, roles.LEADERSHIP),
+        # A supervisor reads no unit pages: their units are on their workspace.
+        "reads_units": role != roles.SUPERVISOR,
         "unread_count": unread_notification_count(user=user),
         "app_nav_items": extensions.nav_items(request, role),
     }

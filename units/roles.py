@@ -19,6 +19,9 @@ EVALUATOR = "考评人员"
 # Inspection staff confined to a subtree (a township's discipline office): the same work as
 # 纪检监察人员, without the county-wide permissions; `create_subtree_officer` sets them up.
 SUBTREE_INSPECTION_STAFF = "辖区纪检监察人员"
+# 特邀监督员、效能监督员、察访员: outside the organisation; they see only the units they watch
+# (units.models.supervisors) and file 察访 reports on them. The group carries no permission.
+SUPERVISOR = "监督员"
 
 ROLE_LABELS = {
     INSPECTION_STAFF: _("Inspection staff"),
@@ -26,10 +29,18 @@ ROLE_LABELS = {
     UNIT_HEAD: _("Unit head"),
     LEADER_IN_CHARGE: _("Leader in charge"),
     EVALUATOR: _("Evaluator"),
+    SUPERVISOR: _("Supervisor"),
 }
 
 # When one account holds several roles, the workspace shows the first in this order.
-ROLE_PRIORITY = [INSPECTION_STAFF, LEADERSHIP, UNIT_HEAD, LEADER_IN_CHARGE, EVALUATOR]
+ROLE_PRIORITY = [
+    INSPECTION_STAFF,
+    LEADERSHIP,
+    UNIT_HEAD,
+    LEADER_IN_CHARGE,
+    EVALUATOR,
+    SUPERVISOR,
+]
 
 
 def user_roles(user: AnyUser) -> list[str]:

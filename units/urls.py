@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django_ratelimit.decorators import ratelimit
 
-from units import digest_views, two_factor_views, views
+from units import digest_views, supervisor_views, two_factor_views, views
 
 app_name = "units"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("digests/", digest_views.digest_list, name="digest_list"),
     path("digests/<int:pk>/", digest_views.digest_detail, name="digest_detail"),
     path("digests/<int:pk>/<slug:action>/", digest_views.digest_act, name="digest_act"),
+    path("supervisors/", supervisor_views.supervisor_list, name="supervisor_list"),
+    path("supervisors/new/", supervisor_views.supervisor_create, name="supervisor_create"),
+    path("supervisors/<int:pk>/edit/", supervisor_views.supervisor_edit, name="supervisor_edit"),
 ]
 
 # Names without the app namespace: Django's auth settings refer to "login" and "home".

@@ -331,6 +331,7 @@ class AdjustmentRule(models.Model):
         PROJECT_OVERDUE = "project_overdue", _("Overdue milestone of a project for the people")
         ITEM_RELAPSED = "item_relapsed", _("Rectification item relapsed")
         COMMITMENT_BREACH = "commitment_breach", _("Service commitment broken")
+        SUPERVISOR_REVIEW = "supervisor_review", _("Supervisor's review of a visit")
 
     class Sign(models.IntegerChoices):
         DEDUCT = -1, _("Deduction")

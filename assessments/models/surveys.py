@@ -113,6 +113,11 @@ class RaterCategory(models.Model):
         _("Weight"), validators=[MinValueValidator(Decimal("0.01"))], max_digits=8, decimal_places=2
     )
     sort_order = models.PositiveIntegerField(_("Sort order"), default=0)
+    # The category supervisors (units.Supervisor) vote in with the codes issued to them
+    # (assessments.services.supervisor_codes_issue); one per survey.
+    for_supervisors = models.BooleanField(
+        _("Supervisors vote here"), default=False, db_default=False
+    )
 
     class Meta:
         ordering = ["survey", "sort_order", "pk"]
@@ -120,6 +125,11 @@ class RaterCategory(models.Model):
         verbose_name_plural = _("Rater categories")
         constraints = [
             models.UniqueConstraint(fields=["survey", "name"], name="rater_category_unique"),
+            models.UniqueConstraint(
+                fields=["survey"],
+                condition=Q(for_supervisors=True),
+                name="rater_category_one_for_supervisors",
+            ),
             models.CheckConstraint(condition=Q(weight__gt=0), name="rater_weight_positive"),
         ]
 
@@ -285,3 +295,30 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension} · {self.option}"
+
+
+class SupervisorCode(models.Model):
+    """The rating code issued to a supervisor for a survey: they vote with it from their
+    workspace, in the supervisors' category. Only the code is linked to the person, as a
+    code slip handed to a named rater is; in an anonymised survey nothing links the code
+    to its answers."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="supervisor_codes")
+    supervisor = models.ForeignKey(
+        "units.Supervisor", on_delete=models.CASCADE, related_name="survey_codes"
+    )
+    token = models.OneToOneField(
+        RaterToken, on_delete=models.CASCADE, related_name="supervisor_code"
+    )
+
+    class Meta:
+        verbose_name = _("Supervisor's rating code")
+        verbose_name_plural = _("Supervisors' rating codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "supervisor"], name="supervisor_code_once_per_survey"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} · {self.supervisor_id}"

@@ -38,6 +38,7 @@ from assessments.services.schemes import (
     scheme_publish,
     scheme_rule_remove,
 )
+from assessments.services.supervisor_codes import supervisor_codes_issue
 from assessments.services.surveys import (
     SurveyRefused,
     anonymity_change_refusal,
@@ -88,6 +89,7 @@ __all__ = [
     "scheme_rule_remove",
     "schemes_recompute_open",
     "scoring_progress",
+    "supervisor_codes_issue",
     "survey_close",
     "survey_create",
     "survey_create_for_scheme",

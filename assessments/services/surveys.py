@@ -20,7 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import permissions
-from assessments.defaults import DEFAULT_CATEGORIES, DEFAULT_DIMENSIONS, DEFAULT_SCALE
+from assessments.defaults import (
+    DEFAULT_CATEGORIES,
+    DEFAULT_DIMENSIONS,
+    DEFAULT_SCALE,
+    SUPERVISOR_CATEGORY,
+)
 from assessments.models import (
     AssessmentScheme,
     RaterCategory,
@@ -75,7 +80,13 @@ def survey_create(
         )
         survey.units.set(units)
         RaterCategory.objects.bulk_create(
-            RaterCategory(survey=survey, name=name, weight=weight, sort_order=i)
+            RaterCategory(
+                survey=survey,
+                name=name,
+                weight=weight,
+                sort_order=i,
+                for_supervisors=name == SUPERVISOR_CATEGORY,
+            )
             for i, (name, weight) in enumerate(categories or DEFAULT_CATEGORIES)
         )
         SurveyDimension.objects.bulk_create(

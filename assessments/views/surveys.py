@@ -87,6 +87,25 @@ def survey_tokens(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:survey_detail", pk)
 
 
+@login_required
+@require_POST
+def survey_supervisor_codes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue every supervisor in office a code in the survey's supervisors' category."""
+    survey = permissions.get_survey_for_user_or_404(request.user, pk)
+    permissions.require(permissions.can_manage_surveys(request.user))
+    try:
+        count = services.supervisor_codes_issue(survey=survey, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request,
+            _("%(count)s supervisors were given a rating code; they find it on their workspace.")
+            % {"count": count},
+        )
+    return redirect("assessments:survey_detail", pk)
+
+
 def _may_manage(user: Any, survey: Survey) -> bool:
     return permissions.can_manage_surveys(user)
 

@@ -48,6 +48,7 @@ from campaign.models.rechecks import (
     RecheckEntryTransition,
 )
 from campaign.models.reminders import Reminder
+from campaign.models.supervisor_reports import SupervisorReport, SupervisorReportTransition
 
 __all__ = [
     "ITEM_COLUMNS",
@@ -84,4 +85,6 @@ __all__ = [
     "Reminder",
     "Submission",
     "SubmissionTransition",
+    "SupervisorReport",
+    "SupervisorReportTransition",
 ]

@@ -76,6 +76,12 @@ from campaign.services.supervision import (
     item_urge,
     reminder_send,
 )
+from campaign.services.supervisor_reports import (
+    supervisor_report_confirm,
+    supervisor_report_convert,
+    supervisor_report_dismiss,
+    supervisor_report_file,
+)
 
 __all__ = [
     "ANNUAL_PHASES",
@@ -134,5 +140,9 @@ __all__ = [
     "submission_accept",
     "submission_return",
     "submission_submit",
+    "supervisor_report_confirm",
+    "supervisor_report_convert",
+    "supervisor_report_dismiss",
+    "supervisor_report_file",
     "warning_talk_record",
 ]

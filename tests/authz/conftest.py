@@ -20,6 +20,7 @@ LOGINS = (
     "outsider",
     "township_officer",
     "custodian",
+    "supervisor",
 )
 
 

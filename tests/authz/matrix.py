@@ -25,6 +25,7 @@ from assessments import permissions as assessment_permissions
 from assessments import selectors as assessment_selectors
 from campaign import permissions as campaign_permissions
 from campaign import selectors as campaign_selectors
+from campaign import supervisor_reports
 from complaints import permissions as complaint_permissions
 from complaints import permissions_service as complaint_service_permissions
 from complaints import selectors as complaint_selectors
@@ -33,6 +34,7 @@ from tests.authz.world import World
 from units import selectors as unit_selectors
 from units.digests import reads_digests
 from units.models import Digest, Unit
+from units.supervisors import supervisor_of
 
 ROLES = (
     "officer",
@@ -44,6 +46,7 @@ ROLES = (
     "outsider",
     "township_officer",  # inspection staff of dept_a's subtree only: side "b" is outside
     "custodian",  # county-wide inspection staff who approves requests to see an identity
+    "supervisor",  # 特邀监督员 watching dept_a: no unit grant, only their own reports
     "anon",
 )
 TAKEN = {200, 302, 400}
@@ -176,6 +179,31 @@ ANSWER = {
 }
 
 MODELS: tuple[Model, ...] = (
+    Model(
+        "supervisor report",
+        (("supervisor_report", "a"), ("supervisor_report", "b"), ("x", "review_report")),
+        lambda user, r: in_qs(supervisor_reports.supervisor_reports_visible_to(user=user), r),
+        (
+            Access(
+                "list",
+                _fixed("campaign:supervisor_report_list"),
+                page=lambda user, world, obj: (
+                    supervisor_of(user=user) is not None
+                    or supervisor_reports.can_see_incoming_reports(user)
+                ),
+                marker=lambda r: reverse("campaign:supervisor_report_detail", args=[r.pk]) + '"',
+            ),
+            Access("detail", _url("campaign:supervisor_report_detail", "pk")),
+            Access(
+                "edit",
+                lambda world, r: reverse("campaign:supervisor_report_act", args=[r.pk, "dismiss"]),
+                may=supervisor_reports.can_decide_supervisor_report,
+                method="POST",
+                data={"reason": "经核实不属实"},
+                label="decide",
+            ),
+        ),
+    ),
     Model(
         "unit",
         (("unit", "a"), ("unit", "b"), ("x", "division_a"), ("x", "township"), ("x", "root")),

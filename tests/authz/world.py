@@ -367,4 +367,50 @@ def build_world() -> World:
     objects["digest"] = {side: sent(unit) for side, (unit, _head) in _heads(cast).items()}
     world.extra["digest_draft"] = digests.digest_compile(period=monthly)[0]
     world.objects = objects
+    _supervisor_objects(world)
     return world
+
+
+def _supervisor_objects(world: World) -> None:
+    """Supervisors (tests/authz/cases/supervisors.py): the cast's supervisor watches dept_a;
+    another watches dept_b; a third, appointed by the township officer, division_a. A
+    problem report on each sibling, and a commendation on dept_a."""
+    from campaign.services import supervisor_report_file
+    from units.models import Supervisor
+    from units.supervisors import supervisor_appoint
+
+    cast = world.cast
+    today = datetime.date.today()
+
+    def appoint(actor: Any, username: str, name: str, unit: Any) -> Supervisor:
+        return supervisor_appoint(
+            actor=actor,
+            username=username,
+            password="Jiandu-2026-pass!",
+            name=name,
+            category=Supervisor.Category.EFFICIENCY,
+            standing=Supervisor.Standing.OTHER,
+            term_start=today - datetime.timedelta(days=10),
+            term_end=today + datetime.timedelta(days=365),
+            units=[unit],
+        )
+
+    other = appoint(cast.officer, "supervisor_b", "褚效能", cast.dept_b)
+    township = appoint(cast.township_officer, "supervisor_t", "卫察访", cast.division_a)
+    world.extra["roster"] = {"a": Supervisor.objects.get(user=cast.supervisor), "t": township}
+
+    def report(user: Any, unit: Any, verdict: str = "problem") -> Any:
+        return supervisor_report_file(
+            actor=user,
+            unit=unit,
+            date=today,
+            place="办事大厅",
+            observation="窗口无人值守",
+            verdict=verdict,
+        )
+
+    world.objects["supervisor_report"] = {
+        "a": report(cast.supervisor, cast.dept_a),
+        "b": report(other.user, cast.dept_b),
+    }
+    world.extra["review_report"] = report(cast.supervisor, cast.dept_a, "commend")

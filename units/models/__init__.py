@@ -36,6 +36,7 @@ from units.models.records import (
     TransitionRecord,
     UnitTransition,
 )
+from units.models.supervisors import Supervisor, SupervisorQuerySet
 
 __all__ = [
     "ACT",
@@ -64,6 +65,8 @@ __all__ = [
     "SecurityEvent",
     "SessionCutoff",
     "SessionEnd",
+    "Supervisor",
+    "SupervisorQuerySet",
     "TransitionRecord",
     "Unit",
     "UnitGroupObjectPermission",

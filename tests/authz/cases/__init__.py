@@ -10,7 +10,12 @@ reason, so a missing case is a decision written down, never an omission.
 
 # isort: off
 # Registered in this order (the order of the report).
+from tests.authz.cases import shell, campaign, complaints, service, assessments, api, people  # noqa: F401
+from tests.authz.cases import projects  # noqa: F401
+from tests.authz.cases import rechecks  # noqa: F401
+from tests.authz.cases import results_act  # noqa: F401
 from tests.authz.cases import picker  # noqa: F401
+from tests.authz.cases import supervisors  # noqa: F401
 
 # isort: on
 from tests.authz.cases.base import KINDS, LOGIN, SPECS, Case, Spec, resolve_arg
