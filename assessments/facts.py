@@ -248,6 +248,8 @@ def project_overdue(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
         .order_by()
     )
     return [_facts(model, qs, unit=F("project__unit_id"), date=F("due_date"))]
+
+
 def supervisor_review(rule: AdjustmentRule, ctx: FactContext) -> list[Facts]:
     """视察点评: one row per review the officer confirmed, dated by the visit."""
     model = SupervisorReport

@@ -560,6 +560,8 @@ def results_act_summary(*, scheme: AssessmentScheme) -> dict[str, Any]:
         "talk_total": sum(counts.values()),
         "final": not scheme.is_provisional or scheme.status == Status.PUBLISHED,
     }
+
+
 def supervisor_open_codes(*, user: AnyUser) -> QuerySet[Any]:
     """The signed-in supervisor's unused codes for surveys open now (their workspace)."""
     return (
