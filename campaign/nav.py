@@ -51,7 +51,8 @@ def nav_items(request: Any, role: str | None) -> list[NavItem]:
     if role == roles.INSPECTION_STAFF:
         items.append(
             NavItem(
-                _("Supervisors' reports"),
+                # Short in the menu (察访报告): the page's own heading says whose they are.
+                pgettext("navigation", "Supervisors' reports"),
                 reverse("campaign:supervisor_report_list"),
                 "/campaign/supervision/",
             )
@@ -68,7 +69,11 @@ def nav_items(request: Any, role: str | None) -> list[NavItem]:
     )
     if role == roles.INSPECTION_STAFF:
         items.append(
-            NavItem(_("Cadre records"), reverse("campaign:cadre_list"), "/campaign/cadres/")
+            NavItem(
+                pgettext("navigation", "Cadre records"),
+                reverse("campaign:cadre_list"),
+                "/campaign/cadres/",
+            )
         )
     else:
         items.append(mine)

@@ -45,7 +45,7 @@ def _journey(live_server, cast, record, cadre, page, output_dir):
     assessment_services.scheme_publish(scheme=scheme, actor=cast.officer, public=False)
 
     browser_login(page, live_server.url, "officer")
-    page.get_by_role("link", name="干部作风档案").first.click()
+    page.get_by_role("link", name="作风档案", exact=True).first.click()
     page.get_by_test_id("cadre-table").wait_for()
     page.get_by_label("姓名或单位").fill("赵")
     page.get_by_role("button", name="查询").click()
