@@ -91,11 +91,11 @@ def test_officer_appoints_a_supervisor_who_signs_in_to_their_workspace(cast, cli
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"name": "  "}, "name", "Enter the supervisor's name."),
-        ({"category": "boss"}, "category", "Choose a supervisor category."),
-        ({"term_end": TODAY - datetime.timedelta(days=60)}, "term_end", "The term cannot end"),
-        ({"units": []}, "units", "Choose at least one unit to watch."),
-        ({"username": "officer"}, "username", "This user name is already taken."),
+        ({"name": "  "}, "name", "请填写监督员姓名。"),
+        ({"category": "boss"}, "category", "请选择监督员类别。"),
+        ({"term_end": TODAY - datetime.timedelta(days=60)}, "term_end", "任期结束日期不能早于开始日期"),
+        ({"units": []}, "units", "请至少选择一个联系监督单位。"),
+        ({"username": "officer"}, "username", "该用户名已被使用。"),
         ({"password": "123"}, "password", ""),
     ],
 )
@@ -237,7 +237,7 @@ def test_a_term_ended_cannot_file(cast, client_for):
     Supervisor.objects.filter(pk=supervisor.pk).update(term_end=TODAY - datetime.timedelta(days=1))
     with pytest.raises(ValidationError) as refused:
         _file(cast)
-    assert "can no longer file" in " ".join(refused.value.messages)
+    assert "已不能报送察访报告" in " ".join(refused.value.messages)
     client = client_for(cast.supervisor)
     page = client.get(reverse("units:workspace")).content.decode()
     assert 'data-testid="term-ended"' in page
