@@ -93,7 +93,11 @@ def test_officer_appoints_a_supervisor_who_signs_in_to_their_workspace(cast, cli
     [
         ({"name": "  "}, "name", "请填写监督员姓名。"),
         ({"category": "boss"}, "category", "请选择监督员类别。"),
-        ({"term_end": TODAY - datetime.timedelta(days=60)}, "term_end", "任期结束日期不能早于开始日期"),
+        (
+            {"term_end": TODAY - datetime.timedelta(days=60)},
+            "term_end",
+            "任期结束日期不能早于开始日期",
+        ),
         ({"units": []}, "units", "请至少选择一个联系监督单位。"),
         ({"username": "officer"}, "username", "该用户名已被使用。"),
         ({"password": "123"}, "password", ""),
