@@ -23,7 +23,7 @@ from campaign.models import (
 from units.cadres import cadres_of_units, one_year_from
 from units.excel.forms import FILE_LABEL, SpreadsheetInput, clean_spreadsheet
 from units.models import CadreFlag, Person, Unit
-from units.widgets import UnitSelect, UnitSelectMultiple
+from units.widgets import PersonSelect, PersonSelectMultiple, UnitSelect, UnitSelectMultiple
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -109,12 +109,6 @@ class CategoryField(forms.ModelChoiceField):
         return ("　" if obj.parent_id else "") + obj.display_name
 
 
-def cadre_label(person: Person) -> str:
-    """赵局长（县市场监督管理局 · 局长）: enough to tell two cadres of one name apart."""
-    details = " · ".join(str(x) for x in (person.unit, person.title) if x)
-    return f"{person.name}（{details}）" if details else person.name
-
-
 class CadreField(forms.ModelChoiceField):
     """The cadre an item is tied to (个人层面): one of the unit's cadres."""
 
@@ -126,6 +120,7 @@ class CadreField(forms.ModelChoiceField):
             help_text=_(
                 "For an individual-level item: the cadre whose work-style record shows it."
             ),
+            widget=PersonSelect,
             **kwargs,
         )
 
@@ -334,6 +329,7 @@ class FindingForm(forms.Form):
         queryset=Person.objects.none(),
         required=False,
         label=_("Responsible cadre"),
+        widget=PersonSelect,
         help_text=_(
             "A cadre of the unit answerable for the problem: the item is tied to them and "
             "shows on their work-style record."
@@ -344,8 +340,7 @@ class FindingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         cadre = self.fields["cadre"]
-        cadre.queryset = cadres_of_units(units=units).select_related("unit")  # type: ignore[attr-defined]
-        cadre.label_from_instance = cadre_label  # type: ignore[attr-defined]
+        cadre.queryset = cadres_of_units(units=units)  # type: ignore[attr-defined]
 
 
 class WarningTalkForm(forms.Form):
@@ -376,10 +371,16 @@ class CircularForm(forms.Form):
 
     # Persons named (点名): the circular shows on each one's 作风档案 once published.
     commended_cadres = forms.ModelMultipleChoiceField(
-        queryset=Person.objects.none(), label=_("Cadres commended"), required=False
+        queryset=Person.objects.none(),
+        label=_("Cadres commended"),
+        required=False,
+        widget=PersonSelectMultiple,
     )
     criticised_cadres = forms.ModelMultipleChoiceField(
-        queryset=Person.objects.none(), label=_("Cadres criticised"), required=False
+        queryset=Person.objects.none(),
+        label=_("Cadres criticised"),
+        required=False,
+        widget=PersonSelectMultiple,
     )
 
     def __init__(self, *args: Any, units: Any, cadres: Any, **kwargs: Any) -> None:
@@ -388,7 +389,6 @@ class CircularForm(forms.Form):
         self.fields["criticised"].queryset = units  # type: ignore[attr-defined]
         for name in ("commended_cadres", "criticised_cadres"):
             self.fields[name].queryset = cadres  # type: ignore[attr-defined]
-            self.fields[name].label_from_instance = cadre_label  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -445,6 +445,7 @@ class AccountabilityForm(forms.Form):
         queryset=Person.objects.none(),
         label=_("Person held accountable"),
         required=False,
+        widget=PersonSelect,
         help_text=_("Leave empty to hold the unit accountable."),
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -455,7 +456,6 @@ class AccountabilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["finding"].queryset = findings  # type: ignore[attr-defined]
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
-        self.fields["person"].label_from_instance = cadre_label  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -39,6 +39,12 @@ MEMBER_ROLES = (Role.FIRST_RESPONSIBLE, Role.PRINCIPAL, Role.LIAISON)
 # --- Reads --------------------------------------------------------------------------------
 
 
+def cadre_label(person: Person) -> str:
+    """赵局长（县市场监督管理局 · 局长）: enough to tell two cadres of one name apart."""
+    details = " · ".join(str(x) for x in (person.unit, person.title) if x)
+    return f"{person.name}（{details}）" if details else person.name
+
+
 def _members_q(unit_q: Q) -> Q:
     """Persons whose home unit matches `unit_q` (a Q over "unit__") or who hold a current
     post there. `unit_q` reads the same on Person and on Responsibility (both say unit)."""

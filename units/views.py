@@ -31,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def unit_lookup(request: HttpRequest, token: str) -> HttpResponse:
-    """The unit picker's search (JSON): the units the field behind `token` offers this user.
+    """The picker's search (JSON): the units or cadres the field behind `token` offers this user.
 
     Anonymous visitors reach only a public field's list (the citizens' complaint form), at a
     rate per address; for any other token they are sent to log in, like every staff page."""
@@ -39,14 +39,14 @@ def unit_lookup(request: HttpRequest, token: str) -> HttpResponse:
         request, group="units:lookup", key="ip", rate=LOOKUP_RATE, method=ALL, increment=True
     ):
         return JsonResponse({"error": _("Too many searches; wait a minute.")}, status=429)
-    units = picker.pickable_units(token=token, user=request.user)
-    if units is None:
+    found = picker.pickable(token=token, user=request.user)
+    if found is None:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return JsonResponse(
             {"error": _("The page has expired: reload it to search again.")}, status=404
         )
-    return JsonResponse(picker.unit_search(units=units, text=request.GET.get("q", "")))
+    return JsonResponse(picker.search(queryset=found, text=request.GET.get("q", "")))
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""The unit fields' widgets: a search-as-you-type picker, never the whole list.
+"""The unit and cadre fields' widgets: a search-as-you-type picker, never the whole list.
 
 A province has 10,000 units: a <select> listing them is megabytes of HTML and seconds of
 rendering (twice on a circular's form). `UnitSelect` and `UnitSelectMultiple` render only
@@ -6,6 +6,8 @@ the chosen unit(s) (a re-displayed invalid form keeps its choice) plus the addre
 lookup that searches the field's own queryset (units.picker); static/js/unit_picker.js turns
 the <select> into a Tom Select box that asks it as the user types. The field's queryset still
 validates what is posted. Given plain choices (no queryset) they render those in one pass.
+Cadre fields (90,000 in a province) use the same widgets: the queryset's model picks the
+search and labels (units.picker.KINDS); `PersonSelect` names them for the reader.
 """
 
 from __future__ import annotations
@@ -71,22 +73,12 @@ class _Picker(_OnePassOptions):
             return super().optgroups(name, value, attrs)  # type: ignore[misc]
         field = choices.field
         chosen = [int(v) for v in value if str(v).isdigit()]
-        rows = (
-            list(
-                choices.queryset.filter(pk__in=chosen)
-                .order_by("path")
-                .values("pk", "path", "depth", "name")
-            )
-            if chosen
-            else []
-        )
+        rows = picker.labels(choices.queryset.filter(pk__in=chosen)) if chosen else []
         options = []
         if not self.allow_multiple_selected and field.empty_label is not None:  # type: ignore[attr-defined]
             options.append(self.create_option(name, "", field.empty_label, not rows, 0))  # type: ignore[attr-defined]
-        for index, (row, label) in enumerate(
-            zip(rows, picker.path_labels(rows), strict=True), start=len(options)
-        ):
-            options.append(self.create_option(name, row["pk"], label, True, index))  # type: ignore[attr-defined]
+        for index, (pk, label) in enumerate(rows, start=len(options)):
+            options.append(self.create_option(name, pk, label, True, index))  # type: ignore[attr-defined]
         return [(None, options, 0)]
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
@@ -94,11 +86,12 @@ class _Picker(_OnePassOptions):
         choices = self.choices  # type: ignore[has-type]
         if isinstance(choices, ModelChoiceIterator) and not choices.queryset.query.is_empty():
             token = picker.remember(queryset=choices.queryset, public=self.public)
+            kind = picker.KINDS[choices.queryset.model]
             context["widget"]["attrs"].update(
                 {
                     "data-unit-picker": reverse("units:unit_lookup", args=[token]),
-                    "data-placeholder": gettext("Type a unit name to search"),
-                    "data-no-results": gettext("No unit found"),
+                    "data-placeholder": str(kind.placeholder),
+                    "data-no-results": str(kind.no_results),
                     "data-expired": gettext("The page has expired: reload it to search again."),
                 }
             )
@@ -111,3 +104,8 @@ class UnitSelect(_Picker, forms.Select):
 
 class UnitSelectMultiple(_Picker, forms.SelectMultiple):
     pass
+
+
+# Cadres (units.models.Person) the same way: the chosen ones, labelled by units.cadres.cadre_label.
+PersonSelect = UnitSelect
+PersonSelectMultiple = UnitSelectMultiple

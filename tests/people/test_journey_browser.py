@@ -19,6 +19,7 @@ from campaign.models import AccountabilityAction, RectificationItem
 from tests.campaign.conftest import campaign_start
 from tests.campaign.roles_restore import ensure_roles
 from tests.otp import browser_login
+from tests.picker.helpers import pick_unit
 
 pytestmark = [
     pytest.mark.browser,
@@ -71,11 +72,11 @@ def _journey(live_server, cast, page, output_dir):
     # 2. A finding naming the cadre answerable for it: its item is tied to them.
     form = page.get_by_test_id("finding-form")
     form.wait_for()
-    form.get_by_label("单位").select_option(str(cast.dept_a.pk))
+    pick_unit(page, form.locator("select[name=unit]"), "市场", "县市场监督管理局")
     form.get_by_label("严重程度").select_option("major")
     form.get_by_label("发现问题").fill(PROBLEM)
     form.get_by_label("整改时限").fill((today + timezone.timedelta(days=30)).isoformat())
-    form.get_by_label("责任干部").select_option(str(cadre.pk))
+    pick_unit(page, form.locator("select[name=cadre]"), "赵", "赵局长（局长）")
     page.screenshot(path=str(output_dir / "01-finding-form.png"), full_page=True)
     form.get_by_role("button", name="录入问题").click()
     page.get_by_test_id("finding-cadre").get_by_text("赵局长").wait_for()
@@ -86,7 +87,7 @@ def _journey(live_server, cast, page, output_dir):
     form = page.get_by_test_id("accountability-form")
     form.get_by_label("发现问题").select_option(index=1)
     form.get_by_label("问责方式").select_option("admonition_talk")
-    form.get_by_label("被问责人").select_option(str(cadre.pk))
+    pick_unit(page, form.locator("select[name=person]"), "赵", "赵局长（局长）")
     form.get_by_label("问责事由").fill("履行作风建设第一责任人职责不力，窗口纪律松弛")
     form.get_by_label("文号").fill(DOCUMENT)
     form.get_by_label("问责日期").fill(today.isoformat())
@@ -103,7 +104,7 @@ def _journey(live_server, cast, page, output_dir):
     page.get_by_label("正文").fill(
         "县纪委明察暗访发现，县市场监督管理局窗口工作人员上班时间玩手机游戏。"
     )
-    page.get_by_label("点名批评的干部").select_option(str(cadre.pk))
+    pick_unit(page, page.locator("select[name=criticised_cadres]"), "赵", "赵局长（局长）")
     page.get_by_role("button", name="保存").click()
     page.get_by_test_id("named-cadres").get_by_text("赵局长").wait_for()
     page.get_by_test_id("publish").click()

@@ -1,4 +1,4 @@
-"""Browser helper: choose a unit in a unit picker (units/widgets.py, static/js/unit_picker.js)."""
+"""Browser helper: choose a unit or a cadre in a picker (units/widgets.py, static/js/unit_picker.js)."""
 
 from __future__ import annotations
 
@@ -12,3 +12,5 @@ def pick_unit(page, select, typed: str, option: str) -> None:
     if select.get_attribute("multiple") is not None:
         box.press("Escape")  # a multiple picker stays open for the next unit
     page.locator(f"#{select_id}-ts-dropdown").wait_for(state="hidden")
+    # Leave the box: focused, it keeps a typing line that moves what follows it on the page.
+    box.blur()

@@ -58,7 +58,7 @@ def test_the_circular_form_lists_no_unit_and_costs_the_same_with_more_units(
     with CaptureQueriesContext(connection) as small:
         html = client.get(url).content.decode()
     assert options(html, "commended") == [] and options(html, "criticised") == []
-    assert len(lookups(html)) == 2
+    assert len(lookups(html)) == 4  # two unit fields, two cadre fields (test_cadre_picker)
     more_units(cast, 30)
     with django_assert_num_queries(len(small.captured_queries)):
         html = client.get(url).content.decode()
