@@ -34,7 +34,7 @@ DATA = re.compile(
     # codes in capitals and digits (unit codes SLX-SCJ-BGS, a two-factor key) and the
     # authorization world's markers (标记通报-public)
     r"\b[A-Z0-9]{2,}(?:-[A-Z0-9]+)*\b|标记\S*|"
-    r"\b(officer|leader|head_a|head_b|in_charge|evaluator|outsider|township_officer|custodian)\b"
+    r"\b(officer|leader|head_a|head_b|in_charge|evaluator|outsider|township_officer|custodian|supervisor)\b"
 )
 DROP = re.compile(
     r"<(script|style|svg|noscript)\b.*?</\1>|<!--.*?-->",

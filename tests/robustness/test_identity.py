@@ -236,6 +236,7 @@ def candidate_values(namespace: str, before: dict) -> dict[str, list]:
     pattern's app (plus the cast's units), so every page about them is requested."""
     from complaints.models import ComplaintAttachment
     from complaints.views import ACTIONS
+    from units import picker
     from units.models import Unit
 
     pks = {
@@ -257,6 +258,12 @@ def candidate_values(namespace: str, before: dict) -> dict[str, list]:
         "action": sorted(ACTIONS)[:1],
         "decision": ["accept"],
         "code": ["X"],
+        # The unit and cadre pickers' lookups (units/picker.py): a public field's token and
+        # a staff one, over every unit; they answer unit names, never a complaint.
+        "token": [
+            picker.remember(queryset=Unit.objects.all(), public=True),
+            picker.remember(queryset=Unit.objects.all()),
+        ],
     }
 
 
