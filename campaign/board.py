@@ -10,25 +10,16 @@ import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from campaign import permissions, project_board, selectors, services
 from campaign.models import RectificationItem, Reminder
 from campaign.services.supervision import ITEM_WITH_UNIT
-from units.extensions import OverdueSource
+from units.extensions import OverdueSource, flag
 from units.selectors import OVERSEE, unit_scope_q
 from units.types import AnyUser
-
-
-def flag(condition: Q) -> Any:
-    """A boolean column from a condition (an empty Q, "everything", is plain True)."""
-    if condition == Q():
-        return Value(True)
-    return Case(
-        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
-    )
 
 
 def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSource]:

@@ -9,25 +9,16 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
 from campaign import project_permissions, project_selectors
 from campaign.models import ProjectMilestone, Reminder
 from campaign.services import projects as services
-from units.extensions import OverdueSource
+from units.extensions import OverdueSource, flag
 from units.selectors import OVERSEE, unit_scope_q
 from units.types import AnyUser
-
-
-def _flag(condition: Q) -> object:
-    """A boolean column from a condition (an empty Q, "everything", is plain True)."""
-    if condition == Q():
-        return Value(True)
-    return Case(
-        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
-    )
 
 
 def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSource]:
@@ -51,8 +42,8 @@ def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSourc
             row_unit_path=F("project__unit__path"),
             row_deadline=F("due_date"),
             row_status=F("status"),
-            row_supervised=_flag(Q(escalated_at__isnull=False) | Q(Exists(supervised))),
-            row_can_push=_flag(oversees),
+            row_supervised=flag(Q(escalated_at__isnull=False) | Q(Exists(supervised))),
+            row_can_push=flag(oversees),
         )
     )
     return [

@@ -8,14 +8,13 @@ import datetime
 from django.db.models import CharField, F, Q, Value
 from django.utils.translation import gettext as _
 
-from campaign.board import flag
 from campaign.models import Reminder
 from complaints import permissions, services
 from complaints.models import Complaint
 from complaints.permissions import is_handler
 from complaints.selectors import complaints_visible_to
 from complaints.services.supervision import PUSHABLE
-from units.extensions import OverdueSource
+from units.extensions import OverdueSource, flag
 from units.selectors import OVERSEE, unit_scope_q
 from units.types import AnyUser
 

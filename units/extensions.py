@@ -41,6 +41,7 @@ from functools import cache
 from typing import Any
 
 from django.apps import AppConfig, apps
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils.module_loading import import_string
 
 HOOKS = (
@@ -181,6 +182,15 @@ class OverdueSource:
     statuses: dict[str, str]
     detail_url: str
     push: Callable[..., Any] | None = None
+
+
+def flag(condition: Q) -> Any:
+    """A boolean column for OVERDUE_COLUMNS from a Q (an empty Q, "everything", is plain True)."""
+    if condition == Q():
+        return Value(True)
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
 
 
 def overdue_sources(*, user: Any, today: Any) -> list[OverdueSource]:
