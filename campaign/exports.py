@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,8 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from campaign import permissions, selectors
 from campaign.forms import ImportForm, LedgerFilterForm
-from campaign.ledger_import import LedgerImport, read_ledger
-from campaign.ledger_import import ledger_import as import_rows
+from campaign.ledger_import import ledger_confirm, ledger_preview
 from campaign.models import Campaign
 from campaign.resources import LedgerResource
 from units.excel.report import GROUPED_SHOWN, group_problems
@@ -66,26 +65,6 @@ def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
     filename = f"ledger-{campaign.pk}-{today:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _run(
-    campaign: Any, user: Any, content: bytes, *, dry_run: bool, skip_duplicates: bool = False
-) -> LedgerImport:
-    """The upload checked (and filed unless `dry_run`); an unreadable file is a problem too."""
-    try:
-        grid = read_ledger(content)
-    except ValidationError as exc:
-        report = LedgerImport()
-        for message in exc.messages:
-            report.refuse(message)
-        return report
-    return import_rows(
-        campaign=campaign,
-        actor=user,
-        grid=grid,
-        dry_run=dry_run,
-        skip_duplicates=skip_duplicates,
-    )
 
 
 def _preview_context(preview: dict[str, Any], page_number: Any) -> dict[str, Any]:
@@ -159,7 +138,7 @@ def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            report = _run(campaign, request.user, content, dry_run=True)
+            report = ledger_preview(campaign=campaign, actor=request.user, content=content)
         except Exception:  # an unreadable workbook: say so instead of a 500
             message = _("The file could not be read as an Excel workbook.")
             return _refused(request, context, [{"row": "", "column": "", "message": message}])
@@ -174,7 +153,8 @@ def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": report.rows,
             "duplicates": report.duplicates,
         }
-        staged = Staged.create(FOLDER, content, preview)
+        # The checked rows too: the confirmation files them without reading the file again.
+        staged = Staged.create(FOLDER, content, preview, checked=report.checked)
         request.session[SESSION_KEY] = {"token": staged.token, "campaign": campaign.pk}
         context.update({"token": staged.token, **_preview_context(preview, 1)})
     return render(request, "campaign/ledger_import.html", context)
@@ -196,7 +176,13 @@ def _confirm(
         return redirect("campaign:ledger_import", campaign.pk)
     skip = request.POST.get("duplicates", "skip") != "add"
     try:
-        report = _run(campaign, request.user, content, dry_run=False, skip_duplicates=skip)
+        report = ledger_confirm(
+            campaign=campaign,
+            actor=request.user,
+            content=content,
+            checked=staged.checked(),
+            skip_duplicates=skip,
+        )
     except Exception:
         staged.abandon()
         raise

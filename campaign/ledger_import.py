@@ -16,12 +16,17 @@ headers are a file format, not interface text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import datetime
+import gc
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -30,6 +35,7 @@ from campaign.models import ITEM_COLUMNS, Campaign, ProblemCategory, Rectificati
 from units.excel.cells import cell_code, cell_text
 from units.excel.reader import Table, locate, read_grid
 from units.excel.widgets import DateWidget, visible_units
+from units.models import Unit
 from units.selectors import units_actable_by
 from units.types import AnyUser
 
@@ -78,6 +84,9 @@ class LedgerImport:
     problems: list[dict[str, Any]] = field(default_factory=list)
     duplicates: list[int] = field(default_factory=list)  # Excel rows of repeated new items
     filed: int = 0  # new items filed (or, on a dry run, to be filed)
+    # A preview's checked rows and what their checks read (see `checked_rows`): kept with
+    # the staged upload so that the confirmation files them without reading the file again.
+    checked: dict[str, Any] | None = None
 
     def refuse(self, message: str, *, row: Any = "", column: str = "") -> None:
         self.problems.append({"row": row, "column": column, "message": message})
@@ -233,7 +242,8 @@ def ledger_import(
 
     Give the sheet as read (`grid`, the header found in it) or an already located `table`.
     Writes go through services.item_update (changed rows) and services.items_file_many (new
-    rows, a few statements for the whole file).
+    rows, a few statements for the whole file). A dry run also keeps the checked rows in
+    `report.checked` (see `ledger_confirm`).
     """
     report = LedgerImport()
     if table is None:
@@ -247,7 +257,113 @@ def ledger_import(
     checked = _check(campaign, actor, table, report, preview=dry_run)
     if report.problems:
         return report
-    new, new_rows, updates = checked
+    new, new_rows, updates, basis = checked
+    if dry_run:
+        report.checked = _kept(new, new_rows, updates, basis, report)
+    _conclude(campaign, actor, report, new, new_rows, updates, dry_run, skip_duplicates)
+    return report
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a sheet is read and checked.
+
+    Twenty thousand rows make a few hundred thousand objects (cells, cleaned rows, preview
+    rows) that live until the request ends; the collector would walk them again and again
+    meanwhile (about a tenth of a preview's time). Nothing made here forms a cycle that
+    outlives the request, and collection resumes (as it was) when it is done.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def ledger_preview(*, campaign: Campaign, actor: AnyUser, content: bytes) -> LedgerImport:
+    """An upload read and checked, nothing saved; `report.checked` is what to keep with it."""
+    with _no_cycle_collection():
+        return _preview(campaign, actor, content)
+
+
+def _preview(campaign: Campaign, actor: AnyUser, content: bytes) -> LedgerImport:
+    try:
+        grid = read_ledger(content)
+    except ValidationError as exc:
+        report = LedgerImport()
+        for message in exc.messages:
+            report.refuse(message)
+        return report
+    report = ledger_import(campaign=campaign, actor=actor, grid=grid, dry_run=True)
+    if report.checked is not None:
+        report.checked["digest"] = _digest(content)
+    return report
+
+
+def ledger_confirm(
+    *,
+    campaign: Campaign,
+    actor: AnyUser,
+    content: bytes,
+    checked: dict[str, Any] | None,
+    skip_duplicates: bool = False,
+) -> LedgerImport:
+    """File a previewed upload: from the rows its preview checked, or by checking it again.
+
+    The preview's rows are filed as they are only when `checked` belongs to this very file
+    (its SHA-256) and everything their checks read is still as it was: the campaign, the
+    units the file names (which the importer sees and may act for), the categories used
+    and the items updated, each compared in a few queries (`_basis`). Otherwise the file is
+    read and every row checked again, as on a first upload. Repeats of items already in the
+    ledger are looked for again in either case, and the services check once more as they
+    write (the importer may act for every unit, the campaign is under way, the item may
+    still be edited).
+    """
+    with _no_cycle_collection():
+        return _confirm(campaign, actor, content, checked, skip_duplicates)
+
+
+def _confirm(
+    campaign: Campaign,
+    actor: AnyUser,
+    content: bytes,
+    checked: dict[str, Any] | None,
+    skip_duplicates: bool,
+) -> LedgerImport:
+    restored = _restore(campaign, actor, content, checked) if checked else None
+    if restored is None:
+        try:
+            grid = read_ledger(content)
+        except ValidationError as exc:
+            report = LedgerImport()
+            for message in exc.messages:
+                report.refuse(message)
+            return report
+        return ledger_import(
+            campaign=campaign,
+            actor=actor,
+            grid=grid,
+            dry_run=False,
+            skip_duplicates=skip_duplicates,
+        )
+    report, new, new_rows, updates = restored
+    _conclude(campaign, actor, report, new, new_rows, updates, False, skip_duplicates)
+    return report
+
+
+def _conclude(
+    campaign: Campaign,
+    actor: AnyUser,
+    report: LedgerImport,
+    new: list[dict[str, Any]],
+    new_rows: list[int],
+    updates: list[tuple[int, RectificationItem, dict[str, Any]]],
+    dry_run: bool,
+    skip_duplicates: bool,
+) -> None:
+    """Checked rows: repeats found, then (unless `dry_run`) filed."""
     if new:
         repeated = _find_duplicates(campaign, new, new_rows, report)
         if skip_duplicates and repeated:
@@ -262,15 +378,171 @@ def ledger_import(
                 services.items_file_check(campaign=campaign, actor=actor, units=units)
             except ValidationError as exc:
                 report.refuse("；".join(exc.messages))
-        return report
+        if report.problems:
+            report.checked = None
+        return
     _file(campaign, actor, new, updates, report)
-    return report
+
+
+# --- The checked rows, kept between the preview and the confirmation -------------------
+
+# Bumped whenever the kept form changes: a form kept by another version is not trusted.
+KEPT_FORMAT = 1
+_DATES = frozenset(name for name in ITEM_COLUMNS if isinstance(_field(name), models.DateField))
+
+
+# The fields a checked row holds as model instances (everything else is JSON as it is).
+_MODELS = frozenset({"unit", *(name for name in ITEM_COLUMNS if _field(name).is_relation)})
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+@dataclass
+class _Looked:
+    """What the checks read from the database, besides the cells: the `_basis`."""
+
+    units: dict[str, Unit]  # the file's unit codes the importer sees → unit
+    may_act: set[int]  # of those, the units the importer may act for
+    items: dict[int, RectificationItem]  # the campaign's items the file names by 编号
+
+
+def _look_up(
+    campaign: Campaign, actor: AnyUser, codes: Iterable[str], pks: Iterable[int]
+) -> _Looked:
+    """The file's units and items, whatever their number: three queries."""
+    codes = sorted(set(codes))
+    units = {unit.code: unit for unit in visible_units(actor).filter(code__in=codes)}
+    may_act = set(units_actable_by(user=actor).filter(code__in=codes).values_list("pk", flat=True))
+    return _Looked(units, may_act, _items_named(campaign, actor, pks))
+
+
+def _basis(
+    campaign: Campaign,
+    actor: AnyUser,
+    looked: _Looked,
+    categories: Iterable[ProblemCategory],
+) -> str:
+    """A digest of everything the row checks read from the database.
+
+    The importer; the campaign's state and end date (a 长期坚持 row's deadline); each unit
+    the file names by code, whether the importer may act for it; the categories the rows
+    use, by code and name; each item updated, every field an import compares or that
+    decides whether it may still be edited.
+    """
+    basis = [
+        getattr(actor, "pk", None),
+        [campaign.pk, campaign.status, campaign.end_date],
+        sorted((code, unit.pk) for code, unit in looked.units.items()),
+        sorted(looked.may_act),
+        sorted((c.pk, c.code, c.name) for c in categories),
+        [
+            [item.pk, item.status, *(getattr(item, attname) for attname in EDITABLE)]
+            for _pk, item in sorted(looked.items.items())
+        ],
+    ]
+    text = json.dumps(basis, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plain(fields: dict[str, Any]) -> dict[str, Any]:
+    """A checked row as JSON keeps it: its unit and category by id, dates as ISO text."""
+    plain = dict(fields)
+    for name in _MODELS.intersection(plain):
+        if plain[name] is not None:
+            plain[name] = plain[name].pk
+    for name in _DATES.intersection(plain):
+        if plain[name] is not None:
+            plain[name] = plain[name].isoformat()
+    return plain
+
+
+def _kept(
+    new: list[dict[str, Any]],
+    new_rows: list[int],
+    updates: list[tuple[int, RectificationItem, dict[str, Any]]],
+    looked_basis: tuple[_Looked, str],
+    report: LedgerImport,
+) -> dict[str, Any]:
+    """The checked rows in a form JSON keeps (no pickling), with what their checks read."""
+    looked, basis = looked_basis
+    categories = sorted(
+        {
+            fields["category"].pk
+            for fields in [*new, *(changes for _n, _i, changes in updates)]
+            if fields.get("category") is not None
+        }
+    )
+    return {
+        "format": KEPT_FORMAT,
+        "basis": basis,
+        "codes": sorted(looked.units),
+        "items": sorted(looked.items),
+        "categories": categories,
+        "header_row": report.header_row,
+        "totals": dict(report.totals),
+        "new": [_plain(fields) for fields in new],
+        "new_rows": new_rows,
+        "updates": [[number, item.pk, _plain(changes)] for number, item, changes in updates],
+    }
+
+
+def _restore(
+    campaign: Campaign, actor: AnyUser, content: bytes, checked: dict[str, Any]
+) -> (
+    tuple[
+        LedgerImport,
+        list[dict[str, Any]],
+        list[int],
+        list[tuple[int, RectificationItem, dict[str, Any]]],
+    ]
+    | None
+):
+    """The preview's checked rows, if they belong to this file and nothing they read changed."""
+    if checked.get("format") != KEPT_FORMAT or checked.get("digest") != _digest(content):
+        return None
+    if {"unit", "category"} != _MODELS:  # a relation column this code cannot restore: recheck
+        return None
+    looked = _look_up(campaign, actor, checked["codes"], checked["items"])
+    by_pk = {category.pk: category for category in _categories(checked["categories"])}
+    if _basis(campaign, actor, looked, by_pk.values()) != checked["basis"]:
+        return None
+    units = {unit.pk: unit for unit in looked.units.values()}
+
+    def restored(plain: dict[str, Any]) -> dict[str, Any]:
+        fields = dict(plain)
+        if "unit" in fields:
+            fields["unit"] = units[fields["unit"]]
+        if fields.get("category") is not None:
+            fields["category"] = by_pk[fields["category"]]
+        for name in _DATES.intersection(fields):
+            if fields[name] is not None:
+                fields[name] = datetime.date.fromisoformat(fields[name])
+        return fields
+
+    report = LedgerImport(header_row=checked["header_row"], totals=dict(checked["totals"]))
+    new = [restored(plain) for plain in checked["new"]]
+    updates = [
+        (number, looked.items[pk], restored(changes)) for number, pk, changes in checked["updates"]
+    ]
+    return report, new, list(checked["new_rows"]), updates
+
+
+def _categories(pks: list[int]) -> list[ProblemCategory]:
+    return list(ProblemCategory.objects.filter(pk__in=pks)) if pks else []
 
 
 def _check(
     campaign: Campaign, actor: AnyUser, table: Table, report: LedgerImport, *, preview: bool
-) -> tuple[list[dict[str, Any]], list[int], list[tuple[int, RectificationItem, dict[str, Any]]]]:
-    """Every row's cells cleaned and checked: new entries, their rows, and the updates."""
+) -> tuple[
+    list[dict[str, Any]],
+    list[int],
+    list[tuple[int, RectificationItem, dict[str, Any]]],
+    tuple[_Looked, str],
+]:
+    """Every row's cells cleaned and checked: new entries, their rows, the updates, and
+    what the checks read from the database with its digest (`_basis`)."""
     index = {header: at for at, header in enumerate(table.headers)}  # the last of a name
     id_at = index.get(ID_HEADER)
     unit_at = index[UNIT_HEADER]
@@ -281,9 +553,8 @@ def _check(
     # The file's units, the importer's among them, and the items it names: once each.
     code_of = _remembered(cell_code)
     codes = {code_of(values[unit_at]) for _number, values in rows} - {""}
-    units = {unit.code: unit for unit in visible_units(actor).filter(code__in=codes)}
-    may_act = set(units_actable_by(user=actor).filter(code__in=codes).values_list("pk", flat=True))
-    items = _items_named(campaign, actor, rows, id_at)
+    looked = _look_up(campaign, actor, codes, _numbers(rows, id_at))
+    units, may_act, items = looked.units, looked.may_act, looked.items
 
     new: list[dict[str, Any]] = []
     new_rows: list[int] = []
@@ -373,7 +644,13 @@ def _check(
         if preview:
             headers = [HEADER_OF[name] for name in changed]
             report.rows.append(_preview_row(number, "update", item, cleaned, headers, labels))
-    return new, new_rows, updates
+    categories = {
+        fields["category"].pk: fields["category"]
+        for fields in [*new, *(changes for _n, _i, changes in updates)]
+        if fields.get("category") is not None
+    }
+    basis = _basis(campaign, actor, looked, categories.values()) if preview else ""
+    return new, new_rows, updates, (looked, basis)
 
 
 def _stored(value: Any) -> Any:
@@ -381,19 +658,26 @@ def _stored(value: Any) -> Any:
     return value.pk if isinstance(value, models.Model) else value
 
 
-def _items_named(
-    campaign: Campaign, actor: AnyUser, rows: Sequence[tuple[int, list[Any]]], id_at: int | None
-) -> dict[int, RectificationItem]:
-    """The campaign's items the file names by 编号, among those the importer may see."""
+def _numbers(rows: Sequence[tuple[int, list[Any]]], id_at: int | None) -> set[int]:
+    """The item numbers (编号) the file's rows give."""
     if id_at is None:
-        return {}
+        return set()
     pks = set()
     for _number, values in rows:
         text = cell_code(values[id_at])
         if text.isdigit():
             pks.add(int(text))
+    return pks
+
+
+def _items_named(
+    campaign: Campaign, actor: AnyUser, pks: Iterable[int]
+) -> dict[int, RectificationItem]:
+    """The campaign's items the file names by 编号, among those the importer may see."""
     found: dict[int, RectificationItem] = {}
     ordered = sorted(pks)
+    if not ordered:
+        return found
     scope = Q() if actor is None else Q(pk__in=selectors.items_visible_to(user=actor))
     for start in range(0, len(ordered), _CHUNK):
         chunk = ordered[start : start + _CHUNK]
@@ -422,32 +706,48 @@ def _preview_row(
     labels: dict[str, dict[str, str]],
 ) -> dict[str, Any]:
     """A row as the preview shows it: each cell as it will be filed, 长期坚持 for no deadline."""
-
-    def value(name: str) -> Any:
-        if name in cleaned:
-            return cleaned[name]
-        if item is not None:
-            return getattr(item, name)
-        return _NEW_DEFAULTS[name]
-
+    if item is None:
+        values = {**_NEW_DEFAULTS, **cleaned}
+    else:
+        values = {name: getattr(item, name) for name in ITEM_COLUMNS}
+        values.update(cleaned)
     unit = cleaned["unit"]
-    long_term = value("long_term")
+    long_term = values["long_term"]
     cells = ["" if item is None else str(item.pk), unit.code, unit.name]
-    for name in ITEM_COLUMNS:
-        current = value(name)
-        if name in labels:
+    for name, how in _SHOWN:
+        current = values[name]
+        if how is _LABEL:
             shown = labels[name].get(current, current) if current else ""
-        elif name == "long_term":
+        elif how is _YES_NO:
             shown = "是" if current else "否"
-        elif name == "deadline":
+        elif how is _DEADLINE:
             # The ledger shows 长期坚持 in the deadline's place, and so does the preview.
             shown = labels[""][""] if long_term else (current.isoformat() if current else "")
-        elif name == "category":
+        elif how is _CATEGORY:
             shown = current.name if current is not None else ""
         else:
             shown = "" if current is None else str(current)
         cells.append(shown)
     return {"row": number, "kind": kind, "cells": cells, "changed": changed}
+
+
+# How the preview shows each column (decided once, not once a cell).
+_LABEL, _YES_NO, _DEADLINE, _CATEGORY, _TEXT = "label", "yes_no", "deadline", "category", "text"
+_SHOWN = tuple(
+    (
+        name,
+        _LABEL
+        if _field(name).choices
+        else _YES_NO
+        if name == "long_term"
+        else _DEADLINE
+        if name == "deadline"
+        else _CATEGORY
+        if name == "category"
+        else _TEXT,
+    )
+    for name in ITEM_COLUMNS
+)
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -473,6 +773,33 @@ def _find_duplicates(
     # one of its problems: what is sent back grows with the file, not with the ledger.
     unit_ids = sorted({unit for unit, _problem in keys})
     problems = sorted({problem for _unit, problem in keys})
+    filed = _filed(campaign, unit_ids, problems)
+    found: set[int] = set()
+    for at, key in enumerate(keys):
+        if key in filed:
+            found.add(at)
+        filed.add(key)
+    report.duplicates = sorted(rows[at] for at in found)
+    return found
+
+
+def _filed(campaign: Campaign, unit_ids: list[int], problems: list[str]) -> set[tuple[int, str]]:
+    """(unit, problem) of the campaign's items in these units with one of these problems."""
+    if not unit_ids or not problems:
+        return set()
+    connection = connections[router.db_for_read(Item)]
+    if connection.vendor == "postgresql":
+        # The lists go as two array parameters: one statement, and no per-value work in
+        # Django's compiler (twenty thousand IN (…) parameters cost it half a second).
+        quote = connection.ops.quote_name
+        sql = (
+            f"SELECT {quote('unit_id')}, {quote('problem')} FROM {quote(Item._meta.db_table)} "  # noqa: S608
+            f"WHERE {quote('campaign_id')} = %s AND {quote('unit_id')} = ANY(%s) "
+            f"AND {quote('problem')} = ANY(%s)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [campaign.pk, unit_ids, problems])
+            return {(unit, problem.strip()) for unit, problem in cursor.fetchall()}
     filed: set[tuple[int, str]] = set()
     # One statement for a whole file (at most XLSX_MAX_ROWS problems, within SQLite's limit
     # of variables too): each further statement would scan the units' items again.
@@ -485,13 +812,7 @@ def _find_duplicates(
                 problem__in=problems[start : start + _PROBLEMS_CHUNK],
             ).values_list("unit_id", "problem")
         )
-    found: set[int] = set()
-    for at, key in enumerate(keys):
-        if key in filed:
-            found.add(at)
-        filed.add(key)
-    report.duplicates = sorted(rows[at] for at in found)
-    return found
+    return filed
 
 
 def _file(

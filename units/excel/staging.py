@@ -1,7 +1,10 @@
 """An upload kept between its preview and its confirmation, filed at most once.
 
 The preview stores the file and what it showed under a random token (in the media folder,
-never served by name: the token is 128 random bits and the session must hold it). The
+never served by name: the token is 128 random bits and the session must hold it), and may
+keep beside them what it checked (JSON, never pickled: the importer decides whether to
+trust it, e.g. tied to the file's digest), so that the confirmation need not check it all
+again. The
 confirmation claims the file by renaming it, which only one request can do: a second click
 or a second tab finds the finished import's totals instead of filing the rows again.
 
@@ -48,10 +51,21 @@ class Staged:
         self.running = base / f"{token}.running"
         self.preview_file = base / f"{token}.preview.json"
         self.done_file = base / f"{token}.done.json"
+        self.checked_file = base / f"{token}.checked.json"
 
     @classmethod
-    def create(cls, folder: str, content: bytes, preview: dict[str, Any]) -> Staged:
+    def create(
+        cls,
+        folder: str,
+        content: bytes,
+        preview: dict[str, Any],
+        checked: dict[str, Any] | None = None,
+    ) -> Staged:
         staged = cls(folder, uuid.uuid4().hex)
+        if checked is not None:
+            staged.checked_file.write_text(
+                json.dumps(checked, ensure_ascii=False, separators=(",", ":"))
+            )
         staged.upload.write_bytes(content)
         staged.preview_file.write_text(json.dumps(preview, ensure_ascii=False, default=str))
         return staged
@@ -71,17 +85,26 @@ class Staged:
         except FileNotFoundError:  # claimed by another request, or swept a moment ago
             return None
 
+    def checked(self) -> dict[str, Any] | None:
+        """What the preview checked, as it was kept (None: nothing kept, or unreadable)."""
+        try:
+            return json.loads(self.checked_file.read_text())
+        except (FileNotFoundError, ValueError):
+            return None
+
     def in_progress(self) -> bool:
         return self.running.exists()
 
     def finish(self, totals: dict[str, Any]) -> None:
         self.done_file.write_text(json.dumps(totals, default=str))
         self.preview_file.unlink(missing_ok=True)
+        self.checked_file.unlink(missing_ok=True)
         self.running.unlink(missing_ok=True)
 
     def abandon(self) -> None:
         """The confirmation was refused (the data changed since the preview): start over."""
         self.preview_file.unlink(missing_ok=True)
+        self.checked_file.unlink(missing_ok=True)
         self.running.unlink(missing_ok=True)
 
     def done(self) -> dict[str, Any] | None:
