@@ -216,7 +216,7 @@ def _export_column(name: str) -> tuple[str, Callable[[Any], Any]]:
     """The value a column reads (a lookup) and how it is shown, as `_column`'s widget shows it."""
     if name == "category":
         return "category__name", _text
-    field = Item._meta.get_field(name)
+    field: Any = Item._meta.get_field(name)
     if field.choices:
         return name, _labels(field.choices)
     if isinstance(field, models.BooleanField):
