@@ -14,3 +14,10 @@ class AssessmentsConfig(ShellAppConfig):
     demo = "assessments.demo.seed"
     public_entries = "assessments.public.public_entries"
     overdue_sources = "assessments.board.overdue_sources"
+
+    def ready(self) -> None:
+        super().ready()
+        from assessments import survey_sets
+
+        # Cache invalidation only: what a vote checks against, forgotten when it changes.
+        survey_sets.connect()

@@ -8,6 +8,7 @@ closes, not at the moment of the vote.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from collections.abc import Iterable
 from decimal import Decimal
@@ -37,7 +38,9 @@ from assessments.models import (
     SurveyResponse,
     TokenUse,
 )
+from assessments.models.surveys import random_key
 from assessments.scoring import assessed_units
+from assessments.survey_sets import Sets, survey_sets
 from units.models import Unit
 from units.transitions import transition
 from units.types import AnyUser
@@ -218,18 +221,9 @@ def tokens_generate(
     return count
 
 
-# The survey's unit ids, its dimensions (pk, name) in order, its choice ids.
-Sets = tuple[set[int], list[tuple[int, str]], set[int]]
-
-
-def _survey_sets(survey: Survey, unit_ids: Iterable[int] | None = None) -> Sets:
-    """The survey's units (only those among `unit_ids` if given), dimensions and choices."""
-    units = survey.units.all() if unit_ids is None else survey.units.filter(pk__in=unit_ids)
-    return (
-        set(units.values_list("pk", flat=True)),
-        list(survey.dimensions.order_by("sort_order", "pk").values_list("pk", "name")),
-        set(survey.scale.values_list("pk", flat=True)),
-    )
+def _survey_sets(survey: Survey) -> Sets:
+    """The survey's units, dimensions and choices (cached: assessments.survey_sets)."""
+    return survey_sets(survey.pk)
 
 
 def missing_answer_message(unit_name: str, dimension_name: str) -> str:
@@ -248,12 +242,12 @@ def first_missing_dimension(
 
 
 def _parse_ratings(
-    survey: Survey, ratings: dict[int, dict[int, int]], sets: Sets | None = None
+    survey: Survey | int, ratings: dict[int, dict[int, int]], sets: Sets | None = None
 ) -> dict[int, dict[int, int]]:
     """Every rated unit must be one the survey covers, with every dimension answered."""
     rated = {u: answers for u, answers in ratings.items() if answers}
-    # One rater's handful of units, not the province's thousands, are looked up.
-    unit_ids, dimensions, option_ids = sets or _survey_sets(survey, unit_ids=list(rated))
+    survey_id = survey if isinstance(survey, int) else survey.pk
+    unit_ids, dimensions, option_ids = sets or survey_sets(survey_id)
     if not rated:
         raise SurveyRefused(_("Rate at least one unit before submitting."))
     dimension_ids = {pk for pk, _name in dimensions}
@@ -348,8 +342,9 @@ def _forward_feedback_on_close(survey: Survey) -> None:
         )
 
 
-def _lock_for_vote(survey: Survey) -> None:
-    """Re-read the survey's status and anonymity under a shared lock, onto `survey`.
+def _lock_for_vote(survey_id: int) -> tuple[str, bool, bool] | None:
+    """The survey's status, anonymity and open mode, read under a shared lock (None: no
+    such survey).
 
     On PostgreSQL FOR SHARE: votes do not wait for each other, but closing the survey or
     changing its settings waits for the votes in flight, and a vote after that reads the
@@ -358,14 +353,18 @@ def _lock_for_vote(survey: Survey) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT status, anonymised FROM assessments_survey WHERE id = %s FOR SHARE",
-                [survey.pk],
+                "SELECT status, anonymised, open_mode FROM assessments_survey "
+                "WHERE id = %s FOR SHARE",
+                [survey_id],
             )
             row = cursor.fetchone()
     else:
-        row = Survey.objects.filter(pk=survey.pk).values_list("status", "anonymised").first()
-    if row is not None:
-        survey.status, survey.anonymised = row
+        row = (
+            Survey.objects.filter(pk=survey_id)
+            .values_list("status", "anonymised", "open_mode")
+            .first()
+        )
+    return None if row is None else (row[0], row[1], row[2])
 
 
 def closed_survey_message(survey: Survey) -> str:
@@ -389,56 +388,172 @@ def survey_submit(
 ) -> int:
     """Record one rater's vote with a one-time code; refuses used, forged or foreign codes.
 
-    The code is claimed with a conditional UPDATE on its row lock, so two simultaneous
-    submissions with one code record one vote. In an anonymised survey the claim is all
-    that is kept of the code: no time, no units, no link from the answers.
+    The code is claimed with a conditional UPDATE (which takes its row lock), so two
+    simultaneous submissions with one code record one vote. In an anonymised survey the
+    claim is all that is kept of the code: no time, no units, no link from the answers.
+
+    The answers are checked first, against the survey's sets (cached:
+    assessments.survey_sets); then, on PostgreSQL, the vote is one statement (`_VOTE_SQL`,
+    atomic as any statement is): the survey read under a shared lock, the claim, the
+    responses, the answers and, in named surveys, the code's uses. A refusal names the
+    first thing wrong, in the order a rater needs to know it: the code, the survey's state,
+    the code already used, then the answers.
     """
     comments = comments or {}
-    with transaction.atomic():
-        # The survey comes with the locked code: one round trip fewer per vote.
-        token = (
-            RaterToken.objects.select_for_update(of=("self",))
-            .select_related("survey", "survey__scheme")
-            .filter(code=code.strip().upper())
-            .first()
+    code = code.strip().upper()
+    try:
+        rated = _parse_ratings(survey_id, ratings)
+    except SurveyRefused:
+        _refuse_code(survey_id, code)  # a bad code or a closed survey is said first
+        raise
+    if connection.vendor != "postgresql":
+        return _submit_in_steps(survey_id=survey_id, code=code, rated=rated, comments=comments)
+    try:
+        filed = _file_vote(survey_id=survey_id, code=code, rated=rated, comments=comments)
+    except IntegrityError:  # the code's uses exist already: it voted
+        raise SurveyRefused(
+            _("This rating code has already been used. Each code votes once.")
+        ) from None
+    if filed is None:  # nothing was written: say why
+        _refuse_code(survey_id, code)
+        raise SurveyRefused(_("This rating code has already been used. Each code votes once."))
+    if not filed and any(text.strip() for text in comments.values()):  # a named survey
+        transaction.on_commit(lambda: _route_comments(Survey.objects.get(pk=survey_id), comments))
+    return len(rated)
+
+
+_VOTE_SQL = """
+WITH survey AS (
+    SELECT id, anonymised FROM assessments_survey
+    WHERE id = %(survey)s AND status = 'open'
+    FOR SHARE
+), claim AS (
+    UPDATE assessments_ratertoken AS token
+    SET used = true, used_at = CASE WHEN survey.anonymised THEN NULL ELSE %(now)s END
+    FROM survey
+    WHERE token.code = %(code)s AND token.survey_id = survey.id AND NOT token.used
+    RETURNING token.id, token.category_id, survey.anonymised
+), uses AS (
+    INSERT INTO assessments_tokenuse (token_id, unit_id)
+    SELECT claim.id, unit.id FROM claim, unnest(%(units)s::bigint[]) AS unit(id)
+    WHERE NOT claim.anonymised
+), response AS (
+    INSERT INTO assessments_surveyresponse
+        (id, survey_id, unit_id, category_id, token_id, is_open, submitted_on, comment)
+    SELECT r.id, %(survey)s, r.unit_id, claim.category_id,
+        CASE WHEN claim.anonymised THEN NULL ELSE claim.id END, false, %(day)s, r.comment
+    FROM claim, unnest(%(responses)s::bigint[], %(units)s::bigint[], %(comments)s::text[])
+        AS r(id, unit_id, comment)
+    RETURNING id
+), answer AS (
+    INSERT INTO assessments_surveyanswer (id, response_id, dimension_id, option_id)
+    SELECT a.id, a.response_id, a.dimension_id, a.option_id
+    FROM unnest(%(answers)s::bigint[], %(answer_responses)s::bigint[],
+        %(dimensions)s::bigint[], %(options)s::bigint[]) AS a(id, response_id, dimension_id, option_id)
+    JOIN response ON response.id = a.response_id
+)
+SELECT anonymised FROM claim
+"""
+
+
+def _file_vote(
+    *, survey_id: int, code: str, rated: dict[int, dict[int, int]], comments: dict[int, str]
+) -> bool | None:
+    """The vote in one statement: whether the survey is anonymised, or None when nothing
+    was written (the survey not open, the code unknown, another survey's or used)."""
+    # Random keys (SurveyResponse.id, SurveyAnswer.id): the rows carry no order of votes.
+    response_ids = {unit_id: random_key() for unit_id in rated}
+    answers = [(response_ids[u], d, o) for u, given in rated.items() for d, o in given.items()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _VOTE_SQL,
+            {
+                "survey": survey_id,
+                "code": code,
+                "now": timezone.now(),
+                "day": timezone.localdate(),
+                "units": list(response_ids),
+                "responses": list(response_ids.values()),
+                "comments": [comments.get(u, "").strip()[:2000] for u in response_ids],
+                "answers": [random_key() for _ in answers],
+                "answer_responses": [a[0] for a in answers],
+                "dimensions": [a[1] for a in answers],
+                "options": [a[2] for a in answers],
+            },
         )
-        if token is None:
-            raise SurveyRefused(
-                _("This rating code is not valid. Check the link or the code on your slip.")
-            )
-        if token.survey_id != survey_id:
-            raise SurveyRefused(_("This rating code belongs to another survey."))
-        survey = token.survey
-        _lock_for_vote(survey)
-        if not survey.is_open:
-            raise SurveyRefused(closed_survey_message(survey))
-        if token.used:
+        row = cursor.fetchone()
+    return None if row is None else bool(row[0])
+
+
+def _submit_in_steps(
+    *, survey_id: int, code: str, rated: dict[int, dict[int, int]], comments: dict[int, str]
+) -> int:
+    """`survey_submit` on databases other than PostgreSQL (a trial on SQLite): the same
+    checks and rows, statement by statement in one transaction."""
+    with transaction.atomic():
+        state = _lock_for_vote(survey_id)
+        claimed = None
+        if state is not None and state[0] == Survey.Status.OPEN:
+            anonymised = state[1]
+            claimed = _claim_code(survey_id, code, used_at=None if anonymised else timezone.now())
+        if claimed is None:
+            _refuse_code(survey_id, code)
             raise SurveyRefused(_("This rating code has already been used. Each code votes once."))
-        rated = _parse_ratings(survey, ratings)
-        claim: dict[str, Any] = {"used": True}
-        if not survey.anonymised:
-            claim["used_at"] = timezone.now()
-        claimed = RaterToken.objects.filter(pk=token.pk, used=False).update(**claim)
-        if not claimed:
-            raise SurveyRefused(_("This rating code has already been used. Each code votes once."))
-        if not survey.anonymised:
-            # No savepoint: on a conflict the whole vote is refused and rolled back anyway.
+        token_id, category_id = claimed
+        if not anonymised:
             try:
-                TokenUse.objects.bulk_create(TokenUse(token=token, unit_id=u) for u in rated)
+                TokenUse.objects.bulk_create(TokenUse(token_id=token_id, unit_id=u) for u in rated)
             except IntegrityError:
                 raise SurveyRefused(
                     _("This rating code has already been used. Each code votes once.")
                 ) from None
         _store_responses(
-            survey=survey,
+            survey_id=survey_id,
             rated=rated,
             comments=comments,
-            category_id=token.category_id,
-            token=None if survey.anonymised else token,
+            category_id=category_id,
+            token_id=None if anonymised else token_id,
         )
-        if not survey.anonymised:
-            transaction.on_commit(lambda: _route_comments(survey, comments))
+        if not anonymised and any(text.strip() for text in comments.values()):
+            transaction.on_commit(
+                lambda: _route_comments(Survey.objects.get(pk=survey_id), comments)
+            )
     return len(rated)
+
+
+def _claim_code(
+    survey_id: int, code: str, *, used_at: datetime.datetime | None
+) -> tuple[int, int] | None:
+    """Mark an unused code of the survey used: (its id, its category), or None."""
+    claim: dict[str, Any] = {"used": True}
+    if used_at is not None:
+        claim["used_at"] = used_at
+    found = (
+        RaterToken.objects.select_for_update()
+        .filter(code=code, survey_id=survey_id, used=False)
+        .values_list("pk", "category_id")
+        .first()
+    )
+    if found is None or not RaterToken.objects.filter(pk=found[0], used=False).update(**claim):
+        return None
+    return found
+
+
+def _refuse_code(survey_id: int, code: str) -> None:
+    """Raise why a code could not be claimed: unknown, another survey's, the survey closed,
+    or used (the same order as the voting page checks them)."""
+    token = RaterToken.objects.filter(code=code).values_list("survey_id", "used").first()
+    if token is None:
+        raise SurveyRefused(
+            _("This rating code is not valid. Check the link or the code on your slip.")
+        )
+    if token[0] != survey_id:
+        raise SurveyRefused(_("This rating code belongs to another survey."))
+    survey = Survey.objects.select_related("scheme").get(pk=survey_id)
+    if not survey.is_open:
+        raise SurveyRefused(closed_survey_message(survey))
+    if token[1]:
+        raise SurveyRefused(_("This rating code has already been used. Each code votes once."))
 
 
 def survey_submit_open(
@@ -447,45 +562,96 @@ def survey_submit_open(
     """An answer in open public mode: flagged as such, never counted in the scores."""
     comments = comments or {}
     with transaction.atomic():
-        survey = Survey.objects.select_related("scheme").get(pk=survey_id)
-        _lock_for_vote(survey)
-        if not survey.open_mode:
+        state = _lock_for_vote(survey_id)
+        if state is None:
+            raise Survey.DoesNotExist(f"No survey {survey_id}")
+        status, _anonymised, open_mode = state
+        if not open_mode:
             raise SurveyRefused(_("This survey does not accept answers without a rating code."))
-        if not survey.is_open:
+        if status != Survey.Status.OPEN:
+            survey = Survey.objects.select_related("scheme").get(pk=survey_id)
             raise SurveyRefused(closed_survey_message(survey))
-        rated = _parse_ratings(survey, ratings)
+        rated = _parse_ratings(survey_id, ratings)
         _store_responses(
-            survey=survey, rated=rated, comments=comments, category_id=None, token=None
+            survey_id=survey_id, rated=rated, comments=comments, category_id=None, token_id=None
         )
-        transaction.on_commit(lambda: _route_comments(survey, comments))
+        if any(text.strip() for text in comments.values()):
+            transaction.on_commit(
+                lambda: _route_comments(Survey.objects.get(pk=survey_id), comments)
+            )
     return len(rated)
+
+
+_STORE_SQL = """
+WITH response AS (
+    INSERT INTO assessments_surveyresponse
+        (id, survey_id, unit_id, category_id, token_id, is_open, submitted_on, comment)
+    SELECT r.id, %s, r.unit_id, %s, %s, %s, %s, r.comment
+    FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS r(id, unit_id, comment)
+    RETURNING id
+)
+INSERT INTO assessments_surveyanswer (id, response_id, dimension_id, option_id)
+SELECT a.id, a.response_id, a.dimension_id, a.option_id
+FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[])
+    AS a(id, response_id, dimension_id, option_id)
+JOIN response ON response.id = a.response_id
+"""
 
 
 def _store_responses(
     *,
-    survey: Survey,
+    survey_id: int,
     rated: dict[int, dict[int, int]],
     comments: dict[int, str],
     category_id: int | None,
-    token: RaterToken | None,
+    token_id: int | None,
 ) -> None:
+    """One response per unit and one answer per dimension, in one statement (PostgreSQL)."""
     # Random keys (SurveyResponse.id, SurveyAnswer.id): the rows carry no order of votes.
-    responses = SurveyResponse.objects.bulk_create(
-        SurveyResponse(
-            survey=survey,
-            unit_id=unit_id,
-            category_id=category_id,
-            token=token,
-            is_open=category_id is None,
-            comment=comments.get(unit_id, "").strip()[:2000],
+    response_ids = {unit_id: random_key() for unit_id in rated}
+    notes = {u: comments.get(u, "").strip()[:2000] for u in rated}
+    is_open = category_id is None
+    if connection.vendor != "postgresql":
+        SurveyResponse.objects.bulk_create(
+            SurveyResponse(
+                id=response_ids[u],
+                survey_id=survey_id,
+                unit_id=u,
+                category_id=category_id,
+                token_id=token_id,
+                is_open=is_open,
+                comment=notes[u],
+            )
+            for u in rated
         )
-        for unit_id in rated
-    )
-    SurveyAnswer.objects.bulk_create(
-        SurveyAnswer(response=response, dimension_id=dimension_id, option_id=option_id)
-        for response in responses
-        for dimension_id, option_id in rated[response.unit_id].items()
-    )
+        SurveyAnswer.objects.bulk_create(
+            SurveyAnswer(response_id=response_ids[u], dimension_id=d, option_id=o)
+            for u, answers in rated.items()
+            for d, o in answers.items()
+        )
+        return
+    answers = [(response_ids[u], d, o) for u, given in rated.items() for d, o in given.items()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STORE_SQL,
+            [
+                survey_id,
+                category_id,
+                token_id,
+                is_open,
+                timezone.localdate(),
+                list(response_ids.values()),
+                list(response_ids),
+                [notes[u] for u in response_ids],
+                [random_key() for _ in answers],
+                [a[0] for a in answers],
+                [a[1] for a in answers],
+                [a[2] for a in answers],
+            ],
+        )
+        filed = cursor.rowcount
+    if filed != len(answers):  # cannot happen: every answer has its response
+        raise RuntimeError(f"A vote filed {filed} of its {len(answers)} answers")
 
 
 def survey_record_paper_votes(

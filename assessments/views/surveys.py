@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +23,7 @@ from django_ratelimit.exceptions import Ratelimited
 from assessments import conf, excel, permissions, selectors, services
 from assessments.forms import TokenForm
 from assessments.models import RaterToken, Survey
+from assessments.survey_sets import Sets, survey_sets
 from units.actions import Action, error_text, perform
 
 
@@ -232,13 +234,36 @@ class Draft:
 class Wizard:
     """What every page of one survey needs: its units in order, dimensions and scale."""
 
+    # Each part is read when first needed: a vote sent in one request reads none of the
+    # survey's units and pages (a province survey has 10 000 units), only the cached sets
+    # its answers are checked against.
+
     def __init__(self, survey: Survey) -> None:
         self.survey = survey
-        self.units = list(survey.units.order_by("path").values_list("pk", "name"))
-        self.dimensions = list(survey.dimensions.all())
-        self.scale = list(survey.scale.all())
-        self.dimension_pairs = [(d.pk, d.name) for d in self.dimensions]
-        self.option_ids = {o.pk for o in self.scale}
+
+    @cached_property
+    def units(self) -> list[tuple[int, str]]:
+        return list(self.survey.units.order_by("path").values_list("pk", "name"))
+
+    @cached_property
+    def dimensions(self) -> list[Any]:
+        return list(self.survey.dimensions.all())
+
+    @cached_property
+    def scale(self) -> list[Any]:
+        return list(self.survey.scale.all())
+
+    @cached_property
+    def _sets(self) -> Sets:
+        return survey_sets(self.survey.pk)
+
+    @property
+    def dimension_pairs(self) -> list[tuple[int, str]]:
+        return self._sets[1]
+
+    @property
+    def option_ids(self) -> frozenset[int]:
+        return self._sets[2]
 
     def step_of(self, value: str | None) -> int | str:
         if value == REVIEW:
@@ -280,7 +305,9 @@ class Wizard:
             for key in request.POST
             if key.startswith(("r_", "c_")) and key.split("_")[1].isdigit()
         }
-        return {pk: self.answers_from_post(request, pk) for pk, _name in self.units if pk in posted}
+        # Units the survey does not cover are left out, as the pages would never post them.
+        covered = self._sets[0]
+        return {pk: self.answers_from_post(request, pk) for pk in sorted(posted) if pk in covered}
 
     def missing_message(self, unit_id: int, answers: dict[int, int]) -> str | None:
         missing = services.first_missing_dimension(self.dimension_pairs, answers)
@@ -315,9 +342,9 @@ def _wizard(
 ) -> HttpResponse:
     """Show a unit's page or the review page; keep answers; file everything at the end."""
     wizard = Wizard(survey)
-    base = {**context, "survey": survey, "action": request.path, "total": len(wizard.units)}
 
     def page(step: int | str, error: str = "", status: int = 200, missing: int | None = None):
+        base = {**context, "survey": survey, "action": request.path, "total": len(wizard.units)}
         states = wizard.unit_states(draft)
         done = sum(1 for s in states if s["state"] in ("done", "skipped"))
         extra: dict[str, Any] = {
@@ -442,8 +469,17 @@ def survey_vote(request: HttpRequest, survey_pk: int, code: str) -> HttpResponse
     limit = {"group": "assessments.code_vote", "key": "ip", "rate": _code_rate(), "method": ALL}
     if is_ratelimited(request, increment=False, **limit):
         raise Ratelimited()
-    survey = Survey.objects.select_related("scheme").filter(pk=survey_pk).first()
-    token = RaterToken.objects.filter(code=code.strip().upper()).select_related("category").first()
+    # The code with its survey in one query; another survey's code, or none, reads the page's.
+    token = (
+        RaterToken.objects.filter(code=code.strip().upper())
+        .select_related("category", "survey__scheme")
+        .order_by("pk")  # the code is unique: no joins for the models' default orderings
+        .first()
+    )
+    if token is not None and token.survey_id == survey_pk:
+        survey: Survey | None = token.survey
+    else:
+        survey = Survey.objects.select_related("scheme").filter(pk=survey_pk).first()
     if survey is None or token is None:
         if is_ratelimited(request, increment=True, **limit):
             raise Ratelimited()

@@ -34,3 +34,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING["root"]["level"] = "WARNING"
+
+# Every production URL and the bench's floor endpoint (bench/urls.py), nowhere else.
+ROOT_URLCONF = "bench.urls"

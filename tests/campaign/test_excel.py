@@ -134,7 +134,8 @@ def test_export_reimports_cleanly_and_escapes_formulas(cast, campaign, make_item
     make_item(unit=cast.dept_b, actor=cast.head_b, problem="乙局的问题")
     response = client_for(cast.head_a).get(reverse("campaign:ledger_export", args=[campaign.pk]))
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    content = response.getvalue()  # streamed from a file: read once
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     values = [[cell.value for cell in r] for r in sheet.iter_rows()]
     # A title row an office can file (unit, campaign, date), then the header, frozen.
     assert values[0][0].startswith(f"{cast.dept_a.name}　{campaign.name}　整改台账（导出日期：")
@@ -148,7 +149,7 @@ def test_export_reimports_cleanly_and_escapes_formulas(cast, campaign, make_item
     deadlines = [r[values[1].index("整改时限")] for r in values[2:]]
     assert all(isinstance(d, datetime.datetime) for d in deadlines)
     assert all(isinstance(r[0], int) for r in values[2:])
-    result = run(campaign, cast.head_a, response.content)
+    result = run(campaign, cast.head_a, content)
     assert not result.has_errors() and not result.has_validation_errors()
     assert result.totals["skip"] == 2 and result.totals["new"] == 0
     assert RectificationItem.objects.count() == 3
@@ -158,7 +159,9 @@ def test_reimport_updates_drafts_but_not_accepted_items(cast, campaign, make_ite
     draft = make_item(problem="原问题")
     accepted = make_item(RectificationItem.Status.ACCEPTED, problem="已确认的问题")
     content = (
-        client_for(cast.head_a).get(reverse("campaign:ledger_export", args=[campaign.pk])).content
+        client_for(cast.head_a)
+        .get(reverse("campaign:ledger_export", args=[campaign.pk]))
+        .getvalue()
     )
     book = openpyxl.load_workbook(io.BytesIO(content))
     sheet = book.active
