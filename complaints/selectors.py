@@ -35,28 +35,33 @@ _NOTHING = Q(pk__in=[])
 APPROVE_IDENTITY = "complaints.approve_identity_request"
 
 
-def complaint_scope_q(*, user: AnyUser) -> Q:
+def complaint_scope_q(
+    *, user: AnyUser, unit: str = "unit", subject_unit: str = "subject_unit"
+) -> Q:
     """The one scoping rule for complaints, derived from the unit jurisdiction alone.
 
     No complaint permission widens it: whoever sees every unit sees every complaint, anyone
     else only the complaints of units in their scope (`complaints.view_all_complaints` is an
     ability to read complaints, not a jurisdiction).
+
+    `unit`, `subject_unit`: the fields holding the case's handling unit and the unit
+    complained about (the figures' roll-up filters its scoped rows with the same rule).
     """
     if not user.is_authenticated or not user.is_active:
         return _NOTHING
-    units_seen = unit_scope_q(user=user, prefix="unit__")
+    units_seen = unit_scope_q(user=user, prefix=f"{unit}__")
     if units_seen == Q():  # what units.selectors.user_sees_all_units tests, without a query
         return Q()
     q = _NOTHING
     if user.has_perm("complaints.handle_complaint"):  # type: ignore[union-attr]
         # Intake not yet routed belongs to the staff whose jurisdiction holds the unit
         # complained about (intake naming no unit is the county's: see-all staff only).
-        unrouted = Q(unit__isnull=True) & unit_scope_q(
-            user=user, codename=OVERSEE, prefix="subject_unit__"
+        unrouted = Q(**{f"{unit}__isnull": True}) & unit_scope_q(
+            user=user, codename=OVERSEE, prefix=f"{subject_unit}__"
         )
-        q = unrouted | unit_scope_q(user=user, codename=OVERSEE, prefix="unit__")
+        q = unrouted | unit_scope_q(user=user, codename=OVERSEE, prefix=f"{unit}__")
     # Units (and their leaders in charge) see what is assigned to them, never the rest.
-    return q | Q(unit__isnull=False) & units_seen
+    return q | Q(**{f"{unit}__isnull": False}) & units_seen
 
 
 def complaints_visible_to(*, user: AnyUser) -> QuerySet[Complaint]:
@@ -351,21 +356,20 @@ def figures(
     satisfied or basically satisfied ÷ rated; 受理率 = accepted ÷ decided; 属实率 =
     substantiated or partly ÷ judged. `late` is what scoring deducts for as of `today`.
 
-    County figures on PostgreSQL, as of today or later, add up the roll-up
-    (complaints.figures_db) and count live only the open cases past their deadline: two
-    queries whatever the number of complaints. Anything else (a subtree, another day,
-    SQLite) counts the complaints: `figures_live`, the definition the roll-up equals.
+    Figures on PostgreSQL, as of today or later, add up the roll-up (complaints.figures_db)
+    and count live only the open cases past their deadline: two queries whatever the number
+    of complaints. A reader confined to a subtree adds up the roll-up's rows per handling
+    unit that complaint_scope_q lets them see. Anything else (another day, whom a scheme
+    counts against, SQLite) counts the complaints: `figures_live`, the definition the
+    roll-up equals.
     """
     if by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by}")
     today = today or timezone.localdate()
-    if (
-        counted_against == SUBJECT_UNIT
-        and today >= timezone.localdate()
-        and figures_db.enabled()
-        and _sees_all_figures(user)
-    ):
-        return _rolled_up_figures(by=by, year=year, today=today)
+    if counted_against == SUBJECT_UNIT and today >= timezone.localdate() and figures_db.enabled():
+        if _sees_all_figures(user):
+            return _rolled_up_figures(by=by, year=year, today=today)
+        return _rolled_up_figures(by=by, year=year, today=today, scoped_to=user)
     return figures_live(user=user, by=by, year=year, today=today, counted_against=counted_against)
 
 
@@ -470,11 +474,25 @@ _LIVE_KEY = {
 }
 
 
-def _rolled_up_figures(*, by: str, year: int | None, today: datetime.date) -> list[dict[str, Any]]:
-    """figures_live's rows from the roll-up, plus the open cases past their deadline."""
+def _rolled_up_figures(
+    *, by: str, year: int | None, today: datetime.date, scoped_to: AnyUser | None = None
+) -> list[dict[str, Any]]:
+    """figures_live's rows from the roll-up, plus the open cases past their deadline.
+
+    `scoped_to`: a reader who sees part of the tree: the scoped rows (per handling unit, and
+    per unit complained about while none handles the case) their scope lets them see, and
+    the open cases they see."""
     label, order = DIMENSIONS[by]
     key, names = _ROLLED_UP[by]
-    rolled = ComplaintFigure.objects.filter(kind=by)
+    if scoped_to is None:
+        rolled = ComplaintFigure.objects.filter(kind=by)
+        live = Complaint.objects.all()
+    else:
+        rolled = ComplaintFigure.objects.filter(
+            complaint_scope_q(user=scoped_to, unit="handling_unit"),
+            kind=f"{figures_db.SCOPED}{by}",
+        )
+        live = complaints_visible_to(user=scoped_to)
     if year:
         rolled = rolled.filter(year=year)
     # (Summed under other names: an annotation may not take a field's name.)
@@ -488,7 +506,7 @@ def _rolled_up_figures(*, by: str, year: int | None, today: datetime.date) -> li
     )
     # 逾期未办结 and 逾期办理 of cases still open: they change with the day, so they are
     # counted live, from the few open cases whose deadline has passed (a partial index).
-    live = Complaint.objects.filter(status__in=Complaint.OPEN_STATUSES, deadline__lt=today)
+    live = live.filter(status__in=Complaint.OPEN_STATUSES, deadline__lt=today)
     if year:
         live = live.filter(received_at__year=year)
     open_late = {
