@@ -16,7 +16,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DecimalField,
     Exists,
     F,
     FilteredRelation,
@@ -28,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaign import figures_db
@@ -320,47 +319,66 @@ def _with_rates(row: Any) -> Any:
 
 
 def _rolled_up_units(
-    *, user: AnyUser, campaign: Campaign, today: datetime.date, units: QuerySet[Unit] | None
+    *,
+    user: AnyUser,
+    campaign: Campaign,
+    today: datetime.date,
+    units: QuerySet[Unit] | None,
+    limit: int | None,
 ) -> Any:
-    """unit_figures' rows from the roll-up (campaign/figures_db.py), ranked in SQL."""
-    overdue = (
-        _overdue_items(campaign=campaign, today=today)
-        .filter(unit=OuterRef("pk"))
-        .order_by()
-        .values("unit")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
+    """unit_figures' rows from the roll-up (campaign/figures_db.py), ranked in SQL.
+
+    One statement: the roll-up summed per unit and the overdue items counted per unit (from
+    the partial index), each aggregated once and joined (a correlated count per unit would
+    run ten thousand times for a province), ranked, cut to `limit`; the relapses counted
+    for the rows kept only. Raw SQL for the joins of two aggregates, which the ORM cannot
+    express; the units allowed are the ORM's own scoped queryset, embedded."""
+    allowed, allowed_params = (
         _figure_units(user=user, campaign=campaign, units=units)
-        .alias(
-            figures=FilteredRelation(
-                "rectification_figures", condition=Q(rectification_figures__campaign=campaign)
-            )
-        )
-        .filter(figures__isnull=False)
-        .annotate(
-            items=Sum("figures__items"),
-            closed=Sum("figures__closed"),
-            closed_on_time=Sum("figures__closed_on_time"),
-            closed_late=Sum("figures__closed_late"),
-            long_term=Sum("figures__long_term"),
-        )
-        .filter(items__gt=0)
-        .annotate(overdue=Coalesce(Subquery(overdue), Value(0)))
-        .annotate(
-            late=F("closed_late") + F("overdue"),
-            # 整改率 as units.rates.percent rounds it (half up, one decimal): the ranking.
-            rank_rate=Round(
-                Cast("closed", DecimalField(max_digits=20, decimal_places=4))
-                * Value(100)
-                / F("items"),
-                1,
-            ),
-            relapsed=relapses_per_unit(campaign=campaign),
-        )
-        .order_by(F("rank_rate").desc(), "overdue", "path")
+        .order_by()
+        .values("pk")
+        .query.sql_with_params()
     )
+    open_filed = ", ".join(["%s"] * len(OPEN_FILED))
+    order = "rank_rate DESC, overdue, path"
+    sql = f"""
+WITH f AS (
+  SELECT unit_id, sum(items) AS items, sum(closed) AS closed,
+         sum(closed_on_time) AS closed_on_time, sum(closed_late) AS closed_late,
+         sum(long_term) AS long_term
+  FROM {RectificationFigure._meta.db_table} WHERE campaign_id = %s
+  GROUP BY unit_id HAVING sum(items) > 0
+), o AS (
+  SELECT unit_id, count(*) AS overdue FROM {RectificationItem._meta.db_table}
+  WHERE campaign_id = %s AND status IN ({open_filed}) AND NOT long_term AND deadline < %s
+  GROUP BY unit_id
+), ranked AS (
+  SELECT u.*, f.items, f.closed, f.closed_on_time, f.long_term,
+         COALESCE(o.overdue, 0) AS overdue, f.closed_late + COALESCE(o.overdue, 0) AS late,
+         -- 整改率 as units.rates.percent rounds it (half up, one decimal): the ranking.
+         round(f.closed::numeric * 100 / f.items, 1) AS rank_rate
+  FROM f JOIN {Unit._meta.db_table} u ON u.id = f.unit_id LEFT JOIN o ON o.unit_id = f.unit_id
+  WHERE u.id IN ({allowed})
+  ORDER BY {order}
+  {"LIMIT %s" if limit is not None else ""}
+)
+SELECT ranked.*,
+       (SELECT count(*) FROM {RecheckEntry._meta.db_table} r
+          JOIN {RectificationItem._meta.db_table} i ON i.id = r.item_id
+         WHERE r.status = %s AND i.campaign_id = %s AND i.unit_id = ranked.id) AS relapsed
+FROM ranked ORDER BY {order}
+"""  # noqa: S608 (table names and placeholders only)
+    params = [
+        campaign.pk,
+        campaign.pk,
+        *OPEN_FILED,
+        today,
+        *allowed_params,
+        *([limit] if limit is not None else []),
+        RecheckEntry.Status.RELAPSED,
+        campaign.pk,
+    ]
+    return Unit.objects.raw(sql, params)
 
 
 def unit_figures(
@@ -387,8 +405,8 @@ def unit_figures(
     if not _rolled_up(today):
         rows = unit_figures_live(user=user, campaign=campaign, today=today, units=units)
         return rows if limit is None else rows[:limit]
-    qs = _rolled_up_units(user=user, campaign=campaign, today=today, units=units)
-    return [_with_rates(row) for row in (qs if limit is None else qs[:limit])]
+    rows = _rolled_up_units(user=user, campaign=campaign, today=today, units=units, limit=limit)
+    return [_with_rates(row) for row in rows]
 
 
 def unit_figures_count(
