@@ -7,7 +7,10 @@ contribution when it is inserted, deleted or changed in a column the figures rea
 row −1, the new row +1: append-only, so that concurrent intake never waits on a shared
 counter row); `compact()` sums the appended rows per key. Every write reaches it, whoever
 makes it (services, admin, import, the API, a bulk `UPDATE`). A bulk load that disables
-triggers (bench/generate.py) calls `rebuild()` afterwards.
+triggers (bench/generate.py) calls `rebuild()` afterwards. Each dimension is kept twice:
+for the whole county, and per handling unit (kinds `s_…`, with the unit complained about
+while no unit handles the case) for readers confined to a subtree, who add up the rows
+complaints.selectors.complaint_scope_q lets them see.
 
 The definitions are the selectors' (complaints.selectors): `year` and `month` as Django's
 `received_at__year` and `TruncMonth` compute them in the project's time zone, `__date` as
@@ -314,9 +317,12 @@ def _summed(
     sums = ", ".join(f"sum({c})" for c in counts)
     nonzero = " OR ".join(f"sum({c}) <> 0" for c in counts)
     keys = ", ".join(KEYS + scope_keys)
+    # Written in the order the pages read them (a kind, then a handling unit's rows
+    # together): a subtree's rows sit on few pages of a table larger than the cache.
+    order = ", ".join(("kind", *scope_keys))
     return (
         f"INSERT INTO {TABLE} ({keys}, {', '.join(counts)}) "  # noqa: S608 (constants)
-        f"SELECT {keys}, {sums} FROM {source} GROUP BY {keys} HAVING {nonzero}"
+        f"SELECT {keys}, {sums} FROM {source} GROUP BY {keys} HAVING {nonzero} ORDER BY {order}"
     )
 
 

@@ -457,6 +457,12 @@ class ComplaintFigure(models.Model):
         indexes = [
             models.Index(fields=["kind", "year"], name="complaint_figure_kind_year"),
             models.Index(fields=["kind", "handling_unit"], name="complaint_figure_kind_handling"),
+            # Intake no unit handles yet, by the unit complained about (complaint_scope_q).
+            models.Index(
+                fields=["kind", "subject_unit"],
+                name="complaint_figure_kind_unrouted",
+                condition=Q(handling_unit__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

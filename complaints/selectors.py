@@ -36,7 +36,11 @@ APPROVE_IDENTITY = "complaints.approve_identity_request"
 
 
 def complaint_scope_q(
-    *, user: AnyUser, unit: str = "unit", subject_unit: str = "subject_unit"
+    *,
+    user: AnyUser,
+    unit: str = "unit",
+    subject_unit: str = "subject_unit",
+    routed: bool | None = None,
 ) -> Q:
     """The one scoping rule for complaints, derived from the unit jurisdiction alone.
 
@@ -46,14 +50,27 @@ def complaint_scope_q(
 
     `unit`, `subject_unit`: the fields holding the case's handling unit and the unit
     complained about (the figures' roll-up filters its scoped rows with the same rule).
+    `routed`: the same rule for the cases a unit handles only (True) or for those none
+    handles yet only (False): each half a plain condition an index can serve.
     """
     if not user.is_authenticated or not user.is_active:
         return _NOTHING
     units_seen = unit_scope_q(user=user, prefix=f"{unit}__")
     if units_seen == Q():  # what units.selectors.user_sees_all_units tests, without a query
-        return Q()
+        return Q() if routed is None else Q(**{f"{unit}__isnull": not routed})
+    handles = user.has_perm("complaints.handle_complaint")  # type: ignore[union-attr]
+    if routed is False:
+        if not handles:
+            return _NOTHING
+        return Q(**{f"{unit}__isnull": True}) & unit_scope_q(
+            user=user, codename=OVERSEE, prefix=f"{subject_unit}__"
+        )
+    if routed:
+        if handles:
+            units_seen = units_seen | unit_scope_q(user=user, codename=OVERSEE, prefix=f"{unit}__")
+        return Q(**{f"{unit}__isnull": False}) & units_seen
     q = _NOTHING
-    if user.has_perm("complaints.handle_complaint"):  # type: ignore[union-attr]
+    if handles:
         # Intake not yet routed belongs to the staff whose jurisdiction holds the unit
         # complained about (intake naming no unit is the county's: see-all staff only).
         unrouted = Q(**{f"{unit}__isnull": True}) & unit_scope_q(
@@ -485,25 +502,34 @@ def _rolled_up_figures(
     label, order = DIMENSIONS[by]
     key, names = _ROLLED_UP[by]
     if scoped_to is None:
-        rolled = ComplaintFigure.objects.filter(kind=by)
+        parts = [ComplaintFigure.objects.filter(kind=by)]
         live = Complaint.objects.all()
     else:
-        rolled = ComplaintFigure.objects.filter(
-            complaint_scope_q(user=scoped_to, unit="handling_unit"),
-            kind=f"{figures_db.SCOPED}{by}",
-        )
+        # The cases units handle, then those none handles yet, each summed on its own: an
+        # OR of the two would read every scoped row of the kind; each half reads the
+        # subtree's units first, then their rows through an index.
+        parts = [
+            ComplaintFigure.objects.filter(
+                complaint_scope_q(user=scoped_to, unit="handling_unit", routed=routed),
+                kind=f"{figures_db.SCOPED}{by}",
+            )
+            for routed in (True, False)
+        ]
         live = complaints_visible_to(user=scoped_to)
-    if year:
-        rolled = rolled.filter(year=year)
     # (Summed under other names: an annotation may not take a field's name.)
     sums = {f"sum_{name}": Sum(name) for name in figures_db.COUNTS}
-    rows = list(
-        rolled.order_by()
-        .values(key)
-        .annotate(**names, **sums)
-        .filter(sum_total__gt=0)
-        .order_by(order, key)
-    )
+    summed = [
+        list(
+            (part.filter(year=year) if year else part)
+            .order_by()
+            .values(key)
+            .annotate(**names, **sums)
+            .filter(sum_total__gt=0)
+            .order_by(order, key)
+        )
+        for part in parts
+    ]
+    rows = summed[0] if len(summed) == 1 else _merged(summed, key, order)
     # 逾期未办结 and 逾期办理 of cases still open: they change with the day, so they are
     # counted live, from the few open cases whose deadline has passed (a partial index).
     live = live.filter(status__in=Complaint.OPEN_STATUSES, deadline__lt=today)
@@ -539,6 +565,24 @@ def _rolled_up_figures(
             keyed = timezone.localtime(keyed).strftime("%Y-%m")
         result.append(_rates(row, keyed))
     return result
+
+
+def _merged(parts: list[list[dict[str, Any]]], key: str, order: str) -> list[dict[str, Any]]:
+    """Summed rows of several parts added up per key, in the order the query gives
+    (NULLs last, as PostgreSQL sorts them)."""
+    merged: dict[Any, dict[str, Any]] = {}
+    for part in parts:
+        for row in part:
+            kept = merged.get(row[key])
+            if kept is None:
+                merged[row[key]] = dict(row)
+                continue
+            for name in figures_db.COUNTS:
+                kept[f"sum_{name}"] += row[f"sum_{name}"]
+    return sorted(
+        merged.values(),
+        key=lambda row: (row[order] is None, row[order], row[key] is None, row[key]),
+    )
 
 
 def county_figures(

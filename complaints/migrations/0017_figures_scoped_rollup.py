@@ -55,5 +55,9 @@ class Migration(migrations.Migration):
             model_name='complaintfigure',
             index=models.Index(fields=['kind', 'handling_unit'], name='complaint_figure_kind_handling'),
         ),
+        migrations.AddIndex(
+            model_name='complaintfigure',
+            index=models.Index(condition=models.Q(('handling_unit__isnull', True)), fields=['kind', 'subject_unit'], name='complaint_figure_kind_unrouted'),
+        ),
         migrations.RunPython(fill_scoped, drop_scoped, elidable=False),
     ]
