@@ -23,12 +23,14 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from campaign import figures_db
 from campaign.models import (
     AccountabilityAction,
     Campaign,
@@ -38,6 +40,7 @@ from campaign.models import (
     Finding,
     Inspection,
     RecheckEntry,
+    RectificationFigure,
     RectificationItem,
     Reminder,
     Submission,
@@ -276,32 +279,177 @@ def relapses_per_unit(*, campaign: Campaign) -> Coalesce:
     return Coalesce(Subquery(counted), Value(0))
 
 
+# Filed and not closed: the items 逾期未销号 can count (item_overdue_q without the deadline),
+# as the partial index `item_open_campaign_deadline` lists them.
+OPEN_FILED = [value for value in Status.values if value not in (Status.DRAFT, Status.CLOSED)]
+
+
+def _rolled_up(today: datetime.date) -> bool:
+    """The roll-up (campaign/figures_db.py) answers for today and later on PostgreSQL; an
+    earlier day, or SQLite, counts the items."""
+    return today >= timezone.localdate() and figures_db.enabled()
+
+
+def _figure_units(*, user: AnyUser, campaign: Campaign, units: QuerySet[Unit] | None) -> Any:
+    """The units the campaign page's table may list: active, under the campaign's scope."""
+    scope_path = campaign.scope.path
+    return (
+        (Unit.objects.visible_to(user) if units is None else units)
+        .filter(path__startswith=scope_path, status=Unit.Status.ACTIVE)
+        .exclude(path=scope_path)
+    )
+
+
+def _overdue_items(*, campaign: Campaign, today: datetime.date) -> QuerySet[RectificationItem]:
+    """逾期未销号 of the campaign (item_overdue_q), as the partial index lists them."""
+    return RectificationItem.objects.filter(
+        campaign=campaign, status__in=OPEN_FILED, long_term=False, deadline__lt=today
+    )
+
+
+def _with_rates(row: Any) -> Any:
+    for name, value in item_rates(
+        items=row.items,
+        closed=row.closed,
+        closed_on_time=row.closed_on_time,
+        overdue=row.overdue,
+    ).items():
+        setattr(row, name, value)
+    return row
+
+
+def _rolled_up_units(
+    *,
+    user: AnyUser,
+    campaign: Campaign,
+    today: datetime.date,
+    units: QuerySet[Unit] | None,
+    limit: int | None,
+) -> Any:
+    """unit_figures' rows from the roll-up (campaign/figures_db.py), ranked in SQL.
+
+    One statement: the roll-up summed per unit and the overdue items counted per unit (from
+    the partial index), each aggregated once and joined (a correlated count per unit would
+    run ten thousand times for a province), ranked, cut to `limit`; the relapses counted
+    for the rows kept only. Raw SQL for the joins of two aggregates, which the ORM cannot
+    express; the units allowed are the ORM's own scoped queryset, embedded."""
+    allowed, allowed_params = (
+        _figure_units(user=user, campaign=campaign, units=units)
+        .order_by()
+        .values("pk")
+        .query.sql_with_params()
+    )
+    open_filed = ", ".join(["%s"] * len(OPEN_FILED))
+    order = "rank_rate DESC, overdue, path"
+    sql = f"""
+WITH f AS (
+  SELECT unit_id, sum(items) AS items, sum(closed) AS closed,
+         sum(closed_on_time) AS closed_on_time, sum(closed_late) AS closed_late,
+         sum(long_term) AS long_term
+  FROM {RectificationFigure._meta.db_table} WHERE campaign_id = %s
+  GROUP BY unit_id HAVING sum(items) > 0
+), o AS (
+  SELECT unit_id, count(*) AS overdue FROM {RectificationItem._meta.db_table}
+  WHERE campaign_id = %s AND status IN ({open_filed}) AND NOT long_term AND deadline < %s
+  GROUP BY unit_id
+), ranked AS (
+  SELECT u.*, f.items, f.closed, f.closed_on_time, f.long_term,
+         COALESCE(o.overdue, 0) AS overdue, f.closed_late + COALESCE(o.overdue, 0) AS late,
+         -- 整改率 as units.rates.percent rounds it (half up, one decimal): the ranking.
+         round(f.closed::numeric * 100 / f.items, 1) AS rank_rate
+  FROM f JOIN {Unit._meta.db_table} u ON u.id = f.unit_id LEFT JOIN o ON o.unit_id = f.unit_id
+  WHERE u.id IN ({allowed})
+  ORDER BY {order}
+  {"LIMIT %s" if limit is not None else ""}
+)
+SELECT ranked.*,
+       (SELECT count(*) FROM {RecheckEntry._meta.db_table} r
+          JOIN {RectificationItem._meta.db_table} i ON i.id = r.item_id
+         WHERE r.status = %s AND i.campaign_id = %s AND i.unit_id = ranked.id) AS relapsed
+FROM ranked ORDER BY {order}
+"""  # noqa: S608 (table names and placeholders only)
+    params = [
+        campaign.pk,
+        campaign.pk,
+        *OPEN_FILED,
+        today,
+        *allowed_params,
+        *([limit] if limit is not None else []),
+        RecheckEntry.Status.RELAPSED,
+        campaign.pk,
+    ]
+    return Unit.objects.raw(sql, params)
+
+
 def unit_figures(
     *,
     user: AnyUser,
     campaign: Campaign,
     today: datetime.date | None = None,
     units: QuerySet[Unit] | None = None,
+    limit: int | None = None,
 ) -> list[Unit]:
     """Per unit of the campaign's scope: items, closed, 整改率, 按期整改率, overdue, late,
-    relapsed (反弹, found by a re-check).
+    relapsed (反弹, found by a re-check); ranked by closure rate (the highest first), then
+    the fewest overdue items, then the unit's place in the tree. `limit`: the first rows.
 
     `units`: the units a reader who is no person may read (an API client's subtree) in
     place of the user's.
 
-    One query, whatever the number of items: conditional counts grouped by unit; the rates
-    from those counts (units.rates.percent). Ranked by closure rate (the highest first),
-    then the fewest overdue items.
+    On PostgreSQL, as of today or later, one query on the roll-up (campaign/figures_db.py)
+    whatever the number of items or units, 逾期未销号 counted from the open items past their
+    deadline (an index); anything else counts the items (`unit_figures_live`, the
+    definition the roll-up equals).
     """
     today = today or timezone.localdate()
-    scope_path = campaign.scope.path
+    if not _rolled_up(today):
+        rows = unit_figures_live(user=user, campaign=campaign, today=today, units=units)
+        return rows if limit is None else rows[:limit]
+    rows = _rolled_up_units(user=user, campaign=campaign, today=today, units=units, limit=limit)
+    return [_with_rates(row) for row in rows]
+
+
+def unit_figures_count(
+    *,
+    user: AnyUser,
+    campaign: Campaign,
+    today: datetime.date | None = None,
+    units: QuerySet[Unit] | None = None,
+) -> int:
+    """How many rows unit_figures has: one query."""
+    today = today or timezone.localdate()
+    if not _rolled_up(today):
+        return len(unit_figures_live(user=user, campaign=campaign, today=today, units=units))
+    return (
+        _figure_units(user=user, campaign=campaign, units=units)
+        .alias(
+            figures=FilteredRelation(
+                "rectification_figures", condition=Q(rectification_figures__campaign=campaign)
+            )
+        )
+        .filter(figures__isnull=False)
+        .values("pk")
+        .annotate(items=Sum("figures__items"))
+        .filter(items__gt=0)
+        .count()
+    )
+
+
+def unit_figures_live(
+    *,
+    user: AnyUser,
+    campaign: Campaign,
+    today: datetime.date | None = None,
+    units: QuerySet[Unit] | None = None,
+) -> list[Unit]:
+    """unit_figures counted from the items themselves: one query, conditional counts
+    grouped by unit (a province's half million items: most of a second)."""
+    today = today or timezone.localdate()
     # Join only this campaign's items (the condition in the ON clause, an inner join: a unit
     # without any is dropped by `items > 0` anyway), not every campaign's, and count them.
     prefix = "campaign_items__"
     rows = list(
-        (Unit.objects.visible_to(user) if units is None else units)
-        .filter(path__startswith=scope_path, status=Unit.Status.ACTIVE)
-        .exclude(path=scope_path)
+        _figure_units(user=user, campaign=campaign, units=units)
         .alias(
             campaign_items=FilteredRelation(
                 "rectification_items", condition=Q(rectification_items__campaign=campaign)
@@ -314,13 +462,7 @@ def unit_figures(
         .order_by("path")
     )
     for row in rows:
-        for name, value in item_rates(
-            items=row.items,  # type: ignore[attr-defined]
-            closed=row.closed,  # type: ignore[attr-defined]
-            closed_on_time=row.closed_on_time,  # type: ignore[attr-defined]
-            overdue=row.overdue,  # type: ignore[attr-defined]
-        ).items():
-            setattr(row, name, value)
+        _with_rates(row)
     rows.sort(
         key=lambda u: (
             u.closure_rate is None,  # type: ignore[attr-defined]
@@ -334,14 +476,41 @@ def unit_figures(
 def campaign_totals(
     *, user: AnyUser, campaign: Campaign, today: datetime.date | None = None
 ) -> dict[str, Any]:
-    """The same figures for the whole campaign (as far as the user sees): one query, and one
-    for its relapses."""
+    """The same figures for the whole campaign (as far as the user sees): the roll-up's
+    sums and the overdue items counted from their index (`campaign_totals_live` elsewhere),
+    and one query for its relapses."""
     today = today or timezone.localdate()
-    qs = RectificationItem.objects.filter(
-        unit_scope_q(user=user, prefix="unit__"), campaign=campaign
+    if not _rolled_up(today):
+        return campaign_totals_live(user=user, campaign=campaign, today=today)
+    within = unit_scope_q(user=user, prefix="unit__")
+    totals = RectificationFigure.objects.filter(within, campaign=campaign).aggregate(
+        items=Coalesce(Sum("items"), 0),
+        closed=Coalesce(Sum("closed"), 0),
+        closed_on_time=Coalesce(Sum("closed_on_time"), 0),
+        closed_late=Coalesce(Sum("closed_late"), 0),
+        long_term=Coalesce(Sum("long_term"), 0),
     )
-    totals = qs.aggregate(**item_counts("", today, Q()))
-    totals["relapsed"] = relapses().filter(item__in=qs).count()
+    totals["overdue"] = _overdue_items(campaign=campaign, today=today).filter(within).count()
+    totals["late"] = totals.pop("closed_late") + totals["overdue"]
+    return _totals_rates(totals, campaign=campaign, within=within)
+
+
+def campaign_totals_live(
+    *, user: AnyUser, campaign: Campaign, today: datetime.date | None = None
+) -> dict[str, Any]:
+    """campaign_totals counted from the items: one query, and one for its relapses."""
+    today = today or timezone.localdate()
+    within = unit_scope_q(user=user, prefix="unit__")
+    totals = RectificationItem.objects.filter(within, campaign=campaign).aggregate(
+        **item_counts("", today, Q())
+    )
+    return _totals_rates(totals, campaign=campaign, within=within)
+
+
+def _totals_rates(totals: dict[str, Any], *, campaign: Campaign, within: Q) -> dict[str, Any]:
+    totals["relapsed"] = (
+        relapses().filter(item__in=RectificationItem.objects.filter(within, campaign=campaign))
+    ).count()
     totals.update(
         item_rates(
             items=totals["items"],

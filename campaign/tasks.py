@@ -28,3 +28,10 @@ def draft_monthly_circulars() -> list[int]:
 def sweep_project_milestones() -> dict[str, int]:
     """Daily: 为民办实事 milestones reminded, noticed overdue and escalated, each once."""
     return project_services.project_milestones_sweep()
+
+
+@shared_task(acks_late=True)
+@record_run("campaign.compact_item_figures")
+def compact_item_figures() -> int:
+    """Daily: the rectification figures' appended rows summed per campaign and unit."""
+    return services.item_figures_compact()

@@ -7,7 +7,10 @@ contribution when it is inserted, deleted or changed in a column the figures rea
 row −1, the new row +1: append-only, so that concurrent intake never waits on a shared
 counter row); `compact()` sums the appended rows per key. Every write reaches it, whoever
 makes it (services, admin, import, the API, a bulk `UPDATE`). A bulk load that disables
-triggers (bench/generate.py) calls `rebuild()` afterwards.
+triggers (bench/generate.py) calls `rebuild()` afterwards. Each dimension is kept twice:
+for the whole county, and per handling unit (kinds `s_…`, with the unit complained about
+while no unit handles the case) for readers confined to a subtree, who add up the rows
+complaints.selectors.complaint_scope_q lets them see.
 
 The definitions are the selectors' (complaints.selectors): `year` and `month` as Django's
 `received_at__year` and `TruncMonth` compute them in the project's time zone, `__date` as
@@ -50,6 +53,19 @@ COUNTS = (
 # fresh database 0013 runs against a table without the column, so it installs without it.
 COUNTS_BEFORE_BREACHES = COUNTS[:-1]
 KEYS = ("kind", "year", "unit_id", "category_id", "channel", "month")
+# The scoped kinds' rows (s_unit …) carry the case's handling unit and, when none handles it
+# yet, the unit complained about: what complaints.selectors.complaint_scope_q reads, so that
+# a reader confined to a subtree adds up the rows of its units (migration 0017 added them;
+# earlier migrations install the roll-up without them).
+SCOPE_KEYS = ("handling_unit_id", "subject_unit_id")
+SCOPED = "s_"
+
+
+def _columns(breaches: bool = True, scoped: bool = True) -> tuple[str, ...]:
+    counts = COUNTS if breaches else COUNTS_BEFORE_BREACHES
+    return KEYS + counts + (SCOPE_KEYS if scoped else ())
+
+
 # The columns the figures read: an update touching none of them adds nothing.
 WATCHED = (
     "status",
@@ -73,11 +89,34 @@ _BREACHED = """,
                THEN 1 ELSE 0 END AS breached"""
 
 
-def _function_sql(tz: str, breaches: bool = True) -> str:
+def _function_sql(tz: str, breaches: bool = True, scoped: bool = True) -> str:
     if not tz.replace("/", "").replace("_", "").replace("-", "").replace("+", "").isalnum():
         raise ValueError(f"unexpected time zone name {tz!r}")
     local = f"AT TIME ZONE '{tz}'"
-    counts = COUNTS if breaches else COUNTS_BEFORE_BREACHES
+    columns = ", ".join(_columns(breaches, scoped))
+    # Per kind: the unit, category, channel and month the row counts under.
+    kinds = [
+        (
+            "unit",
+            "COALESCE(c.subject_unit_id, c.unit_id)::bigint",
+            "NULL::bigint",
+            "''::varchar",
+            "NULL::date",
+        ),
+        ("handling_unit", "c.unit_id::bigint", "NULL", "''", "NULL"),
+        ("category", "NULL", "c.category_id::bigint", "''", "NULL"),
+        ("channel", "NULL", "NULL", "c.channel", "NULL"),
+        ("month", "NULL", "NULL", "''", "f.m"),
+    ]
+    values = [(f"'{kind}'::varchar", *keys) for kind, *keys in kinds]
+    names = "kind, unit_id, category_id, channel, month"
+    if scoped:
+        scope = ("c.unit_id::bigint", "CASE WHEN c.unit_id IS NULL THEN c.subject_unit_id END")
+        values = [(*value, "NULL::bigint", "NULL::bigint") for value in values] + [
+            (f"'{SCOPED}{kind}'", *keys, *scope) for kind, *keys in kinds
+        ]
+        names += ", hu, su"
+    rows = ",\n      ".join(f"({', '.join(value)})" for value in values)
     # Dropped first: CREATE OR REPLACE may not change the columns a function returns (a
     # column added to the roll-up). The trigger function names it at run time only.
     return f"""
@@ -86,12 +125,14 @@ CREATE FUNCTION zf_complaint_figure_rows(c complaints_complaint, sign integer)
 RETURNS TABLE(kind varchar, year integer, unit_id bigint, category_id bigint, channel varchar,
               month date, total integer, decided integer, accepted integer, closed integer,
               closed_on_time integer, rated integer, satisfied integer, judged integer,
-              substantiated integer, late_closed integer{", breached integer" if breaches else ""})
+              substantiated integer, late_closed integer{", breached integer" if breaches else ""}
+              {", handling_unit_id bigint, subject_unit_id bigint" if scoped else ""})
 LANGUAGE sql STABLE AS $$
   SELECT k.kind, f.y, k.unit_id, k.category_id, k.channel, k.month,
          sign, sign * f.decided, sign * f.accepted, sign * f.closed, sign * f.on_time,
          sign * f.rated, sign * f.satisfied, sign * f.judged, sign * f.substantiated,
          sign * f.late_closed{", sign * f.breached" if breaches else ""}
+         {", k.hu, k.su" if scoped else ""}
   FROM (SELECT
           extract(year FROM c.received_at {local})::integer AS y,
           date_trunc('month', c.received_at {local})::date AS m,
@@ -116,13 +157,8 @@ LANGUAGE sql STABLE AS $$
           {_BREACHED if breaches else ""}
        ) f
   CROSS JOIN LATERAL (VALUES
-      ('unit'::varchar, COALESCE(c.subject_unit_id, c.unit_id)::bigint, NULL::bigint,
-       ''::varchar, NULL::date),
-      ('handling_unit', c.unit_id::bigint, NULL, '', NULL),
-      ('category', NULL, c.category_id::bigint, '', NULL),
-      ('channel', NULL, NULL, c.channel, NULL),
-      ('month', NULL, NULL, '', f.m)
-  ) AS k(kind, unit_id, category_id, channel, month)
+      {rows}
+  ) AS k({names})
   WHERE c.status <> 'merged'
 $$;
 
@@ -130,11 +166,11 @@ CREATE OR REPLACE FUNCTION zf_complaint_figures_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' THEN
-    INSERT INTO {TABLE} ({", ".join(KEYS + counts)})
+    INSERT INTO {TABLE} ({columns})
       SELECT * FROM zf_complaint_figure_rows(OLD, -1);
   END IF;
   IF TG_OP <> 'DELETE' THEN
-    INSERT INTO {TABLE} ({", ".join(KEYS + counts)})
+    INSERT INTO {TABLE} ({columns})
       SELECT * FROM zf_complaint_figure_rows(NEW, 1);
   END IF;
   RETURN NULL;
@@ -203,28 +239,31 @@ def enabled(using: object = None) -> bool:
     return (using or connection).vendor == "postgresql"  # type: ignore[attr-defined]
 
 
-def install(conn: object = None, *, breaches: bool = True) -> None:
+def install(conn: object = None, *, breaches: bool = True, scoped: bool = True) -> None:
     """Create (or replace) the functions, triggers and indexes, and fill the roll-up.
 
-    `breaches=False` only for migration 0013, which runs before the columns 违诺 reads."""
+    `breaches=False, scoped=False` only for migration 0013, which runs before the columns
+    违诺 and the scoped rows read."""
     conn = conn or connection
     if not enabled(conn):
         return
     with conn.cursor() as cursor:  # type: ignore[attr-defined]
-        cursor.execute(_function_sql(settings.TIME_ZONE, breaches))
+        cursor.execute(_function_sql(settings.TIME_ZONE, breaches, scoped))
         cursor.execute(_trigger_sql(breaches))
         cursor.execute(SEARCH_INDEX_SQL)
         cursor.execute(OPEN_DEADLINE_INDEX_SQL)
-    rebuild(conn, breaches=breaches)
+    rebuild(conn, breaches=breaches, scoped=scoped)
 
 
-def replace_functions(conn: object = None) -> None:
-    """Replace the roll-up's functions and triggers (a column added), keeping its rows."""
+def replace_functions(conn: object = None, *, scoped: bool = True) -> None:
+    """Replace the roll-up's functions and triggers (a column added), keeping its rows.
+
+    `scoped=False` only for migration 0015, which runs before the scoped rows' columns."""
     conn = conn or connection
     if not enabled(conn):
         return
     with conn.cursor() as cursor:  # type: ignore[attr-defined]
-        cursor.execute(_function_sql(settings.TIME_ZONE))
+        cursor.execute(_function_sql(settings.TIME_ZONE, scoped=scoped))
         cursor.execute(_trigger_sql())
 
 
@@ -272,17 +311,22 @@ def bulk_load(conn: object = None) -> Iterator[None]:
     rebuild(conn)
 
 
-def _summed(source: str, counts: tuple[str, ...] = COUNTS) -> str:
+def _summed(
+    source: str, counts: tuple[str, ...] = COUNTS, scope_keys: tuple[str, ...] = SCOPE_KEYS
+) -> str:
     sums = ", ".join(f"sum({c})" for c in counts)
     nonzero = " OR ".join(f"sum({c}) <> 0" for c in counts)
-    keys = ", ".join(KEYS)
+    keys = ", ".join(KEYS + scope_keys)
+    # Written in the order the pages read them (a kind, then a handling unit's rows
+    # together): a subtree's rows sit on few pages of a table larger than the cache.
+    order = ", ".join(("kind", *scope_keys))
     return (
         f"INSERT INTO {TABLE} ({keys}, {', '.join(counts)}) "  # noqa: S608 (constants)
-        f"SELECT {keys}, {sums} FROM {source} GROUP BY {keys} HAVING {nonzero}"
+        f"SELECT {keys}, {sums} FROM {source} GROUP BY {keys} HAVING {nonzero} ORDER BY {order}"
     )
 
 
-def rebuild(conn: object = None, *, breaches: bool = True) -> None:
+def rebuild(conn: object = None, *, breaches: bool = True, scoped: bool = True) -> None:
     """Count the whole table again (after a bulk load with triggers off, or a new TIME_ZONE)."""
     conn = conn or connection
     if not enabled(conn):
@@ -296,8 +340,25 @@ def rebuild(conn: object = None, *, breaches: bool = True) -> None:
                 "(SELECT r.* FROM complaints_complaint c, "
                 "LATERAL zf_complaint_figure_rows(c, 1) r) AS rows",
                 COUNTS if breaches else COUNTS_BEFORE_BREACHES,
+                SCOPE_KEYS if scoped else (),
             )
         )
+
+
+def fill_scoped(conn: object = None) -> None:
+    """Add the scoped kinds' rows (migration 0017), the rest of the roll-up kept: one
+    INSERT … SELECT … GROUP BY over the complaints."""
+    conn = conn or connection
+    if not enabled(conn):
+        return
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute("LOCK TABLE complaints_complaint IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {TABLE} WHERE left(kind, 2) = '{SCOPED}'")  # noqa: S608
+        scoped_rows = (
+            "(SELECT r.* FROM complaints_complaint c, LATERAL zf_complaint_figure_rows(c, 1) r "  # noqa: S608 (constants)
+            f"WHERE left(r.kind, 2) = '{SCOPED}') AS rows"
+        )
+        cursor.execute(_summed(scoped_rows))
 
 
 def compact(conn: object = None) -> int:

@@ -395,6 +395,13 @@ class ComplaintFigure(models.Model):
         CATEGORY = "category", _("By category")
         CHANNEL = "channel", _("By channel")
         MONTH = "month", _("By month")
+        # The same per handling unit (and, for intake not yet routed, the unit complained
+        # about): what a reader confined to a subtree adds up (complaint_scope_q).
+        SCOPED_UNIT = "s_unit", _("By unit complained about, per handling unit")
+        SCOPED_HANDLING_UNIT = "s_handling_unit", _("By handling unit, per handling unit")
+        SCOPED_CATEGORY = "s_category", _("By category, per handling unit")
+        SCOPED_CHANNEL = "s_channel", _("By channel, per handling unit")
+        SCOPED_MONTH = "s_month", _("By month, per handling unit")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     year = models.IntegerField()
@@ -427,11 +434,36 @@ class ComplaintFigure(models.Model):
     late_closed = models.IntegerField(default=0)
     # 违诺: substantiated (or partly) complaints naming a service commitment.
     breached = models.IntegerField(default=0, db_default=0)
+    # Scoped kinds only (s_…): the case's handling unit, and the unit complained about when
+    # no unit handles it yet: the two columns complaint_scope_q reads.
+    handling_unit = models.ForeignKey(
+        "units.Unit",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    subject_unit = models.ForeignKey(
+        "units.Unit",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("Complaint figure roll-up")
         verbose_name_plural = _("Complaint figure roll-ups")
-        indexes = [models.Index(fields=["kind", "year"], name="complaint_figure_kind_year")]
+        indexes = [
+            models.Index(fields=["kind", "year"], name="complaint_figure_kind_year"),
+            models.Index(fields=["kind", "handling_unit"], name="complaint_figure_kind_handling"),
+            # Intake no unit handles yet, by the unit complained about (complaint_scope_q).
+            models.Index(
+                fields=["kind", "subject_unit"],
+                name="complaint_figure_kind_unrouted",
+                condition=Q(handling_unit__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year}"

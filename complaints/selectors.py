@@ -35,28 +35,50 @@ _NOTHING = Q(pk__in=[])
 APPROVE_IDENTITY = "complaints.approve_identity_request"
 
 
-def complaint_scope_q(*, user: AnyUser) -> Q:
+def complaint_scope_q(
+    *,
+    user: AnyUser,
+    unit: str = "unit",
+    subject_unit: str = "subject_unit",
+    routed: bool | None = None,
+) -> Q:
     """The one scoping rule for complaints, derived from the unit jurisdiction alone.
 
     No complaint permission widens it: whoever sees every unit sees every complaint, anyone
     else only the complaints of units in their scope (`complaints.view_all_complaints` is an
     ability to read complaints, not a jurisdiction).
+
+    `unit`, `subject_unit`: the fields holding the case's handling unit and the unit
+    complained about (the figures' roll-up filters its scoped rows with the same rule).
+    `routed`: the same rule for the cases a unit handles only (True) or for those none
+    handles yet only (False): each half a plain condition an index can serve.
     """
     if not user.is_authenticated or not user.is_active:
         return _NOTHING
-    units_seen = unit_scope_q(user=user, prefix="unit__")
+    units_seen = unit_scope_q(user=user, prefix=f"{unit}__")
     if units_seen == Q():  # what units.selectors.user_sees_all_units tests, without a query
-        return Q()
+        return Q() if routed is None else Q(**{f"{unit}__isnull": not routed})
+    handles = user.has_perm("complaints.handle_complaint")  # type: ignore[union-attr]
+    if routed is False:
+        if not handles:
+            return _NOTHING
+        return Q(**{f"{unit}__isnull": True}) & unit_scope_q(
+            user=user, codename=OVERSEE, prefix=f"{subject_unit}__"
+        )
+    if routed:
+        if handles:
+            units_seen = units_seen | unit_scope_q(user=user, codename=OVERSEE, prefix=f"{unit}__")
+        return Q(**{f"{unit}__isnull": False}) & units_seen
     q = _NOTHING
-    if user.has_perm("complaints.handle_complaint"):  # type: ignore[union-attr]
+    if handles:
         # Intake not yet routed belongs to the staff whose jurisdiction holds the unit
         # complained about (intake naming no unit is the county's: see-all staff only).
-        unrouted = Q(unit__isnull=True) & unit_scope_q(
-            user=user, codename=OVERSEE, prefix="subject_unit__"
+        unrouted = Q(**{f"{unit}__isnull": True}) & unit_scope_q(
+            user=user, codename=OVERSEE, prefix=f"{subject_unit}__"
         )
-        q = unrouted | unit_scope_q(user=user, codename=OVERSEE, prefix="unit__")
+        q = unrouted | unit_scope_q(user=user, codename=OVERSEE, prefix=f"{unit}__")
     # Units (and their leaders in charge) see what is assigned to them, never the rest.
-    return q | Q(unit__isnull=False) & units_seen
+    return q | Q(**{f"{unit}__isnull": False}) & units_seen
 
 
 def complaints_visible_to(*, user: AnyUser) -> QuerySet[Complaint]:
@@ -351,21 +373,20 @@ def figures(
     satisfied or basically satisfied ÷ rated; 受理率 = accepted ÷ decided; 属实率 =
     substantiated or partly ÷ judged. `late` is what scoring deducts for as of `today`.
 
-    County figures on PostgreSQL, as of today or later, add up the roll-up
-    (complaints.figures_db) and count live only the open cases past their deadline: two
-    queries whatever the number of complaints. Anything else (a subtree, another day,
-    SQLite) counts the complaints: `figures_live`, the definition the roll-up equals.
+    Figures on PostgreSQL, as of today or later, add up the roll-up (complaints.figures_db)
+    and count live only the open cases past their deadline: two queries whatever the number
+    of complaints. A reader confined to a subtree adds up the roll-up's rows per handling
+    unit that complaint_scope_q lets them see. Anything else (another day, whom a scheme
+    counts against, SQLite) counts the complaints: `figures_live`, the definition the
+    roll-up equals.
     """
     if by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by}")
     today = today or timezone.localdate()
-    if (
-        counted_against == SUBJECT_UNIT
-        and today >= timezone.localdate()
-        and figures_db.enabled()
-        and _sees_all_figures(user)
-    ):
-        return _rolled_up_figures(by=by, year=year, today=today)
+    if counted_against == SUBJECT_UNIT and today >= timezone.localdate() and figures_db.enabled():
+        if _sees_all_figures(user):
+            return _rolled_up_figures(by=by, year=year, today=today)
+        return _rolled_up_figures(by=by, year=year, today=today, scoped_to=user)
     return figures_live(user=user, by=by, year=year, today=today, counted_against=counted_against)
 
 
@@ -470,25 +491,48 @@ _LIVE_KEY = {
 }
 
 
-def _rolled_up_figures(*, by: str, year: int | None, today: datetime.date) -> list[dict[str, Any]]:
-    """figures_live's rows from the roll-up, plus the open cases past their deadline."""
+def _rolled_up_figures(
+    *, by: str, year: int | None, today: datetime.date, scoped_to: AnyUser | None = None
+) -> list[dict[str, Any]]:
+    """figures_live's rows from the roll-up, plus the open cases past their deadline.
+
+    `scoped_to`: a reader who sees part of the tree: the scoped rows (per handling unit, and
+    per unit complained about while none handles the case) their scope lets them see, and
+    the open cases they see."""
     label, order = DIMENSIONS[by]
     key, names = _ROLLED_UP[by]
-    rolled = ComplaintFigure.objects.filter(kind=by)
-    if year:
-        rolled = rolled.filter(year=year)
+    if scoped_to is None:
+        parts = [ComplaintFigure.objects.filter(kind=by)]
+        live = Complaint.objects.all()
+    else:
+        # The cases units handle, then those none handles yet, each summed on its own: an
+        # OR of the two would read every scoped row of the kind; each half reads the
+        # subtree's units first, then their rows through an index.
+        parts = [
+            ComplaintFigure.objects.filter(
+                complaint_scope_q(user=scoped_to, unit="handling_unit", routed=routed),
+                kind=f"{figures_db.SCOPED}{by}",
+            )
+            for routed in (True, False)
+        ]
+        live = complaints_visible_to(user=scoped_to)
     # (Summed under other names: an annotation may not take a field's name.)
     sums = {f"sum_{name}": Sum(name) for name in figures_db.COUNTS}
-    rows = list(
-        rolled.order_by()
-        .values(key)
-        .annotate(**names, **sums)
-        .filter(sum_total__gt=0)
-        .order_by(order, key)
-    )
+    summed = [
+        list(
+            (part.filter(year=year) if year else part)
+            .order_by()
+            .values(key)
+            .annotate(**names, **sums)
+            .filter(sum_total__gt=0)
+            .order_by(order, key)
+        )
+        for part in parts
+    ]
+    rows = summed[0] if len(summed) == 1 else _merged(summed, key, order)
     # 逾期未办结 and 逾期办理 of cases still open: they change with the day, so they are
     # counted live, from the few open cases whose deadline has passed (a partial index).
-    live = Complaint.objects.filter(status__in=Complaint.OPEN_STATUSES, deadline__lt=today)
+    live = live.filter(status__in=Complaint.OPEN_STATUSES, deadline__lt=today)
     if year:
         live = live.filter(received_at__year=year)
     open_late = {
@@ -521,6 +565,24 @@ def _rolled_up_figures(*, by: str, year: int | None, today: datetime.date) -> li
             keyed = timezone.localtime(keyed).strftime("%Y-%m")
         result.append(_rates(row, keyed))
     return result
+
+
+def _merged(parts: list[list[dict[str, Any]]], key: str, order: str) -> list[dict[str, Any]]:
+    """Summed rows of several parts added up per key, in the order the query gives
+    (NULLs last, as PostgreSQL sorts them)."""
+    merged: dict[Any, dict[str, Any]] = {}
+    for part in parts:
+        for row in part:
+            kept = merged.get(row[key])
+            if kept is None:
+                merged[row[key]] = dict(row)
+                continue
+            for name in figures_db.COUNTS:
+                kept[f"sum_{name}"] += row[f"sum_{name}"]
+    return sorted(
+        merged.values(),
+        key=lambda row: (row[order] is None, row[order], row[key] is None, row[key]),
+    )
 
 
 def county_figures(

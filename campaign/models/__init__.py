@@ -23,6 +23,7 @@ from campaign.models.circulars import (
     CircularTransition,
 )
 from campaign.models.duty_reports import DutyReport
+from campaign.models.figures import RectificationFigure
 from campaign.models.inspections import Finding, Inspection
 from campaign.models.items import (
     ITEM_COLUMNS,
@@ -79,6 +80,7 @@ __all__ = [
     "Recheck",
     "RecheckEntry",
     "RecheckEntryTransition",
+    "RectificationFigure",
     "RectificationItem",
     "RectificationItemQuerySet",
     "RectificationTransition",

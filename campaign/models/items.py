@@ -233,6 +233,23 @@ class RectificationItem(models.Model):
                     ],
                 ),
             ),
+            # The same per campaign: the campaign page's 逾期未销号 per unit, from the index
+            # alone (campaign/figures_db.py: the roll-up cannot keep what changes daily).
+            models.Index(
+                fields=["campaign", "deadline"],
+                include=["unit"],
+                name="item_open_campaign_deadline",
+                condition=Q(
+                    long_term=False,
+                    status__in=[
+                        "submitted",
+                        "accepted",
+                        "returned",
+                        "in_progress",
+                        "closure_requested",
+                    ],
+                ),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

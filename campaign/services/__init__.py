@@ -32,6 +32,7 @@ from campaign.services.duty_reports import (
     duty_reports_due,
 )
 from campaign.services.extensions import extension_approve, extension_refuse, extension_request
+from campaign.services.figures import item_figures_compact, item_figures_rebuild
 from campaign.services.inspections import (
     FindingInput,
     finding_add,
@@ -116,6 +117,8 @@ __all__ = [
     "item_close",
     "item_create",
     "item_establish",
+    "item_figures_compact",
+    "item_figures_rebuild",
     "item_raise",
     "item_reject_closure",
     "item_request_closure",

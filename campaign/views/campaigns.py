@@ -71,7 +71,12 @@ def _campaign_page(
     request: HttpRequest, campaign: Campaign, extra: dict[str, Any] | None = None
 ) -> HttpResponse:
     today = timezone.localdate()
-    figures = selectors.unit_figures(user=request.user, campaign=campaign, today=today)
+    # A province has ten thousand units: the table shows the first of the ranking (ranked
+    # in the database), the ledger's unit filter reaches every other one.
+    figures = selectors.unit_figures(
+        user=request.user, campaign=campaign, today=today, limit=FIGURES_SHOWN
+    )
+    ranked = selectors.unit_figures_count(user=request.user, campaign=campaign, today=today)
     phases = list(campaign.phases.all())
     return render(
         request,
@@ -87,10 +92,8 @@ def _campaign_page(
             ),
             "deliverables": list(selectors.deliverable_counts(campaign=campaign, today=today)),
             "totals": selectors.campaign_totals(user=request.user, campaign=campaign, today=today),
-            # A province has ten thousand units: the table shows the first of the ranking,
-            # the ledger's unit filter reaches every other one.
-            "figures": figures[:FIGURES_SHOWN],
-            "figures_more": max(len(figures) - FIGURES_SHOWN, 0),
+            "figures": figures,
+            "figures_more": max(ranked - FIGURES_SHOWN, 0),
             "can_manage": permissions.can_manage_campaigns(request.user),
             "can_close": permissions.can_close_campaign(request.user, campaign),
             "today": today,

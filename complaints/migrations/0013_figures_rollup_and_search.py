@@ -18,7 +18,7 @@ def install(apps, schema_editor):
     # tests/bootstrap.py replays data migrations after a flush: the triggers are still there.
     if schema_editor is not None:
         # As the table stood then: 违诺 (`breached`) came with migration 0015.
-        figures_db.install(schema_editor.connection, breaches=False)
+        figures_db.install(schema_editor.connection, breaches=False, scoped=False)
 
 
 def uninstall(apps, schema_editor):

@@ -17,7 +17,7 @@ def replace_figure_functions(apps, schema_editor):
 
     # tests/bootstrap.py replays data migrations after a flush: the functions are there.
     if schema_editor is not None:
-        figures_db.replace_functions(schema_editor.connection)
+        figures_db.replace_functions(schema_editor.connection, scoped=False)
 
 
 class Migration(migrations.Migration):
