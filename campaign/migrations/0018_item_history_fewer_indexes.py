@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0015_supervisor_reports'),
+        ('campaign', '0017_item_open_campaign_deadline'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('units', '0021_supervisor_group'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
