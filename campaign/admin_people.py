@@ -79,9 +79,8 @@ class RecheckEntryInline(ReadOnlyInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RecheckEntry]:
         # Only the entries whose item the user sees (individual-level items to insiders).
-        return super().get_queryset(request) & recheck_entries_visible_to(
-            user=request.user
-        ).select_related("item__unit", "decided_by")
+        visible = super().get_queryset(request) & recheck_entries_visible_to(user=request.user)
+        return visible.select_related("item__unit", "decided_by")
 
 
 @admin.register(Recheck)

@@ -148,7 +148,7 @@ def _projects(
             ),
         )
         milestone_report(
-            milestone=project.milestones.order_by("due_date", "pk").first(),
+            milestone=project.milestones.order_by("due_date", "pk")[0],
             actor=users["danwei"],
             text="6个农贸市场公平秤已全部设置并公示投诉电话，经县市场监管局验收。",
             done=True,
@@ -180,7 +180,7 @@ def _projects(
             ),
         )
         milestone_report(
-            milestone=project.milestones.order_by("due_date", "pk").first(),
+            milestone=project.milestones.order_by("due_date", "pk")[0],
             actor=users["danwei2"],
             text="已排查校园周边食品经营户86户，建立台账，发现问题12个。",
             done=True,

@@ -23,6 +23,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from campaign import services as campaign_services
+from campaign.models import Recheck
+from tests.campaign.conftest import campaign, make_item  # noqa: F401
+from tests.campaign.test_recheck import closed_items, summary_campaign  # noqa: F401
 from tests.factories import UserFactory
 from tests.otp import verify_session
 
@@ -200,3 +204,25 @@ def test_every_registered_model_renders_for_a_superuser(demo_county, root_client
         if label not in absent and not apps.get_model(label).objects.exists()
     ]
     assert not empty, f"the demo county has none of: {empty}"
+
+
+def test_a_recheck_and_its_entries_render_within_bounds(cast, closed_items, root_client):  # noqa: F811
+    """Not in the demo (its campaign is not in the summary phase): built here instead."""
+    recheck = campaign_services.recheck_open(
+        campaign=closed_items[0].campaign, actor=cast.officer, scope=Recheck.Scope.ALL
+    )
+    entry = recheck.entries.first()
+    campaign_services.recheck_entry_confirm(entry=entry, actor=cast.officer, note="巩固")
+    urls = [
+        reverse("admin:campaign_recheck_changelist"),
+        reverse("admin:campaign_recheck_change", args=[recheck.pk]),
+        reverse("admin:campaign_recheckentry_changelist"),
+        reverse("admin:campaign_recheckentry_change", args=[entry.pk]),
+    ]
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            response = root_client.get(url)
+        assert response.status_code == 200, url
+        assert len(queries.captured_queries) <= MAX_QUERIES, url
+    page = root_client.get(urls[1]).content.decode()
+    assert all(item.problem in page for item in closed_items)  # every entry, read only
