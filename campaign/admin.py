@@ -27,16 +27,7 @@ from campaign.models import (
     RectificationTransition,
     Submission,
 )
-from units.admin_base import ReadOnlyAdmin
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """An inline as read-only as units.admin_base.ReadOnlyAdmin (its very permission checks)."""
-
-    extra = 0
-    has_add_permission = ReadOnlyAdmin.has_add_permission
-    has_change_permission = ReadOnlyAdmin.has_change_permission
-    has_delete_permission = ReadOnlyAdmin.has_delete_permission
+from units.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(ProblemCategory)

@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from campaign.admin import ReadOnlyInline
 from campaign.models import (
     DutyReport,
     MilestoneProgress,
@@ -34,7 +33,7 @@ from campaign.project_selectors import (
 )
 from campaign.recheck_selectors import recheck_entries_visible_to, rechecks_visible_to
 from campaign.supervisor_reports import supervisor_reports_visible_to
-from units.admin_base import ReadOnlyAdmin
+from units.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from units.cadres import cadres_visible_to
 
 TRANSITION_FIELDS = ("created_at", "actor", "from_status", "to_status", "comment")
