@@ -24,15 +24,19 @@ from assessments.models import (
     AdjustmentRule,
     AssessmentResult,
     AssessmentScheme,
+    CommendationDraft,
     EvaluationAssignment,
     GradeRule,
     Indicator,
     RaterCategory,
     RecognitionRule,
+    ReminderTalk,
     ScaleOption,
     Survey,
     SurveyDimension,
+    TalkTransition,
 )
+from assessments.selectors import talks_visible_to
 from assessments.services import anonymity_change_refusal, scheme_configuration_errors
 from units.admin_base import KeepsAuditTrail, ReadOnlyAdmin
 
@@ -246,3 +250,40 @@ class AdjustmentLineAdmin(ReadOnlyAdmin):
     list_display = ("scheme", "unit", "rule", "evidence_type", "evidence_id", "points")
     list_filter = ("scheme", "rule__kind")
     list_select_related = ("scheme", "unit", "rule", "evidence_type")
+
+
+# --- What results do by themselves (assessments.services.results_act) ---------------------
+# Drafted and opened by scoring, and moved (held, cancelled, reopened) only through the
+# results-act services with their records: read-only here.
+
+
+@admin.register(CommendationDraft)
+class CommendationDraftAdmin(ReadOnlyAdmin):
+    list_display = ("scheme", "circular", "updated_at")
+    list_select_related = ("scheme", "circular")
+
+
+class TalkTransitionInline(admin.TabularInline):
+    model = TalkTransition
+    extra = 0
+    fields = ("created_at", "actor", "from_status", "to_status", "comment")
+    readonly_fields = fields
+    has_add_permission = ReadOnlyAdmin.has_add_permission
+    has_change_permission = ReadOnlyAdmin.has_change_permission
+    has_delete_permission = ReadOnlyAdmin.has_delete_permission
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(ReminderTalk)
+class ReminderTalkAdmin(ReadOnlyAdmin):
+    list_display = ("scheme", "unit", "leader", "status", "deadline", "talk_date")
+    list_filter = ("status", "scheme")
+    search_fields = ("unit__name", "unit__code", "leader__name")
+    list_select_related = ("scheme", "unit", "leader")
+    inlines = [TalkTransitionInline]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # What the talks' pages show the user.
+        return super().get_queryset(request) & talks_visible_to(user=request.user)

@@ -1,26 +1,27 @@
 """三挂钩: a year's results as the organisation department files them (评先评优, 选拔任用).
 
-One row per member of each unit's current leadership team (a unit without one still gets
-its row): the unit's result in the year's published scheme (total, grade, ranks, veto), the
-flags on the unit and on the cadre with their dates, and the year's 问责 against each. Every
-unit in the exporter's inspection jurisdiction; a constant number of queries.
+For each unit, its result in the year's published scheme (total, grade, ranks, veto), the
+flags on the unit and its year's 问责, and its current leadership team with each cadre's
+flags and 问责. The Excel export (one row per leader; a unit without a team still gets its
+row) and the API (`assessments.api`, one object per unit, paged) read the same units
+(`cadre_units`) and the same rows (`cadre_rows`); a constant number of queries per call.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from assessments.models import AssessmentResult, AssessmentScheme
 from campaign.models import AccountabilityAction
 from units.cadres import leadership_of
 from units.excel.writer import office_workbook, title_line
-from units.models import CadreFlag, Unit
+from units.models import CadreFlag, IntegrationClient, Responsibility, Unit
 from units.selectors import units_overseen_by
 from units.types import AnyUser
 
@@ -43,6 +44,28 @@ HEADERS = [
 
 
 @dataclass(frozen=True)
+class LeaderRow:
+    """One member of a unit's leadership team, with their flags and the year's 问责."""
+
+    post: Responsibility
+    flags: list[CadreFlag]
+    actions: list[AccountabilityAction]
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One unit: its result (None before the year's scheme is published), its flags and
+    the year's 问责 against it, and its leadership team."""
+
+    unit: Unit
+    year: int
+    result: AssessmentResult | None
+    flags: list[CadreFlag]
+    actions: list[AccountabilityAction]
+    leaders: list[LeaderRow]
+
+
+@dataclass(frozen=True)
 class CadreExport:
     year: int
     scheme: AssessmentScheme | None
@@ -50,36 +73,31 @@ class CadreExport:
     rows: list[list[Any]]
 
 
-def _flag_text(flags: Iterable[CadreFlag]) -> str:
-    return "\n".join(
-        f"{flag.get_kind_display()}（{flag.start_date:%Y-%m-%d}至{flag.end_date:%Y-%m-%d}）"
-        for flag in flags
-    )
+def cadre_units(*, user: AnyUser, client: IntegrationClient | None = None) -> QuerySet[Unit]:
+    """The units a 三挂钩 reader covers, in the order of the units: an integration client's
+    subtree (the county for a county-wide client), else the person's inspection
+    jurisdiction (none for anyone but inspection staff)."""
+    if client is not None:
+        units = Unit.objects.filter(client.subtree_q(""))
+    else:
+        units = units_overseen_by(user=user)
+    return units.filter(status=Unit.Status.ACTIVE).select_related("group").order_by("path")
 
 
-def _action_text(actions: Iterable[AccountabilityAction]) -> str:
-    lines = []
-    for action in actions:
-        text = f"{action.date:%Y-%m-%d} {action.get_kind_display()}"
-        if action.document_number:
-            text += f"（{action.document_number}）"
-        lines.append(text)
-    return "\n".join(lines)
-
-
-def cadre_export(*, user: AnyUser, year: int) -> CadreExport:
-    """The rows of the year's 三挂钩 table for the units the user oversees."""
-    since, until = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    units = list(
-        units_overseen_by(user=user)
-        .filter(status=Unit.Status.ACTIVE)
-        .select_related("group")
-        .order_by("path")
-    )
-    unit_ids = [unit.pk for unit in units]
-    scheme = AssessmentScheme.objects.filter(
+def published_scheme(*, year: int) -> AssessmentScheme | None:
+    return AssessmentScheme.objects.filter(
         year=year, status=AssessmentScheme.Status.PUBLISHED
     ).first()
+
+
+def cadre_rows(
+    *, units: Sequence[Unit], year: int, scheme: AssessmentScheme | None = None
+) -> list[UnitRow]:
+    """The 三挂钩 rows of the given units (one query each for results, leaders, flags and
+    问责, however many units)."""
+    since, until = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    unit_ids = [unit.pk for unit in units]
+    scheme = scheme if scheme is not None else published_scheme(year=year)
     results: dict[int, AssessmentResult] = {}
     if scheme is not None:
         results = {
@@ -111,39 +129,83 @@ def cadre_export(*, user: AnyUser, year: int) -> CadreExport:
             person_actions[action.person_id].append(action)
         if action.unit_id is not None and action.unit_id in within:
             unit_actions[action.unit_id].append(action)
-    leaders: dict[int, list[Any]] = defaultdict(list)
+    leaders: dict[int, list[LeaderRow]] = defaultdict(list)
     for post in posts:
-        leaders[post.unit_id].append(post)
-
-    rows: list[list[Any]] = []
-    for unit in units:
-        result = results.get(unit.pk)
-        head = [
-            unit.name,
-            unit.group.name if unit.group else "",
-            result.total if result else None,
-            result.get_grade_display() if result and result.grade else "",
-            result.rank_overall if result else None,
-            result.rank_in_group if result else None,
-            result.veto if result else "",
-            _flag_text(unit_flags[unit.pk]),
-            _action_text(unit_actions[unit.pk]),
-        ]
-        for post in leaders[unit.pk] or [None]:
-            if post is None:
-                rows.append([*head, "", "", "", "", ""])
-                continue
-            person = post.person
-            rows.append(
-                [
-                    *head,
-                    person.name,
-                    person.title,
-                    post.get_role_display(),
-                    _flag_text(person_flags[person.pk]),
-                    _action_text(person_actions[person.pk]),
-                ]
+        leaders[post.unit_id].append(
+            LeaderRow(
+                post=post,
+                flags=person_flags[post.person_id],
+                actions=person_actions[post.person_id],
             )
+        )
+    return [
+        UnitRow(
+            unit=unit,
+            year=year,
+            result=results.get(unit.pk),
+            flags=unit_flags[unit.pk],
+            actions=unit_actions[unit.pk],
+            leaders=leaders[unit.pk],
+        )
+        for unit in units
+    ]
+
+
+def _flag_text(flags: Iterable[CadreFlag]) -> str:
+    return "\n".join(
+        f"{flag.get_kind_display()}（{flag.start_date:%Y-%m-%d}至{flag.end_date:%Y-%m-%d}）"
+        for flag in flags
+    )
+
+
+def _action_text(actions: Iterable[AccountabilityAction]) -> str:
+    lines = []
+    for action in actions:
+        text = f"{action.date:%Y-%m-%d} {action.get_kind_display()}"
+        if action.document_number:
+            text += f"（{action.document_number}）"
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def _sheet_rows(row: UnitRow) -> list[list[Any]]:
+    """A unit's lines of the workbook: one per leader, or one without a name."""
+    result, unit = row.result, row.unit
+    head = [
+        unit.name,
+        unit.group.name if unit.group else "",
+        result.total if result else None,
+        result.get_grade_display() if result and result.grade else "",
+        result.rank_overall if result else None,
+        result.rank_in_group if result else None,
+        result.veto if result else "",
+        _flag_text(row.flags),
+        _action_text(row.actions),
+    ]
+    if not row.leaders:
+        return [[*head, "", "", "", "", ""]]
+    return [
+        [
+            *head,
+            leader.post.person.name,
+            leader.post.person.title,
+            leader.post.get_role_display(),
+            _flag_text(leader.flags),
+            _action_text(leader.actions),
+        ]
+        for leader in row.leaders
+    ]
+
+
+def cadre_export(*, user: AnyUser, year: int) -> CadreExport:
+    """The rows of the year's 三挂钩 table for the units the user oversees."""
+    units = list(cadre_units(user=user))
+    scheme = published_scheme(year=year)
+    rows = [
+        line
+        for row in cadre_rows(units=units, year=year, scheme=scheme)
+        for line in _sheet_rows(row)
+    ]
     return CadreExport(year=year, scheme=scheme, units=len(units), rows=rows)
 
 

@@ -14,6 +14,7 @@ from campaign.models import (
     AccountabilityAction,
     Campaign,
     Circular,
+    CircularCadre,
     CircularMention,
     Deliverable,
     ExtensionRequest,
@@ -26,16 +27,7 @@ from campaign.models import (
     RectificationTransition,
     Submission,
 )
-from units.admin_base import ReadOnlyAdmin
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """An inline as read-only as units.admin_base.ReadOnlyAdmin (its very permission checks)."""
-
-    extra = 0
-    has_add_permission = ReadOnlyAdmin.has_add_permission
-    has_change_permission = ReadOnlyAdmin.has_change_permission
-    has_delete_permission = ReadOnlyAdmin.has_delete_permission
+from units.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(ProblemCategory)
@@ -147,11 +139,23 @@ class MentionInline(ReadOnlyInline):
     extra = 0
 
 
+class CircularCadreInline(ReadOnlyInline):
+    """The cadres a circular names, praised or criticised (shown on their 作风档案)."""
+
+    model = CircularCadre
+    extra = 0
+    fields = ("person", "tone")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CircularCadre]:
+        return super().get_queryset(request).select_related("person")
+
+
 @admin.register(Circular)
 class CircularAdmin(ReadOnlyAdmin):
     list_display = ("campaign", "number", "title", "kind", "status", "published_at", "is_public")
     list_filter = ("kind", "status", "campaign")
-    inlines = [MentionInline]
+    inlines = [MentionInline, CircularCadreInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Circular]:
         # The admin shows what the pages show: the user's jurisdiction.
@@ -168,3 +172,7 @@ class AccountabilityActionAdmin(ReadOnlyAdmin):
         return super().get_queryset(request) & selectors.accountability_visible_to(
             user=request.user
         )
+
+
+# The people and follow-through records (述职, 回头看, 察访, 为民办实事): a module of their own.
+from campaign import admin_people  # noqa: E402, F401

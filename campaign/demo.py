@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from campaign import services
+from campaign import demo_people, services
 from campaign.models import Campaign, ProblemCategory, RectificationItem
 from units.models import Unit
 
@@ -93,6 +93,12 @@ ITEMS = (
 
 
 def seed(*, tally: Counter[str], stdout: Any) -> None:
+    """The campaign, then the people's records on it (campaign.demo_people), each once."""
+    _seed_campaign(tally=tally, stdout=stdout)
+    demo_people.seed(tally=tally, stdout=stdout, campaign_name=NAME)
+
+
+def _seed_campaign(*, tally: Counter[str], stdout: Any) -> None:
     if Campaign.objects.filter(name=NAME).exists():
         return
     users = {

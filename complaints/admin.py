@@ -42,6 +42,8 @@ class ComplaintAdmin(ReadOnlyAdmin):
     list_display = ["number", "title", "channel", "status", "unit", "deadline", "supervision"]
     list_filter = ["status", "channel", "supervision", "category"]
     search_fields = ["number", "title"]
+    # Named: combined with the scoping queryset, the automatic join is lost (a query a row).
+    list_select_related = ["unit"]
     # Identity never appears in the admin: it is read through the logged reveal only.
     exclude = ["identity_token", "tracking_hash"]
 
@@ -168,3 +170,7 @@ class IdentityRequestAdmin(ReadOnlyAdmin):
     @admin.display(description=_("Views"), ordering="view_count")
     def views(self, obj: IdentityRequest) -> int:
         return int(getattr(obj, "view_count", 0))
+
+
+# Serving the public (service commitments, reception days): a module of their own.
+from complaints import admin_service  # noqa: E402, F401

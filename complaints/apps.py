@@ -13,6 +13,6 @@ class ComplaintsConfig(ShellAppConfig):
     workspace_panels = "complaints.nav.workspace_panels"
     digest_sections = "complaints.nav.digest_sections"
     digest_backlog = "complaints.nav.digest_backlog"
-    demo = "complaints.demo.seed"
+    demo = "complaints.demo.seed_all"
     overdue_sources = "complaints.board.overdue_sources"
     public_entries = "complaints.public.public_entries"

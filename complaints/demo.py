@@ -358,3 +358,197 @@ def _backdate(shifts: list[tuple[int, datetime.timedelta, datetime.date]]) -> No
     for r in records:
         r.created_at = max(r.created_at - by_pk[r.complaint_id][0], r.complaint.received_at)
     ComplaintTransition.objects.bulk_update(records, ["created_at"], batch_size=500)
+
+
+# --- Serving the public (issue 18): commitments and reception days ------------------------
+# Appended as a part of its own, run after the complaints above (their "already seeded" test
+# counts complaints, and the visits recorded here are complaints too). Each part is looked
+# up by its natural key first, so a second run changes nothing.
+
+# (unit code, unit head's login, window, service, promise, working days, 首问负责人, contact,
+# materials told at once)
+COMMITMENTS = (
+    (
+        "SLX-SCJ",
+        "danwei",
+        "政务服务中心市场监管窗口",
+        "个体工商户设立登记",
+        "材料齐全、符合法定形式的，当场办结，当日发放营业执照；材料不全的一次性书面告知。",
+        1,
+        "窗口首席代表 李娜",
+        "0571-8856 2301",
+        "经营者身份证明；经营场所使用证明；个体工商户登记申请书。",
+    ),
+    (
+        "SLX-SCJ",
+        "danwei",
+        "12315投诉举报窗口",
+        "消费投诉受理与调解",
+        "接到投诉后1个工作日内决定是否受理，受理后7个工作日内组织调解并答复投诉人。",
+        7,
+        "消费者权益保护股 值班人员",
+        "12315",
+        "投诉人身份信息；购物凭证或服务合同；争议事实和诉求。",
+    ),
+    (
+        "SLX-SCJ-CGS",
+        "danwei",
+        "城关所办事窗口",
+        "食品经营许可（仅销售预包装食品）备案",
+        "备案材料齐全的当场备案，不再现场核查；不符合的当场一次性告知原因和补正材料。",
+        1,
+        "城关所所长 秦峰",
+        "0571-8856 2388",
+        "备案信息表；营业执照复印件；经营场所平面图。",
+    ),
+    (
+        "SLX-JYJ",
+        "danwei2",
+        "县教育局行政审批窗口",
+        "民办培训机构办学许可",
+        "受理后15个工作日内完成实地核查和审批，不予许可的书面说明理由。",
+        15,
+        "行政审批股股长",
+        "0571-8856 1502",
+        "举办者资格证明；办学场所证明；章程和管理制度；师资名册。",
+    ),
+)
+
+
+def _seed_commitments(tally: Counter[str]) -> None:
+    from complaints.models import ServiceCommitment
+    from complaints.services.commitments import commitment_create, commitment_publish
+
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=["danwei", "danwei2"])
+    }
+    units = {u.code: u for u in Unit.objects.filter(code__in={row[0] for row in COMMITMENTS})}
+    for code, login, window, service, promise, days, first, contact, materials in COMMITMENTS:
+        unit, head = units.get(code), users.get(login)
+        if unit is None or head is None:
+            continue
+        if ServiceCommitment.objects.filter(unit=unit, service=service).exists():
+            continue
+        commitment = commitment_create(
+            unit=unit,
+            actor=head,
+            window=window,
+            service=service,
+            promise=promise,
+            time_limit_days=days,
+            first_responsible=first,
+            contact=contact,
+            materials=materials,
+        )
+        commitment_publish(commitment=commitment, actor=head)
+        tally["service commitments"] += 1
+
+
+def _seed_reception_days(officer: Any, tally: Counter[str]) -> None:
+    from complaints.models import ReceptionDay
+    from complaints.services.commitments import reception_day_create
+
+    today = timezone.localdate()
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=["lingdao", "fenguan"])
+    }
+    scj = Unit.objects.filter(code="SLX-SCJ").first()
+    # (leader's login, post, host unit, place, days from today, from, until, topic)
+    days = (
+        ("lingdao", "县长", None, "县信访局接访大厅", -7, (9, 0), (12, 0), "城市管理、市场秩序"),
+        (
+            "fenguan",
+            "副县长",
+            None,
+            "县政务服务中心一楼接待室",
+            7,
+            (9, 0),
+            (11, 30),
+            "营商环境、政务服务",
+        ),
+        (
+            "",
+            "局长",
+            scj,
+            "县市场监督管理局一楼接待室",
+            14,
+            (14, 30),
+            (17, 0),
+            "食品安全、消费维权",
+        ),
+    )
+    for login, post, unit, place, offset, starts, ends, topic in days:
+        if ReceptionDay.objects.filter(place=place, topic=topic).exists():
+            continue
+        leader = users.get(login)
+        day = reception_day_create(
+            actor=officer,
+            leader=leader,
+            leader_name="" if leader else "张伟",
+            leader_post=post,
+            unit=unit,
+            place=place,
+            date=today + datetime.timedelta(days=offset),
+            starts_at=datetime.time(*starts),
+            ends_at=datetime.time(*ends),
+            topic=topic,
+        )
+        tally["reception days"] += 1
+        if offset < 0:
+            _seed_visits(day, officer, tally)
+
+
+def _seed_visits(day: Any, officer: Any, tally: Counter[str]) -> None:
+    """Two visits received on a past reception day: registered as 来访 complaints, accepted
+    and assigned to the unit concerned, as the officer would on the day."""
+    from complaints.services.commitments import reception_visit_record
+
+    units = {u.code: u for u in Unit.objects.filter(code__in=["SLX-SCJ", "SLX-CGZ"])}
+    received = timezone.make_aware(datetime.datetime.combine(day.date, datetime.time(9, 40)))
+    visits = (
+        (
+            "SLX-SCJ",
+            "农贸市场摊位短斤缺两，投诉后无人处理",
+            "城东农贸市场多个摊位电子秤不准，向市场管理方反映无果，拨打12315后一周无人联系。",
+            Identity(name="钱某某", phone="13957102468"),
+        ),
+        (
+            "SLX-CGZ",
+            "小区门口占道经营影响通行",
+            "幸福路小区门口早晚有流动摊贩占道经营，车辆和行人通行困难，希望城关镇加强管理。",
+            Identity(),
+        ),
+    )
+    for code, title, content, identity in visits:
+        unit = units.get(code)
+        complaint = reception_visit_record(
+            day=day,
+            actor=officer,
+            title=title,
+            content=content,
+            subject_unit=unit,
+            identity=identity,
+            received_at=received,
+        )
+        if unit is not None:
+            complaint = services.complaint_accept(complaint=complaint, actor=officer)
+            services.complaint_assign(complaint=complaint, unit=unit, actor=officer)
+        tally["complaints"] += 1
+
+
+def seed_serving_public(*, tally: Counter[str], stdout: Any) -> None:
+    """Published commitments of a few units, and the reception days: one past with its
+    visits recorded, two to come (on the public 领导接待日 page)."""
+    officer = get_user_model().objects.filter(username=ASKER).first()
+    if officer is None:
+        stdout.write("serving-the-public demo skipped: the officer is missing.")
+        return
+    _seed_commitments(tally)
+    _seed_reception_days(officer, tally)
+
+
+def seed_all(*, tally: Counter[str], stdout: Any) -> None:
+    """complaints' demo hook (complaints/apps.py): the complaints, then serving the public."""
+    seed(tally=tally, stdout=stdout)
+    with transaction.atomic():
+        seed_serving_public(tally=tally, stdout=stdout)

@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -26,6 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from units import (
     admin_audit,  # noqa: F401 (registers the security log and the audit archives)
     admin_integration,  # noqa: F401 (registers the API's integration clients, keys, calls)
+    admin_people,  # noqa: F401 (registers the supervisors' roster and the cadres' flags)
     admin_users,  # noqa: F401 (registers the login accounts' pages)
     roles,
     services,
@@ -344,6 +345,10 @@ class LeadingGroupMemberInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["person"]
     fields = ["person", "position", "start_date", "end_date"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LeadingGroupMember]:
+        # The autocomplete widget shows each member's name: one join, not a query a row.
+        return super().get_queryset(request).select_related("person", "leading_group")
 
 
 @admin.register(LeadingGroup)

@@ -23,6 +23,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """An inline as read-only as ReadOnlyAdmin (its very permission checks)."""
+
+    extra = 0
+    has_add_permission = ReadOnlyAdmin.has_add_permission
+    has_change_permission = ReadOnlyAdmin.has_change_permission
+    has_delete_permission = ReadOnlyAdmin.has_delete_permission
+
+
 class KeepsAuditTrail:
     """For an admin whose objects audit records point at: deleting one that would delete or
     blank audit records (transition records, history, the security log …) is refused on

@@ -37,6 +37,7 @@ class IntegrationClientForm(forms.ModelForm):
             "can_read_status",
             "can_read_results",
             "can_sync_directory",
+            "can_read_cadres",
             "unit",
             "rate",
             "contact",

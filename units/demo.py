@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -52,9 +53,11 @@ from units.models import (
     LeadingGroupMember,
     Person,
     Responsibility,
+    Supervisor,
     Unit,
 )
 from units.security import requires_two_factor
+from units.supervisors import supervisor_appoint
 
 # A published demo password by design: the command refuses to run in production.
 PASSWORD_ENV = "ZUOFENG_DEMO_PASSWORD"  # noqa: S105 (the variable's name, not a secret)
@@ -116,6 +119,8 @@ def _seed_users(password: str, tally: Counter[str]) -> dict[str, Any]:
     user_model = get_user_model()
     users = {}
     for login in DEMO_LOGINS:
+        if login.watches:
+            continue  # a supervisor's account comes with the appointment (_seed_supervisors)
         user = user_model.objects.filter(username=login.username).first()
         if user is None:
             user = user_model.objects.create_user(
@@ -137,6 +142,49 @@ def _seed_users(password: str, tally: Counter[str]) -> dict[str, Any]:
     return users
 
 
+def _seed_supervisors(
+    password: str,
+    units: dict[str, Unit],
+    users: dict[str, Any],
+    tally: Counter[str],
+    warn: Callable[[str], None],
+) -> None:
+    """The supervisors among the logins, appointed by the officer for this year and the
+    next (a two-year term, as their letters of appointment give) through the roster's
+    service, which creates their account in the 监督员 role."""
+    for login in DEMO_LOGINS:
+        if not login.watches or Supervisor.objects.filter(user__username=login.username).exists():
+            continue
+        try:
+            _appoint(login, password, units, users)
+        except ValidationError as exc:
+            # A ZUOFENG_DEMO_PASSWORD the password rules refuse: the rest of the demo stands.
+            warn(
+                _("The demo supervisor %(login)s was not appointed: %(reason)s")
+                % {"login": login.username, "reason": "; ".join(exc.messages)}
+            )
+            continue
+        tally["users"] += 1
+        tally["supervisors"] += 1
+
+
+def _appoint(login: Any, password: str, units: dict[str, Unit], users: dict[str, Any]) -> None:
+    today = timezone.localdate()
+    supervisor_appoint(
+        actor=users["jiwei"],
+        username=login.username,
+        password=password,
+        name=login.person,
+        category=Supervisor.Category.SPECIAL,
+        standing=Supervisor.Standing.PEOPLES_DEPUTY,
+        term_start=datetime.date(today.year, 1, 1),
+        term_end=datetime.date(today.year + 1, 12, 31),
+        units=[units[code] for code in login.watches],
+        phone="13905170286",
+        workplace="示例县城关镇社区卫生服务中心主任",
+    )
+
+
 def _seed_jurisdictions(units: dict[str, Unit], tally: Counter[str]) -> None:
     """Officers of a subtree get exactly that jurisdiction, the one-step way."""
     for login in DEMO_LOGINS:
@@ -150,7 +198,11 @@ def _seed_jurisdictions(units: dict[str, Unit], tally: Counter[str]) -> None:
 def _seed_people(
     units: dict[str, Unit], users: dict[str, Any], tally: Counter[str], warn: Any
 ) -> dict[str, Person]:
-    account_of = {login.person: users[login.username] for login in DEMO_LOGINS if login.person}
+    account_of = {
+        login.person: users[login.username]
+        for login in DEMO_LOGINS
+        if login.person and not login.watches
+    }
     people = {}
     for name, title, phone, unit_code in PEOPLE:
         user = account_of.get(name)
@@ -267,6 +319,7 @@ def demo_build(*, password: str, stdout: Any, warn: Callable[[str], None]) -> Co
         units = _seed_units(groups, tally)
         users = _seed_users(password, tally)
         _seed_jurisdictions(units, tally)
+        _seed_supervisors(password, units, users, tally, warn)
         people = _seed_people(units, users, tally, warn=warn)
         _seed_responsibilities(units, people, start, tally)
         _seed_leading_group(people, start, tally)

@@ -316,6 +316,9 @@ class DemoLogin(NamedTuple):
     is_superuser: bool = False
     # Inspection staff confined to this unit's subtree (units.services.subtree_officer_setup).
     jurisdiction: str = ""
+    # A supervisor on the roster: the account comes with the appointment
+    # (units.supervisors.supervisor_appoint), watching these units.
+    watches: tuple[str, ...] = ()
 
 
 # One login per role. Unit heads and the leader in charge get their role group and their
@@ -367,5 +370,13 @@ DEMO_LOGINS = (
         "考评人员（综合组）",
         "分配给本人的考评单位和指标",
         group=roles.EVALUATOR,
+    ),
+    # Not a cadre: a deputy to the people's congress appointed 特邀监督员 by the officer.
+    DemoLogin(
+        "jiandu",
+        "陈淑芬",
+        "监督员（特邀监督员，县人大代表）",
+        "所监督的县市场监督管理局、县教育局；提交察访报告",
+        watches=("SLX-SCJ", "SLX-JYJ"),
     ),
 )

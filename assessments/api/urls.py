@@ -13,4 +13,9 @@ urlpatterns = [
         views.RankingView.as_view(),
         name="assessment_ranking",
     ),
+    path(
+        "assessments/cadres/<int:year>/",
+        views.CadreResultsView.as_view(),
+        name="assessment_cadres",
+    ),
 ]

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
 from assessments.api import selectors
-from assessments.api.serializers import ResultSerializer, SchemeSerializer
+from assessments.api.serializers import CadreUnitSerializer, ResultSerializer, SchemeSerializer
+from assessments.cadre_export import cadre_rows, cadre_units, published_scheme
 from assessments.models import AssessmentResult, AssessmentScheme
-from units.api.auth import ReadsResults, api_client
+from units.api.auth import ReadsCadreResults, ReadsResults, api_client
 from units.api.paging import PagePagination
 from units.api.schema import (
     BAD_REQUEST,
@@ -22,6 +27,8 @@ from units.api.schema import (
     THROTTLED,
     UNAUTHORISED,
 )
+from units.models import SecurityEvent, Unit
+from units.security_log import security_event
 
 TAG = "考核结果 Assessment results"
 SCOPE_NOTE = (
@@ -111,3 +118,76 @@ class RankingView(generics.ListAPIView):
         return selectors.api_ranking(
             client=client, user=user, scheme=scheme, group_id=query.validated_data.get("group")
         )
+
+
+CADRES_SCOPE_NOTE = (
+    "需 read_cadres 权限（read_results 不够：含干部姓名、标记和问责）；限定单位范围的对接系统"
+    "只看到本单位及下属单位；登录用户须为纪检监察人员，看到其监督范围内的单位，与三挂钩 Excel "
+    "导出相同。每次调用记入安全日志。\n\n"
+    "Scope read_cadres (read_results is not enough: cadres' names, flags and accountability "
+    "actions); a client limited to a unit sees that unit and its subordinate units only; a "
+    "signed-in person must be inspection staff and sees the units of their jurisdiction, as "
+    "the 三挂钩 Excel export does. Every call is written to the security log."
+)
+
+
+class CadreResultsView(generics.ListAPIView):
+    """三挂钩 (assessments.cadre_export): the Excel export's rows, one object per unit."""
+
+    permission_classes = [ReadsCadreResults]
+    pagination_class = PagePagination
+    serializer_class = CadreUnitSerializer
+
+    @extend_schema(
+        operation_id="assessments_cadres",
+        tags=[TAG],
+        summary="考核结果运用（三挂钩） / Results for cadre appraisal and promotion",
+        description=(
+            "某年度每个在用单位的考核结果、单位标记和当年问责，及其现任领导班子成员的个人标记"
+            "和当年问责，供组织部门评先评优、选拔任用使用（与三挂钩 Excel 导出同一来源）。按单位"
+            "顺序分页，每页一个单位一条。该年度方案尚未发布时 result 为 null，标记和问责照常列出。"
+            "\n\n"
+            "Every unit in use with its result in the year's published scheme, its flags and "
+            "the year's accountability actions against it, and its current leadership team "
+            "with each cadre's flags and accountability actions, for the organisation "
+            "department's appraisals and promotions (the same rows as the 三挂钩 Excel "
+            "export). One object per unit, paged in the order of the units. Before the year's "
+            "scheme is published `result` is null; flags and actions are listed all the "
+            "same.\n\n" + CADRES_SCOPE_NOTE
+        ),
+        parameters=[
+            OpenApiParameter(
+                "year", OpenApiTypes.INT, OpenApiParameter.PATH, description="考核年度 / year"
+            ),
+        ],
+        responses={
+            200: CadreUnitSerializer(many=True),
+            401: UNAUTHORISED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            429: THROTTLED,
+        },
+    )
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        return cadre_units(user=self.request.user, client=api_client(self.request))
+
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        year = self.kwargs["year"]
+        if not 2000 <= year <= timezone.localdate().year + 1:
+            raise Http404(_("No results for that year."))
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None  # the view always pages
+        rows = cadre_rows(units=page, year=year, scheme=published_scheme(year=year))
+        client = api_client(request)
+        security_event(
+            kind=SecurityEvent.Kind.EXPORT,
+            request=request._request,
+            # A key's principal is no person: name the client instead.
+            user=AnonymousUser() if client is not None else None,
+            username=f"api:{client.name}" if client is not None else "",
+            detail=f"三挂钩 {year} API：{len(rows)} 个单位",
+        )
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)

@@ -83,7 +83,7 @@ CHECKS = [
 @pytest.fixture
 def key(cast) -> str:
     # A key with every scope, limited to nothing: the hotline as it will call.
-    client = make_client(rate="100000/min", read_results=True)
+    client = make_client(rate="100000/min", read_results=True, read_cadres=True)
     return keyed(client).secret  # type: ignore[attr-defined]
 
 

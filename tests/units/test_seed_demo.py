@@ -171,6 +171,7 @@ def test_logins_use_the_demo_password_and_are_printed(monkeypatch):
         "danwei2",
         "fenguan",
         "kaoping",
+        "jiandu",  # the supervisor: their account comes with the appointment
     ):
         assert login(username).check_password("shili-2026")
         assert username in output

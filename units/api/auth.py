@@ -22,6 +22,7 @@ from rest_framework.request import Request
 
 from units.api.services import key_digest, key_prefix
 from units.models import ApiKey, IntegrationClient
+from units.selectors import units_overseen_by
 
 # last_used_at is written at most this often per key: a busy client costs no extra writes.
 _LAST_USED_EVERY = datetime.timedelta(minutes=1)
@@ -132,6 +133,23 @@ class ReadsResults(HasScope):
         # The views using it only read: any other method is their 405.
         client = api_client(request)
         return client is None or client.can_read_results
+
+
+class ReadsCadreResults(HasScope):
+    """Results for cadre appraisal and promotion (三挂钩: names, flags, 问责): a key whose
+    client has that scope (`IntegrationClient.can_read_cadres`; reading results is not
+    enough), or the session of inspection staff, as the Excel export of the same rows."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            raise exceptions.NotAuthenticated()
+        client = api_client(request)
+        if client is not None:
+            return client.can_read_cadres
+        if units_overseen_by(user=request.user).exists():
+            return True
+        self.message = _("Only inspection staff may read the results for the use of cadres.")
+        return False
 
 
 class HasAnyScope(HasScope):

@@ -32,6 +32,7 @@ class IntegrationClient(models.Model):
         READ_STATUS = "read_status", _("Read case status")
         READ_RESULTS = "read_results", _("Read results and figures")
         SYNC_DIRECTORY = "sync_directory", _("Synchronise the unit directory")
+        READ_CADRES = "read_cadres", _("Read results for cadre appraisal and promotion")
 
     name = models.CharField(_("Designation"), max_length=64, unique=True)
     # One flag per scope: the admin shows checkboxes and a query reads a column.
@@ -39,6 +40,11 @@ class IntegrationClient(models.Model):
     can_read_status = models.BooleanField(_("Read case status"), default=False)
     can_read_results = models.BooleanField(_("Read results and figures"), default=False)
     can_sync_directory = models.BooleanField(_("Synchronise the unit directory"), default=False)
+    # Names, flags and 问责 of cadres: for the organisation department's system only, so
+    # never implied by reading results.
+    can_read_cadres = models.BooleanField(
+        _("Read results for cadre appraisal and promotion"), default=False
+    )
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("Limited to the unit and its subordinate units"),

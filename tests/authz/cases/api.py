@@ -39,6 +39,9 @@ def build_api_world(world: World) -> dict[str, str]:
     # The organisation department's system: syncs the directory in, county-wide.
     directory = IntegrationClient.objects.create(name="组织部干部信息系统", can_sync_directory=True)
     keys["key:directory"] = api_key_issue(client=directory, actor=None).secret
+    # Its other system reads the 三挂钩 rows (names, flags, 问责): a scope of its own.
+    cadres = IntegrationClient.objects.create(name="组织部干部监督系统", can_read_cadres=True)
+    keys["key:cadres"] = api_key_issue(client=cadres, actor=None).secret
 
     def push(client: IntegrationClient, ticket: str) -> Complaint:
         complaint, _ = complaint_services.complaint_push(
@@ -192,6 +195,20 @@ url(
     readonly=["key:noscope"],
     anon=401,
     method_user="key:hotline",
+)
+url(
+    "api:assessment_cadres",
+    "=2025",
+    ok={"key:cadres": 200, "officer": 200, "township_officer": 200},
+    # Reading results is not reading cadres' names, flags and 问责; nor is a unit head's
+    # or a leader's session (the Excel export's rule).
+    readonly=["key:hotline", "key:noscope", "head_a", "leader", "outsider"],
+    anon=401,
+    method_user="key:cadres",
+    na={
+        "sibling": "a list scoped by the selector: a limited client's subtree, an officer's "
+        "jurisdiction (tests/api/test_cadres.py)"
+    },
 )
 url(
     "api:not_found",
