@@ -199,7 +199,10 @@ def catalogue_rule_for(
         area |= Q(area__path__in=[subject_unit.path[:i] for i in steps])
     return (
         DispatchRule.objects.filter(
-            area, category=category, status=DispatchRule.Status.ACTIVE, unit__is_active=True
+            area,
+            category=category,
+            status=DispatchRule.Status.ACTIVE,
+            unit__status=Unit.Status.ACTIVE,
         )
         .select_related("unit", "area")
         .annotate(area_depth=Coalesce(Length("area__path"), 0))
