@@ -199,3 +199,15 @@ def test_cohandler_list_query_count_is_flat(
     part = ComplaintPart.objects.filter(unit=cast.dept_b).first()
     with django_assert_max_num_queries(14):
         assert client.get(reverse("complaints:part", args=[part.pk])).status_code == 200
+
+
+def test_overdue_parts_show_on_the_board(client_for, cast, cohandled):
+    part = cohandled.parts.get(unit=cast.dept_b)
+    board = reverse("campaign:overdue_board")
+    officer = client_for(cast.officer)
+    assert reverse("complaints:part", args=[part.pk]) not in officer.get(board).content.decode()
+    ComplaintPart.objects.filter(pk=part.pk).update(
+        deadline=datetime.date.today() - datetime.timedelta(days=2)
+    )
+    page = officer.get(board).content.decode()
+    assert reverse("complaints:part", args=[part.pk]) in page
