@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Reminder
 from complaints import permissions, services
+from complaints.board_dispatch import overdue_part_sources
 from complaints.models import Complaint
 from complaints.permissions import is_handler
 from complaints.selectors import complaints_visible_to
@@ -53,7 +54,8 @@ def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSourc
             statuses={value: str(label) for value, label in Complaint.Status.choices},
             detail_url="complaints:detail",
             push=push_complaint,
-        )
+        ),
+        *overdue_part_sources(user=user, today=today),  # 协办 parts past their deadline
     ]
 
 

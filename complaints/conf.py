@@ -94,3 +94,18 @@ def identity_needs_approval() -> bool:
 def identity_reveal_hours() -> int:
     """How long an approved request lets its asker see the identity."""
     return max(int(_get("ZUOFENG_IDENTITY_REVEAL_HOURS", 24)), 1)
+
+
+def dispute_window_working_days() -> int:
+    """派单异议: a unit may dispute its dispatch within this many working days of it."""
+    return max(int(_get("COMPLAINTS_DISPUTE_WINDOW_WORKING_DAYS", 2)), 0)
+
+
+def dispute_decide_working_days() -> int:
+    """An officer decides a dispute within this many working days (else it shows overdue)."""
+    return max(int(_get("COMPLAINTS_DISPUTE_DECIDE_WORKING_DAYS", 1)), 1)
+
+
+def part_default_working_days() -> int:
+    """A co-handling unit's time limit for its part when the officer gives none."""
+    return max(int(_get("COMPLAINTS_PART_WORKING_DAYS", 5)), 1)

@@ -12,6 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints import tracking
+from complaints.models_dispatch import (  # noqa: F401 (registered with the app from here)
+    ComplaintPart,
+    ComplaintPartTransition,
+    DispatchDispute,
+    DispatchDisputeTransition,
+    DispatchRule,
+    DispatchRuleTransition,
+)
 from complaints.models_service import (  # noqa: F401 (registered with the app from here)
     ReceptionDay,
     ServiceCommitment,

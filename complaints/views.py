@@ -21,7 +21,7 @@ from django_ratelimit.core import is_ratelimited
 from campaign import selectors as campaign_selectors
 from campaign.forms import ReminderForm
 from campaign.models import Campaign
-from complaints import conf, forms, permissions, selectors, services
+from complaints import conf, forms, permissions, selectors, services, views_dispatch
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, IdentityRequest
 from complaints.services.supervision import PUSHABLE
@@ -364,7 +364,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
             context["suggested_deadline"] = services.complaint_default_deadline(
                 category=complaint.category, urgent=complaint.urgent
             )
-            context["assign_form"] = forms.AssignForm(
+            context["assign_form"] = views_dispatch.forms_dispatch.DispatchForm(
                 units=units_overseen_by(user=user).active(),
                 initial={"unit": suggested.pk if suggested else None},
                 auto_id="assign_%s",
@@ -395,6 +395,9 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
         context["reroute_form"] = forms.RequiredCommentForm(auto_id="reroute_%s")
         if complaint.deadline and context["today"] <= complaint.deadline:
             context["extension_form"] = forms.ExtensionForm(auto_id="extension_%s")
+    context |= views_dispatch.detail_context(
+        request, complaint, can_handle=can_handle, can_answer=can_answer
+    )
     return context
 
 
@@ -439,10 +442,6 @@ def _follow_up(request: HttpRequest, complaint: Complaint, data: dict[str, Any])
     )
 
 
-def _assign_kwargs(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
-    return {"units": units_overseen_by(user=request.user).active()}
-
-
 def _follow_up_kwargs(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
     unit = complaint.subject_unit or complaint.unit
     if unit is None:
@@ -466,19 +465,6 @@ ACTIONS: dict[str, Action] = {
             complaint=c, actor=r.user, reason=d["reason"]
         ),
         done=gettext_noop("Complaint not accepted; the reason is shown to the complainant."),
-    ),
-    "assign": Action(
-        form=forms.AssignForm,
-        allowed=permissions.can_handle_complaint,
-        call=lambda r, c, d: services.complaint_assign(
-            complaint=c,
-            unit=d["unit"],
-            actor=r.user,
-            deadline=d["deadline"],
-            instructions=d["instructions"],
-        ),
-        done=gettext_noop("Complaint assigned."),
-        form_kwargs=_assign_kwargs,
     ),
     "review": Action(
         form=forms.ReviewForm,
@@ -576,6 +562,7 @@ ACTIONS: dict[str, Action] = {
         done=gettext_noop("Extension request decided."),
     ),
 }
+ACTIONS |= views_dispatch.CASE_ACTIONS  # assign (交办 with 协办 units), parts, 派单异议
 
 
 def _refused(request: HttpRequest, complaint: Complaint, extra: dict[str, Any]) -> HttpResponse:

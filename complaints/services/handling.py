@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from complaints import conf
 from complaints.models import Complaint, ComplaintTransition
 from complaints.permissions import require_answer, require_assign_to, require_handle
+from complaints.selectors_dispatch import outstanding_parts
+from complaints.services.disputes import dispute_open, dispute_settle, dispute_window_check
 from complaints.services.intake import complaint_default_deadline
 from complaints.services.notices import notify_staff, notify_unit
 from units.models import Notification, Unit
@@ -162,21 +164,35 @@ def complaint_assign(
             % {"number": moved.number},
             object_suffix=f":assigned:{moved.transitions.count()}",
         )
+        if rerouted:  # the unit's 派单异议 is settled by this dispatch (upheld or moved)
+            dispute_settle(complaint=moved, part=None, actor=actor, new_unit=unit, note=comment)
     return moved
 
 
 def complaint_request_reroute(*, complaint: Complaint, actor: AnyUser, reason: str) -> Complaint:
-    """非本单位职责: the unit asks the staff to route the case elsewhere."""
+    """派单异议 of the lead unit: within the set working days of the dispatch, with a reason;
+    the case waits for the officer's decision (complaints.services.dispatch)."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Explain why this is not your unit's responsibility.")})
-    return _move(
-        complaint,
-        target=Complaint.Status.REROUTE_REQUESTED,
-        actor=actor,
-        require=require_answer,
-        comment=reason,
-    )
+    today = timezone.localdate()
+
+    def allowed(user: AnyUser, row: Complaint) -> None:
+        require_answer(user, row)
+        dispute_window_check(row.assigned_at, today)
+
+    with transaction.atomic():
+        moved = _move(
+            complaint,
+            target=Complaint.Status.REROUTE_REQUESTED,
+            actor=actor,
+            require=allowed,
+            comment=reason,
+        )
+        dispute_open(
+            complaint=moved, part=None, unit=moved.unit, actor=actor, reason=reason, today=today
+        )
+    return moved
 
 
 def complaint_answer(
@@ -198,12 +214,23 @@ def complaint_answer(
         errors["public_reply"] = _("Write the reply the complainant will read.")
     if errors:
         raise ValidationError(errors)
+
+    def allowed(user: AnyUser, row: Complaint) -> None:
+        require_answer(user, row)
+        # 主办 answers for the whole case: refused (not held) while a 协办 part is owed.
+        owed = list(outstanding_parts(complaint=row).select_related("unit"))
+        if owed:
+            raise ValidationError(
+                _("The co-handling units have not all answered their parts: %(parts)s.")
+                % {"parts": "、".join(f"{p.unit.name}（{p.deadline:%Y-%m-%d}）" for p in owed)}
+            )
+
     with transaction.atomic():
         moved = _move(
             complaint,
             target=Complaint.Status.ANSWERED,
             actor=actor,
-            require=require_answer,
+            require=allowed,
             fields={
                 "facts": facts.strip(),
                 "verdict": verdict,

@@ -21,6 +21,7 @@ from complaints import services as complaint_services
 from complaints.identity import Identity
 from complaints.models import Complaint, ComplaintCategory
 from complaints.services import Upload
+from tests.authz.world_dispatch import dispatch_objects
 from tests.campaign.conftest import campaign_start, item_drive
 from tests.complaints.conftest import complaint_drive
 from tests.conftest import Cast, build_cast
@@ -368,6 +369,7 @@ def build_world() -> World:
     world.extra["digest_draft"] = digests.digest_compile(period=monthly)[0]
     world.objects = objects
     _supervisor_objects(world)
+    dispatch_objects(world)
     return world
 
 
