@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints import tracking
+from complaints.models_pause import ComplaintPause  # noqa: F401 (registered from here)
 from complaints.models_service import (  # noqa: F401 (registered with the app from here)
     ReceptionDay,
     ServiceCommitment,
