@@ -123,6 +123,8 @@ def _move_event(frm: str, to: str, when: datetime.datetime, case: Complaint) -> 
             Event(when, "visit", _("Return visit: not satisfied")),
             Event(when, "handle", _("Handled again by the responsible unit")),
         ]
+    if to == S.ASSIGNED and frm == S.REROUTE_REQUESTED:
+        return [Event(when, "assign", _("Assigned again, to the unit responsible"))]
     if to == S.ASSIGNED:
         return [Event(when, "assign", _("Assigned to the responsible unit for handling"))]
     if to == S.ANSWERED:
