@@ -41,7 +41,7 @@ PUBLIC_FIELDS = (
 )
 # The public stages and the status at which each is the one under way.
 STAGES = ("accept", "assign", "handle", "reply", "visit", "close")
-CURRENT_STAGE = {
+CURRENT_STAGE: dict[str, str] = {
     S.REGISTERED: "accept",
     S.ACCEPTED: "assign",
     S.ASSIGNED: "handle",
@@ -73,6 +73,7 @@ class Event:
     title: str
     text: str = ""
     reply: bool = False  # the unit's reply is shown under this event
+    at: datetime.datetime | None = None  # when it was recorded, for the order (else `when`)
 
 
 @dataclass(frozen=True)
@@ -151,14 +152,22 @@ def _pause_events(case: Complaint) -> tuple[list[Event], Event | None, datetime.
     events: list[Event] = []
     current, resumes_by = None, None
     rows = ComplaintPause.objects.filter(complaint=case).values_list(
-        "reason", "started_on", "expires_on", "ended_on", "working_days", "deadline_after"
+        "reason",
+        "started_on",
+        "started_at",
+        "expires_on",
+        "ended_on",
+        "ended_at",
+        "working_days",
+        "deadline_after",
     )
-    for reason, started, expires, ended, days, deadline in rows:
+    for reason, started, started_at, expires, ended, ended_at, days, deadline in rows:
         paused = Event(
             started,
             "pause",
             _("Handling clock paused (中止计时)"),
             str(labels.get(reason, "")),
+            at=started_at,
         )
         events.append(paused)
         if ended is None:
@@ -168,7 +177,7 @@ def _pause_events(case: Complaint) -> tuple[list[Event], Event | None, datetime.
             "days": days or 0,
             "date": deadline.isoformat() if deadline else "-",
         }
-        events.append(Event(ended, "pause", _("Handling clock restarted"), text))
+        events.append(Event(ended, "pause", _("Handling clock restarted"), text, at=ended_at))
     return events, current, resumes_by
 
 
@@ -188,11 +197,12 @@ def _extension_events(case: Complaint) -> list[Event]:
     ]
 
 
-def _sort_key(event: Event) -> tuple[datetime.date, int]:
-    when = event.when
-    if isinstance(when, datetime.datetime):
-        return (timezone.localtime(when).date(), 0)
-    return (when, 1)
+def _sort_key(event: Event) -> datetime.datetime:
+    if event.at is not None:
+        return event.at
+    if isinstance(event.when, datetime.datetime):
+        return event.when
+    return timezone.make_aware(datetime.datetime.combine(event.when, datetime.time.max))
 
 
 def _stages(case: Complaint, events: list[Event]) -> list[Stage]:
@@ -254,4 +264,4 @@ def public_timeline(complaint: Complaint) -> PublicTimeline:
 
 
 def _no_reply(event: Event) -> Event:
-    return Event(event.when, event.stage, event.title, event.text, reply=False)
+    return Event(event.when, event.stage, event.title, event.text, reply=False, at=event.at)
