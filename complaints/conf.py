@@ -86,6 +86,11 @@ def reopen_handle_days() -> int:
     return int(_get("COMPLAINTS_REOPEN_HANDLE_DAYS", 10))
 
 
+def pause_max_working_days() -> int:
+    """中止计时: the working days a case's clock may stand still in all, its pauses together."""
+    return max(int(_get("COMPLAINTS_PAUSE_MAX_WORKING_DAYS", 10)), 1)
+
+
 def identity_needs_approval() -> bool:
     """A complainant's identity is shown only after a custodian approves the request."""
     return bool(_get("ZUOFENG_IDENTITY_NEEDS_APPROVAL", True))

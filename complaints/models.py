@@ -20,6 +20,7 @@ from complaints.models_dispatch import (  # noqa: F401 (registered with the app 
     DispatchRule,
     DispatchRuleTransition,
 )
+from complaints.models_pause import ComplaintPause  # noqa: F401 (registered from here)
 from complaints.models_service import (  # noqa: F401 (registered with the app from here)
     ReceptionDay,
     ServiceCommitment,

@@ -313,6 +313,8 @@ def require_handle(user: AnyUser, complaint: Complaint) -> None:
 def require_answer(user: AnyUser, complaint: Complaint) -> None:
     if not can_answer_complaint(user, complaint):
         raise PermissionDenied(_("Only the unit the complaint is assigned to may do this."))
+    if complaint.pauses.filter(ended_on__isnull=True).exists():  # 中止计时 (services.pauses)
+        raise ValidationError(_("The handling clock is paused: restart it first."))
 
 
 # --- 协办 parts, 派单异议 and the 派单目录 (complaints.models_dispatch) -------------------------

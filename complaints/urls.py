@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints import views, views_dispatch, views_reports, views_service
+from complaints import views, views_dispatch, views_pause, views_reports, views_service
 
 app_name = "complaints"
 
@@ -59,5 +59,6 @@ urlpatterns = [
         views.attachment_share,
         name="attachment_share",
     ),
+    path("<int:pk>/clock/<slug:action>/", views_pause.complaint_clock, name="clock"),
     path("<int:pk>/<slug:action>/", views.complaint_act, name="act"),
 ]

@@ -21,7 +21,7 @@ from django_ratelimit.core import is_ratelimited
 from campaign import selectors as campaign_selectors
 from campaign.forms import ReminderForm
 from campaign.models import Campaign
-from complaints import conf, forms, permissions, selectors, services, views_dispatch
+from complaints import conf, forms, permissions, selectors, services, views_dispatch, views_public
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, IdentityRequest
 from complaints.services.supervision import PUSHABLE
@@ -115,10 +115,9 @@ def _status_page(
     request: HttpRequest, complaint: Complaint, code: str, **extra: Any
 ) -> HttpResponse:
     """`code` is what the complainant typed (carried in the rating form), never read back."""
-    show_reply = complaint.status in (Complaint.Status.RETURN_VISIT, Complaint.Status.CLOSED)
     context = {
         "complaint": complaint,
-        "show_reply": show_reply,
+        **views_public.status_context(complaint, code),  # the timeline, the typed code
         "rate_form": forms.PublicRateForm(initial={"code": services.tracking_code_normalise(code)}),
         **extra,
     }

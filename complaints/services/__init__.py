@@ -57,6 +57,11 @@ from complaints.services.intake import (
     tracking_code_normalise,
 )
 from complaints.services.integration import TicketConflict, complaint_push
+from complaints.services.pauses import (
+    complaint_pause,
+    complaint_pauses_expire,
+    complaint_resume,
+)
 from complaints.services.supervision import complaint_supervise, complaint_urge
 
 __all__ = [
@@ -82,11 +87,14 @@ __all__ = [
     "complaint_follow_up",
     "complaint_identity_reveal",
     "complaint_merge",
+    "complaint_pause",
+    "complaint_pauses_expire",
     "complaint_push",
     "complaint_raise_item",
     "complaint_rate",
     "complaint_reject",
     "complaint_request_reroute",
+    "complaint_resume",
     "complaint_review",
     "complaint_submit",
     "complaint_supervise",

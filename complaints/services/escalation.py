@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import conf
-from complaints.models import Complaint, ComplaintTransition
+from complaints.models import Complaint, ComplaintPause, ComplaintTransition
 from complaints.services.notices import notify_unit
 from units.models import Notification
 from units.services import NoticeBatch
@@ -32,6 +32,7 @@ def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[s
     """
     today = today or timezone.localdate()
     handling = Complaint.objects.in_handling().filter(unit__isnull=False)
+    handling = handling.exclude(pk__in=ComplaintPause.objects.open().values("complaint_id"))
     # Looked up once per unit and per deadline, not once per case.
     recipients_of: dict[int, dict[str, list[Any]]] = {}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from complaints.models import ComplaintPause
 from tests.authz.cases.base import (
     LIST_VIEW,
     PUBLIC,
@@ -357,3 +358,41 @@ url(
     readonly=["head_a", "in_charge", "leader"],
     check=_now(lambda w: w.extra["complaint_file"]["a"], READ, field="shared_at"),
 )
+
+# 中止计时: the handling unit (or staff) stop the clock of a case being handled.
+url(
+    "complaints:clock",
+    "complaint.a",
+    "=pause",
+    methods=("POST",),
+    ok={"head_a": 302, "officer": 302},
+    data={"reason": "material", "detail": "待补充材料"},
+    sibling=[
+        "head_b",
+        "outsider",
+        "evaluator",
+        ("head_a", ("complaint.b", "=pause")),
+        ("head_a", ("complaint.a", "=nonsense")),
+    ],
+    readonly=["leader", "in_charge"],
+    extra=[
+        case(
+            "read-only",
+            "leader",
+            "POST",
+            "complaints:clock",
+            "complaint.a",
+            "=resume",
+            expected=403,
+        ),
+        # Nothing is paused: refused with a message, nothing saved.
+        case(
+            "allowed", "head_a", "POST", "complaints:clock", "complaint.a", "=resume", expected=400
+        ),
+    ],
+    check=lambda world, response: _paused(world),
+)
+
+
+def _paused(world) -> None:
+    assert ComplaintPause.objects.open().filter(complaint=world.of("complaint", "a")).exists()
