@@ -36,6 +36,7 @@ from complaints.services.handling import (
     complaint_close,
     complaint_merge,
     complaint_rate,
+    complaint_rating_review_decide,
     complaint_reject,
     complaint_request_reroute,
     complaint_review,
@@ -57,7 +58,12 @@ from complaints.services.intake import (
     tracking_code_normalise,
 )
 from complaints.services.integration import TicketConflict, complaint_push
-from complaints.services.supervision import complaint_supervise, complaint_urge
+from complaints.services.supervision import (
+    complaint_list_supervision,
+    complaint_supervise,
+    complaint_urge,
+    criticism_proposal_decide,
+)
 
 __all__ = [
     "ASSIGNABLE_FROM",
@@ -81,10 +87,12 @@ __all__ = [
     "complaint_figures_rebuild",
     "complaint_follow_up",
     "complaint_identity_reveal",
+    "complaint_list_supervision",
     "complaint_merge",
     "complaint_push",
     "complaint_raise_item",
     "complaint_rate",
+    "complaint_rating_review_decide",
     "complaint_reject",
     "complaint_request_reroute",
     "complaint_review",
@@ -92,6 +100,7 @@ __all__ = [
     "complaint_supervise",
     "complaint_urge",
     "complaints_escalation_sweep",
+    "criticism_proposal_decide",
     "extension_request_create",
     "extension_request_decide",
     "identity_custodians_for",
