@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints import views, views_reports, views_service
+from complaints import views, views_escalation, views_reports, views_service
 
 app_name = "complaints"
 
@@ -42,7 +42,18 @@ urlpatterns = [
         views.identity_request_act,
         name="identity_request_act",
     ),
+    path("escalations/<int:pk>/", views_escalation.escalation_detail, name="escalation"),
+    path(
+        "escalations/<int:pk>/<slug:action>/",
+        views_escalation.escalation_act,
+        name="escalation_act",
+    ),
     path("<int:pk>/", views.complaint_detail, name="detail"),
+    path(
+        "<int:pk>/supervision/<slug:action>/",
+        views_escalation.supervision_act,
+        name="supervision_act",
+    ),
     path("<int:pk>/identity/", views.identity_reveal, name="reveal"),
     path("<int:pk>/files/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path(

@@ -30,6 +30,7 @@ from complaints.services.follow_up import (
 )
 from complaints.services.handling import (
     ASSIGNABLE_FROM,
+    already_rated,
     complaint_accept,
     complaint_answer,
     complaint_assign,
@@ -73,6 +74,7 @@ __all__ = [
     "TicketConflict",
     "Upload",
     "accountability_action_record",
+    "already_rated",
     "attachment_share",
     "commitment_create",
     "commitment_publish",
