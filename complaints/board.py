@@ -62,7 +62,7 @@ def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSourc
     # 挂牌督办 shows with its reason in front of the subject.
     title = Concat(
         Value(f"【{_('Listed supervision')}："),
-        Coalesce(Subquery(reason.values("reason")[:1]), Value("")),
+        Coalesce(Subquery(reason.values("reason")[:1]), Value(""), output_field=CharField()),
         Value("】"),
         F("title"),
         output_field=CharField(),
