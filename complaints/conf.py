@@ -82,6 +82,23 @@ def listing_after_working_days() -> int:
     return int(_get("COMPLAINTS_LISTING_AFTER_WORKING_DAYS", 5))
 
 
+def criticism_after_working_days() -> int:
+    """A case still overdue this many working days after its 催办通知书 is proposed for
+    通报批评 (once per case)."""
+    return max(int(_get("COMPLAINTS_CRITICISM_AFTER_WORKING_DAYS", 5)), 0)
+
+
+def accept_reminder_working_days() -> int:
+    """A case not yet accepted is reminded to the staff this many working days before its
+    acceptance deadline (a case is filed with only a few days to accept it)."""
+    return max(int(_get("COMPLAINTS_ACCEPT_REMINDER_WORKING_DAYS", 1)), 0)
+
+
+def visit_due_working_days() -> int:
+    """The return visit (回访) is due this many working days after the answer is approved."""
+    return max(int(_get("COMPLAINTS_VISIT_DUE_WORKING_DAYS", 1)), 1)
+
+
 def reopen_handle_days() -> int:
     return int(_get("COMPLAINTS_REOPEN_HANDLE_DAYS", 10))
 

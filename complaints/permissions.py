@@ -15,6 +15,7 @@ from complaints import conf
 from complaints.models import (
     Complaint,
     ComplaintAttachment,
+    ComplaintEscalation,
     ComplaintPart,
     DispatchDispute,
     DispatchRule,
@@ -190,6 +191,29 @@ def get_complaint_for_user_or_404(user: AnyUser, pk: int) -> Complaint:
         )
     except Complaint.DoesNotExist:
         raise Http404(_("Complaint not found.")) from None
+
+
+def can_see_escalation(user: AnyUser, escalation: ComplaintEscalation) -> bool:
+    """Notices and listings: whoever sees the case; a 通报批评 proposal: the staff who
+    handle it (it is theirs to decide, not the unit's to read before it is decided)."""
+    if escalation.kind == ComplaintEscalation.Kind.CRITICISM:
+        return can_handle_complaint(user, escalation.complaint)
+    return True
+
+
+def get_escalation_for_user_or_404(user: AnyUser, pk: int) -> ComplaintEscalation:
+    """A 督办 document of a case the user sees (outsiders and the unit, for proposals: 404)."""
+    escalation = (
+        ComplaintEscalation.objects.select_related(
+            "complaint__unit", "complaint__subject_unit", "unit", "issued_by", "circular"
+        )
+        .filter(complaint__in=complaints_visible_to(user=user))
+        .filter(pk=pk)
+        .first()
+    )
+    if escalation is None or not can_see_escalation(user, escalation):
+        raise Http404(_("Document not found."))
+    return escalation
 
 
 def get_attachment_for_user_or_404(

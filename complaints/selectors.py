@@ -100,6 +100,7 @@ def public_case(*, tracking_code: str) -> Complaint | None:
             "rejection_reason",
             "public_reply",
             "satisfaction",
+            "rating_review",
             "merged_into__number",
         )
         .first()

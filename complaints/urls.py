@@ -1,6 +1,13 @@
 from django.urls import path
 
-from complaints import views, views_dispatch, views_pause, views_reports, views_service
+from complaints import (
+    views,
+    views_dispatch,
+    views_escalation,
+    views_pause,
+    views_reports,
+    views_service,
+)
 
 app_name = "complaints"
 
@@ -51,7 +58,18 @@ urlpatterns = [
     path("dispatch-catalogue/new/", views_dispatch.rule_new, name="rule_new"),
     path("dispatch-catalogue/<int:pk>/", views_dispatch.rule_detail, name="rule"),
     path("dispatch-catalogue/<int:pk>/<slug:action>/", views_dispatch.rule_act, name="rule_act"),
+    path("escalations/<int:pk>/", views_escalation.escalation_detail, name="escalation"),
+    path(
+        "escalations/<int:pk>/<slug:action>/",
+        views_escalation.escalation_act,
+        name="escalation_act",
+    ),
     path("<int:pk>/", views.complaint_detail, name="detail"),
+    path(
+        "<int:pk>/supervision/<slug:action>/",
+        views_escalation.supervision_act,
+        name="supervision_act",
+    ),
     path("<int:pk>/identity/", views.identity_reveal, name="reveal"),
     path("<int:pk>/files/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path(

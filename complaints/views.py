@@ -25,7 +25,8 @@ from complaints import conf, forms, permissions, selectors, services, views_disp
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, IdentityRequest
 from complaints.services.supervision import PUSHABLE
-from units.actions import Action, attach_errors, perform
+from complaints.views_escalation import escalation_context
+from units.actions import Action, attach_errors, error_text, perform
 from units.paging import IdsFirstPaginator
 from units.selectors import units_actable_by, units_overseen_by
 from units.transitions import InvalidTransition
@@ -173,14 +174,11 @@ def public_rate(request: HttpRequest) -> HttpResponse:
                 satisfaction=form.cleaned_data["satisfaction"],
                 comment=form.cleaned_data["comment"],
             )
-        except (ValidationError, InvalidTransition):
-            return _status_page(
-                request,
-                complaint,
-                code,
-                rate_error=_("This complaint is not waiting for your rating."),
-                status=409,
-            )
+        except (ValidationError, InvalidTransition) as exc:
+            refused = _("This complaint is not waiting for your rating.")
+            if isinstance(exc, ValidationError) and services.already_rated(complaint):
+                refused = error_text(exc)  # 一事一评: said plainly
+            return _status_page(request, complaint, code, rate_error=refused, status=409)
         complaint = _public_case(code)  # type: ignore[assignment]
         return _status_page(request, complaint, code, rated=True)  # type: ignore[arg-type]
     return _status_page(request, complaint, code, rate_form=form, status=400)
@@ -347,6 +345,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
         "can_answer": can_answer,
         "S": Complaint.Status,
         **_identity_context(user, complaint),
+        **escalation_context(user, complaint, can_handle=can_handle),
     }
     status = complaint.status
     if can_handle:
@@ -370,7 +369,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
             )
         if status == Complaint.Status.ANSWERED:
             context["review_form"] = forms.ReviewForm(auto_id="review_%s")
-        if status == Complaint.Status.RETURN_VISIT:
+        if status == Complaint.Status.RETURN_VISIT and not complaint.rating_review:
             context["rate_form"] = forms.RateForm(auto_id="rate_%s")
             context["close_form"] = forms.RequiredCommentForm(auto_id="close_%s")
         if complaint.is_substantiated:
