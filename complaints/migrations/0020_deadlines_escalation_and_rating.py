@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaign', '0015_supervisor_reports'),
-        ('complaints', '0016_complaint_commitment_indexes'),
+        ('complaints', '0019_pause_expiry_schedule'),
         ('units', '0021_supervisor_group'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

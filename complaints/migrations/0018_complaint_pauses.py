@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0016_complaint_commitment_indexes'),
+        ('complaints', '0017_dispatch_catalogue_cohandling_disputes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

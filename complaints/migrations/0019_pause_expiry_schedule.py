@@ -43,7 +43,7 @@ def unschedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0017_complaint_pauses"),
+        ("complaints", "0018_complaint_pauses"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
