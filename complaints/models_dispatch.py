@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from units.models import TransitionRecord
 
@@ -28,7 +29,7 @@ class DispatchRule(models.Model):
     """派单目录: which unit answers complaints of a category (in an area, or everywhere)."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("In force")
+        ACTIVE = "active", pgettext_lazy("dispatch catalogue entry", "In force")
         RETIRED = "retired", _("Retired")
 
     TRANSITIONS: dict[str, set[str]] = {

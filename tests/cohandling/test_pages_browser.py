@@ -17,7 +17,7 @@ pytestmark = [
 
 
 def test_cohandling_and_catalogue_pages(
-    seed_data, live_server, cast, page, output_dir, make_complaint, category
+    live_server, cast, page, output_dir, make_complaint, category
 ):
     complaint = make_complaint(Complaint.Status.ACCEPTED)
     url = live_server.url

@@ -140,6 +140,16 @@ def cases(cast, make_complaint, client, login, django_capture_on_commit_callback
         reopened = make_complaint(S.RETURN_VISIT, identity=IDENTITY, title="回访不满意")
         services.complaint_rate(complaint=reopened, satisfaction=Complaint.Satisfaction.UNSATISFIED)
         made.append(reopened)
+        # 协办: dept_b co-handles a part of a named case (its part page is swept too).
+        from complaints.services.cohandling import part_add
+
+        part_add(
+            complaint=made[1],
+            unit=cast.dept_b,
+            task="核实协办事项",
+            working_days=3,
+            actor=cast.officer,
+        )
 
     # The public form, with a photo, as the complainant really sends it.
     anonymous = client
