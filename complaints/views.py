@@ -24,9 +24,10 @@ from campaign.models import Campaign
 from complaints import conf, forms, permissions, selectors, services, views_dispatch, views_public
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, IdentityRequest
+from complaints.services.handling import rated_once_message
 from complaints.services.supervision import PUSHABLE
 from complaints.views_escalation import escalation_context
-from units.actions import Action, attach_errors, error_text, perform
+from units.actions import Action, attach_errors, perform
 from units.paging import IdsFirstPaginator
 from units.selectors import units_actable_by, units_overseen_by
 from units.transitions import InvalidTransition
@@ -174,10 +175,10 @@ def public_rate(request: HttpRequest) -> HttpResponse:
                 satisfaction=form.cleaned_data["satisfaction"],
                 comment=form.cleaned_data["comment"],
             )
-        except (ValidationError, InvalidTransition) as exc:
+        except (ValidationError, InvalidTransition):
             refused = _("This complaint is not waiting for your rating.")
-            if isinstance(exc, ValidationError) and services.already_rated(complaint):
-                refused = error_text(exc)  # 一事一评: said plainly
+            if services.already_rated(complaint):
+                refused = rated_once_message()  # 一事一评: said plainly
             return _status_page(request, complaint, code, rate_error=refused, status=409)
         complaint = _public_case(code)  # type: ignore[assignment]
         return _status_page(request, complaint, code, rated=True)  # type: ignore[arg-type]

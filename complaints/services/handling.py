@@ -307,17 +307,10 @@ def complaint_rate(
         locked = lock_case(complaint)
         if actor is not None:
             require_handle(actor, locked)
-        if already_rated(locked):
-            raise ValidationError(
-                {
-                    "satisfaction": _(
-                        "This round of handling has already been rated; a rating is given "
-                        "once and cannot be changed."
-                    )
-                }
-            )
         # Only a case at the return visit can be rated, whatever the rating leads to.
         _only_from(Complaint.Status.RETURN_VISIT, target, locked.status)
+        if already_rated(locked):
+            raise ValidationError({"satisfaction": rated_once_message()})
         fields: dict[str, Any] = {
             "satisfaction": satisfaction,
             "satisfaction_comment": comment.strip(),
@@ -367,6 +360,14 @@ def complaint_rate(
             object_suffix=f":reopened:{moved.reopen_count}",
         )
     return moved
+
+
+def rated_once_message() -> str:
+    """一事一评: the refusal of a second rating, in the active language."""
+    return _(
+        "This round of handling has already been rated; a rating is given once and cannot be "
+        "changed."
+    )
 
 
 def already_rated(complaint: Complaint) -> bool:

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from complaints import services
 from complaints.models import Complaint, ComplaintEscalation
 from units.models import CalendarOverride, Notification
+from units.transitions import InvalidTransition
 from units.workdays import add_working_days
 
 D = datetime.date
@@ -258,7 +259,7 @@ def test_one_rating_per_round_second_dissatisfaction_goes_to_review(cast, make_c
         complaint=second, actor=cast.officer, rehandle=False, note="诉求已依法依规处理，予以办结"
     )
     assert closed.status == Complaint.Status.CLOSED and not closed.rating_review
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidTransition):  # closed: no rating at all
         services.complaint_rate(complaint=closed, satisfaction=U)
 
 
