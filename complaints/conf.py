@@ -82,8 +82,30 @@ def listing_after_working_days() -> int:
     return int(_get("COMPLAINTS_LISTING_AFTER_WORKING_DAYS", 5))
 
 
+def criticism_after_working_days() -> int:
+    """A case still overdue this many working days after its 催办通知书 is proposed for
+    通报批评 (once per case)."""
+    return max(int(_get("COMPLAINTS_CRITICISM_AFTER_WORKING_DAYS", 5)), 0)
+
+
+def accept_reminder_working_days() -> int:
+    """A case not yet accepted is reminded to the staff this many working days before its
+    acceptance deadline (a case is filed with only a few days to accept it)."""
+    return max(int(_get("COMPLAINTS_ACCEPT_REMINDER_WORKING_DAYS", 1)), 0)
+
+
+def visit_due_working_days() -> int:
+    """The return visit (回访) is due this many working days after the answer is approved."""
+    return max(int(_get("COMPLAINTS_VISIT_DUE_WORKING_DAYS", 1)), 1)
+
+
 def reopen_handle_days() -> int:
     return int(_get("COMPLAINTS_REOPEN_HANDLE_DAYS", 10))
+
+
+def pause_max_working_days() -> int:
+    """中止计时: the working days a case's clock may stand still in all, its pauses together."""
+    return max(int(_get("COMPLAINTS_PAUSE_MAX_WORKING_DAYS", 10)), 1)
 
 
 def identity_needs_approval() -> bool:
@@ -94,3 +116,18 @@ def identity_needs_approval() -> bool:
 def identity_reveal_hours() -> int:
     """How long an approved request lets its asker see the identity."""
     return max(int(_get("ZUOFENG_IDENTITY_REVEAL_HOURS", 24)), 1)
+
+
+def dispute_window_working_days() -> int:
+    """派单异议: a unit may dispute its dispatch within this many working days of it."""
+    return max(int(_get("COMPLAINTS_DISPUTE_WINDOW_WORKING_DAYS", 2)), 0)
+
+
+def dispute_decide_working_days() -> int:
+    """An officer decides a dispute within this many working days (else it shows overdue)."""
+    return max(int(_get("COMPLAINTS_DISPUTE_DECIDE_WORKING_DAYS", 1)), 1)
+
+
+def part_default_working_days() -> int:
+    """A co-handling unit's time limit for its part when the officer gives none."""
+    return max(int(_get("COMPLAINTS_PART_WORKING_DAYS", 5)), 1)

@@ -12,6 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints import tracking
+from complaints.models_dispatch import (  # noqa: F401 (registered with the app from here)
+    ComplaintPart,
+    ComplaintPartTransition,
+    DispatchDispute,
+    DispatchDisputeTransition,
+    DispatchRule,
+    DispatchRuleTransition,
+)
+from complaints.models_escalation import ComplaintEscalation  # noqa: F401 (registered here)
+from complaints.models_pause import ComplaintPause  # noqa: F401 (registered from here)
 from complaints.models_service import (  # noqa: F401 (registered with the app from here)
     ReceptionDay,
     ServiceCommitment,
@@ -210,6 +220,23 @@ class Complaint(models.Model):
         related_name="duplicates",
     )
     reopen_count = models.PositiveSmallIntegerField(_("Times reopened"), default=0)
+    # 一事一评: the round (reopen_count) the complainant last rated; a second 不满意 after a
+    # reopening waits for the officers' review (rating_review) instead of reopening again.
+    rating_round = models.PositiveSmallIntegerField(_("Rated in round"), null=True, blank=True)
+    rating_review = models.BooleanField(
+        _("Dissatisfaction awaiting review"), default=False, db_default=False
+    )
+    # The daily sweep's claims (complaints.services.escalation): each step once per case
+    # and deadline, claimed by a conditional update of the case's own row.
+    visit_due = models.DateField(_("Return visit due"), null=True, blank=True)
+    reminded_for = models.DateField(null=True, blank=True, editable=False)
+    accept_escalation = models.CharField(
+        max_length=16, blank=True, default="", db_default="", editable=False
+    )
+    visit_escalation = models.CharField(
+        max_length=16, blank=True, default="", db_default="", editable=False
+    )
+    criticism_proposed_at = models.DateTimeField(null=True, blank=True, editable=False)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("Registered by"),

@@ -26,13 +26,23 @@ def nav_items(request: Any, role: str | None) -> list[NavItem]:
         return [
             NavItem(
                 label=_("Complaints"), url=reverse("complaints:queue"), active_prefix="/complaints/"
-            )
+            ),
+            NavItem(
+                label=_("Dispatch catalogue"),
+                url=reverse("complaints:rules"),
+                active_prefix="/complaints/dispatch-catalogue/",
+            ),
         ]
     if role in (roles.UNIT_HEAD,):
         return [
             NavItem(
                 label=_("Complaints"), url=reverse("complaints:mine"), active_prefix="/complaints/"
-            )
+            ),
+            NavItem(
+                label=_("Co-handling parts"),
+                url=reverse("complaints:parts"),
+                active_prefix="/complaints/parts/",
+            ),
         ]
     if role in (roles.LEADERSHIP, roles.LEADER_IN_CHARGE):
         return [

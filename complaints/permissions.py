@@ -12,7 +12,16 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from complaints import conf
-from complaints.models import Complaint, ComplaintAttachment, ExtensionRequest, IdentityRequest
+from complaints.models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintEscalation,
+    ComplaintPart,
+    DispatchDispute,
+    DispatchRule,
+    ExtensionRequest,
+    IdentityRequest,
+)
 from complaints.selectors import (
     APPROVE_IDENTITY,
     complaint_scope_q,
@@ -20,6 +29,7 @@ from complaints.selectors import (
     identity_requests_visible_to,
     pending_extensions,
 )
+from complaints.selectors_dispatch import parts_visible_to, rules_visible_to
 from units.models import Unit
 from units.permissions import can_act_for_unit, can_oversee_all_units, can_oversee_unit
 from units.types import AnyUser
@@ -183,6 +193,29 @@ def get_complaint_for_user_or_404(user: AnyUser, pk: int) -> Complaint:
         raise Http404(_("Complaint not found.")) from None
 
 
+def can_see_escalation(user: AnyUser, escalation: ComplaintEscalation) -> bool:
+    """Notices and listings: whoever sees the case; a 通报批评 proposal: the staff who
+    handle it (it is theirs to decide, not the unit's to read before it is decided)."""
+    if escalation.kind == ComplaintEscalation.Kind.CRITICISM:
+        return can_handle_complaint(user, escalation.complaint)
+    return True
+
+
+def get_escalation_for_user_or_404(user: AnyUser, pk: int) -> ComplaintEscalation:
+    """A 督办 document of a case the user sees (outsiders and the unit, for proposals: 404)."""
+    escalation = (
+        ComplaintEscalation.objects.select_related(
+            "complaint__unit", "complaint__subject_unit", "unit", "issued_by", "circular"
+        )
+        .filter(complaint__in=complaints_visible_to(user=user))
+        .filter(pk=pk)
+        .first()
+    )
+    if escalation is None or not can_see_escalation(user, escalation):
+        raise Http404(_("Document not found."))
+    return escalation
+
+
 def get_attachment_for_user_or_404(
     user: AnyUser, complaint_pk: int, attachment_pk: int
 ) -> ComplaintAttachment:
@@ -304,3 +337,70 @@ def require_handle(user: AnyUser, complaint: Complaint) -> None:
 def require_answer(user: AnyUser, complaint: Complaint) -> None:
     if not can_answer_complaint(user, complaint):
         raise PermissionDenied(_("Only the unit the complaint is assigned to may do this."))
+    if complaint.pauses.filter(ended_on__isnull=True).exists():  # 中止计时 (services.pauses)
+        raise ValidationError(_("The handling clock is paused: restart it first."))
+
+
+# --- 协办 parts, 派单异议 and the 派单目录 (complaints.models_dispatch) -------------------------
+
+
+def can_answer_part(user: AnyUser, part: ComplaintPart) -> bool:
+    """The co-handling unit answers (or disputes) its own part; its leaders only read."""
+    return can_act_for_unit(user, part.unit)
+
+
+def can_handle_part(user: AnyUser, part: ComplaintPart) -> bool:
+    """The officers who handle the case decide on its parts' disputes."""
+    return can_handle_complaint(user, part.complaint)
+
+
+def can_edit_rule(user: AnyUser, rule: DispatchRule) -> bool:
+    """Complaint staff over the responsible unit and the area (no area: the whole county)."""
+    if not is_handler(user) or not can_oversee_unit(user, rule.unit):
+        return False
+    return can_oversee_unit(user, rule.area) if rule.area else can_oversee_all_units(user)
+
+
+def require_answer_part(user: AnyUser, part: ComplaintPart) -> None:
+    if not can_answer_part(user, part):
+        raise PermissionDenied(_("Only the co-handling unit may do this."))
+
+
+def require_edit_rule(user: AnyUser, rule: DispatchRule) -> None:
+    if not can_edit_rule(user, rule):
+        raise PermissionDenied(_("You may not change this dispatch catalogue entry."))
+
+
+def get_part_for_user_or_404(user: AnyUser, pk: int) -> ComplaintPart:
+    """A co-handling part (and through it the case as its unit sees it); 404 for outsiders."""
+    try:
+        return (
+            parts_visible_to(user=user)
+            .select_related(
+                "complaint__category", "complaint__subject_unit", "complaint__unit", "unit"
+            )
+            .get(pk=pk)
+        )
+    except ComplaintPart.DoesNotExist:
+        raise Http404(_("Complaint not found.")) from None
+
+
+def get_rule_for_user_or_404(user: AnyUser, pk: int) -> DispatchRule:
+    try:
+        return rules_visible_to(user=user).select_related("category", "unit", "area").get(pk=pk)
+    except DispatchRule.DoesNotExist:
+        raise Http404(_("Catalogue entry not found.")) from None
+
+
+def get_dispute_for_user_or_404(user: AnyUser, complaint: Complaint, pk: int) -> DispatchDispute:
+    """A pending dispute on a case the officer has already fetched."""
+    dispute = (
+        complaint.disputes.filter(status=DispatchDispute.Status.PENDING)
+        .select_related("unit", "part__unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if dispute is None:
+        raise Http404(_("No dispute is waiting for a decision."))
+    dispute.complaint = complaint
+    return dispute

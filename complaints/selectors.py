@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import Count, DateField, F, Func, Q, QuerySet, Sum, TextField, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, Length, TruncMonth
 from django.utils import timezone
 
 from campaign.models import AccountabilityAction, Campaign, RectificationItem
@@ -19,6 +19,7 @@ from complaints.models import (
     Complaint,
     ComplaintCategory,
     ComplaintFigure,
+    DispatchRule,
     ExtensionRequest,
     IdentityRequest,
     IdentityReveal,
@@ -121,6 +122,7 @@ def public_case(*, tracking_code: str) -> Complaint | None:
             "rejection_reason",
             "public_reply",
             "satisfaction",
+            "rating_review",
             "merged_into__number",
         )
         .first()
@@ -207,12 +209,41 @@ def unit_workspace(*, user: AnyUser) -> QuerySet[Complaint]:
     return unit_cases(user=user).exclude(status__in=Complaint.FINAL_STATUSES)
 
 
+def catalogue_rule_for(
+    *, category: ComplaintCategory | None, subject_unit: Unit | None
+) -> DispatchRule | None:
+    """派单目录: the entry in force for the category whose area holds the unit complained
+    about; the most specific area (the longest path) wins, an entry with no area covers all."""
+    if category is None:
+        return None
+    area = Q(area__isnull=True)
+    if subject_unit is not None:
+        steps = range(Unit.steplen, len(subject_unit.path) + 1, Unit.steplen)
+        area |= Q(area__path__in=[subject_unit.path[:i] for i in steps])
+    return (
+        DispatchRule.objects.filter(
+            area,
+            category=category,
+            status=DispatchRule.Status.ACTIVE,
+            unit__status=Unit.Status.ACTIVE,
+        )
+        .select_related("unit", "area")
+        .annotate(area_depth=Coalesce(Length("area__path"), 0))
+        .order_by("-area_depth", "pk")
+        .first()
+    )
+
+
 def suggested_unit(*, category: ComplaintCategory | None, subject_unit: Unit | None) -> Unit | None:
-    """The unit complained about handles it (归口管理); else the category's default unit."""
+    """The proposed lead unit: the dispatch catalogue's entry for the category and area,
+    else the category's default unit, else the unit complained about (归口管理)."""
+    rule = catalogue_rule_for(category=category, subject_unit=subject_unit)
+    if rule is not None:
+        return rule.unit
+    if category is not None and category.default_unit_id and category.default_unit.is_active:  # type: ignore[union-attr]
+        return category.default_unit
     if subject_unit is not None and subject_unit.is_active:
         return subject_unit
-    if category is not None and category.default_unit_id:
-        return category.default_unit
     return None
 
 

@@ -16,6 +16,13 @@ def escalation_sweep() -> dict[str, int]:
 
 
 @shared_task(acks_late=True)
+@record_run("complaints.expire_pauses")
+def expire_pauses() -> int:
+    """Daily, before the escalation sweep: paused clocks at their limit restart, each once."""
+    return services.complaint_pauses_expire()
+
+
+@shared_task(acks_late=True)
 @record_run("complaints.compact_figures")
 def compact_figures() -> int:
     return services.complaint_figures_compact()

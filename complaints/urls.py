@@ -1,6 +1,13 @@
 from django.urls import path
 
-from complaints import views, views_reports, views_service
+from complaints import (
+    views,
+    views_dispatch,
+    views_escalation,
+    views_pause,
+    views_reports,
+    views_service,
+)
 
 app_name = "complaints"
 
@@ -42,7 +49,27 @@ urlpatterns = [
         views.identity_request_act,
         name="identity_request_act",
     ),
+    # 协办 parts (co-handling units), 派单异议 and the 派单目录 (complaints/views_dispatch.py)
+    path("parts/", views_dispatch.part_list, name="parts"),
+    path("parts/<int:pk>/", views_dispatch.part_detail, name="part"),
+    path("parts/<int:pk>/<slug:action>/", views_dispatch.part_act, name="part_act"),
+    path("disputes/", views_dispatch.dispute_list, name="disputes"),
+    path("dispatch-catalogue/", views_dispatch.rule_list, name="rules"),
+    path("dispatch-catalogue/new/", views_dispatch.rule_new, name="rule_new"),
+    path("dispatch-catalogue/<int:pk>/", views_dispatch.rule_detail, name="rule"),
+    path("dispatch-catalogue/<int:pk>/<slug:action>/", views_dispatch.rule_act, name="rule_act"),
+    path("escalations/<int:pk>/", views_escalation.escalation_detail, name="escalation"),
+    path(
+        "escalations/<int:pk>/<slug:action>/",
+        views_escalation.escalation_act,
+        name="escalation_act",
+    ),
     path("<int:pk>/", views.complaint_detail, name="detail"),
+    path(
+        "<int:pk>/supervision/<slug:action>/",
+        views_escalation.supervision_act,
+        name="supervision_act",
+    ),
     path("<int:pk>/identity/", views.identity_reveal, name="reveal"),
     path("<int:pk>/files/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path(
@@ -50,5 +77,6 @@ urlpatterns = [
         views.attachment_share,
         name="attachment_share",
     ),
+    path("<int:pk>/clock/<slug:action>/", views_pause.complaint_clock, name="clock"),
     path("<int:pk>/<slug:action>/", views.complaint_act, name="act"),
 ]

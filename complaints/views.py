@@ -21,10 +21,12 @@ from django_ratelimit.core import is_ratelimited
 from campaign import selectors as campaign_selectors
 from campaign.forms import ReminderForm
 from campaign.models import Campaign
-from complaints import conf, forms, permissions, selectors, services
+from complaints import conf, forms, permissions, selectors, services, views_dispatch, views_public
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint, IdentityRequest
+from complaints.services.handling import rated_once_message
 from complaints.services.supervision import PUSHABLE
+from complaints.views_escalation import escalation_context
 from units.actions import Action, attach_errors, perform
 from units.paging import IdsFirstPaginator
 from units.selectors import units_actable_by, units_overseen_by
@@ -115,10 +117,9 @@ def _status_page(
     request: HttpRequest, complaint: Complaint, code: str, **extra: Any
 ) -> HttpResponse:
     """`code` is what the complainant typed (carried in the rating form), never read back."""
-    show_reply = complaint.status in (Complaint.Status.RETURN_VISIT, Complaint.Status.CLOSED)
     context = {
         "complaint": complaint,
-        "show_reply": show_reply,
+        **views_public.status_context(complaint, code),  # the timeline, the typed code
         "rate_form": forms.PublicRateForm(initial={"code": services.tracking_code_normalise(code)}),
         **extra,
     }
@@ -175,13 +176,10 @@ def public_rate(request: HttpRequest) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except (ValidationError, InvalidTransition):
-            return _status_page(
-                request,
-                complaint,
-                code,
-                rate_error=_("This complaint is not waiting for your rating."),
-                status=409,
-            )
+            refused = _("This complaint is not waiting for your rating.")
+            if services.already_rated(complaint):
+                refused = rated_once_message()  # 一事一评: said plainly
+            return _status_page(request, complaint, code, rate_error=refused, status=409)
         complaint = _public_case(code)  # type: ignore[assignment]
         return _status_page(request, complaint, code, rated=True)  # type: ignore[arg-type]
     return _status_page(request, complaint, code, rate_form=form, status=400)
@@ -348,6 +346,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
         "can_answer": can_answer,
         "S": Complaint.Status,
         **_identity_context(user, complaint),
+        **escalation_context(user, complaint, can_handle=can_handle),
     }
     status = complaint.status
     if can_handle:
@@ -364,14 +363,14 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
             context["suggested_deadline"] = services.complaint_default_deadline(
                 category=complaint.category, urgent=complaint.urgent
             )
-            context["assign_form"] = forms.AssignForm(
+            context["assign_form"] = views_dispatch.forms_dispatch.DispatchForm(
                 units=units_overseen_by(user=user).active(),
                 initial={"unit": suggested.pk if suggested else None},
                 auto_id="assign_%s",
             )
         if status == Complaint.Status.ANSWERED:
             context["review_form"] = forms.ReviewForm(auto_id="review_%s")
-        if status == Complaint.Status.RETURN_VISIT:
+        if status == Complaint.Status.RETURN_VISIT and not complaint.rating_review:
             context["rate_form"] = forms.RateForm(auto_id="rate_%s")
             context["close_form"] = forms.RequiredCommentForm(auto_id="close_%s")
         if complaint.is_substantiated:
@@ -395,6 +394,9 @@ def _detail_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any
         context["reroute_form"] = forms.RequiredCommentForm(auto_id="reroute_%s")
         if complaint.deadline and context["today"] <= complaint.deadline:
             context["extension_form"] = forms.ExtensionForm(auto_id="extension_%s")
+    context |= views_dispatch.detail_context(
+        request, complaint, can_handle=can_handle, can_answer=can_answer
+    )
     return context
 
 
@@ -439,10 +441,6 @@ def _follow_up(request: HttpRequest, complaint: Complaint, data: dict[str, Any])
     )
 
 
-def _assign_kwargs(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
-    return {"units": units_overseen_by(user=request.user).active()}
-
-
 def _follow_up_kwargs(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
     unit = complaint.subject_unit or complaint.unit
     if unit is None:
@@ -466,19 +464,6 @@ ACTIONS: dict[str, Action] = {
             complaint=c, actor=r.user, reason=d["reason"]
         ),
         done=gettext_noop("Complaint not accepted; the reason is shown to the complainant."),
-    ),
-    "assign": Action(
-        form=forms.AssignForm,
-        allowed=permissions.can_handle_complaint,
-        call=lambda r, c, d: services.complaint_assign(
-            complaint=c,
-            unit=d["unit"],
-            actor=r.user,
-            deadline=d["deadline"],
-            instructions=d["instructions"],
-        ),
-        done=gettext_noop("Complaint assigned."),
-        form_kwargs=_assign_kwargs,
     ),
     "review": Action(
         form=forms.ReviewForm,
@@ -576,6 +561,7 @@ ACTIONS: dict[str, Action] = {
         done=gettext_noop("Extension request decided."),
     ),
 }
+ACTIONS |= views_dispatch.CASE_ACTIONS  # assign (交办 with 协办 units), parts, 派单异议
 
 
 def _refused(request: HttpRequest, complaint: Complaint, extra: dict[str, Any]) -> HttpResponse:

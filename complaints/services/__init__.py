@@ -30,12 +30,14 @@ from complaints.services.follow_up import (
 )
 from complaints.services.handling import (
     ASSIGNABLE_FROM,
+    already_rated,
     complaint_accept,
     complaint_answer,
     complaint_assign,
     complaint_close,
     complaint_merge,
     complaint_rate,
+    complaint_rating_review_decide,
     complaint_reject,
     complaint_request_reroute,
     complaint_review,
@@ -57,7 +59,17 @@ from complaints.services.intake import (
     tracking_code_normalise,
 )
 from complaints.services.integration import TicketConflict, complaint_push
-from complaints.services.supervision import complaint_supervise, complaint_urge
+from complaints.services.pauses import (
+    complaint_pause,
+    complaint_pauses_expire,
+    complaint_resume,
+)
+from complaints.services.supervision import (
+    complaint_list_supervision,
+    complaint_supervise,
+    complaint_urge,
+    criticism_proposal_decide,
+)
 
 __all__ = [
     "ASSIGNABLE_FROM",
@@ -67,6 +79,7 @@ __all__ = [
     "TicketConflict",
     "Upload",
     "accountability_action_record",
+    "already_rated",
     "attachment_share",
     "commitment_create",
     "commitment_publish",
@@ -81,17 +94,23 @@ __all__ = [
     "complaint_figures_rebuild",
     "complaint_follow_up",
     "complaint_identity_reveal",
+    "complaint_list_supervision",
     "complaint_merge",
+    "complaint_pause",
+    "complaint_pauses_expire",
     "complaint_push",
     "complaint_raise_item",
     "complaint_rate",
+    "complaint_rating_review_decide",
     "complaint_reject",
     "complaint_request_reroute",
+    "complaint_resume",
     "complaint_review",
     "complaint_submit",
     "complaint_supervise",
     "complaint_urge",
     "complaints_escalation_sweep",
+    "criticism_proposal_decide",
     "extension_request_create",
     "extension_request_decide",
     "identity_custodians_for",

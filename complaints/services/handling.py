@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from complaints import conf
 from complaints.models import Complaint, ComplaintTransition
 from complaints.permissions import require_answer, require_assign_to, require_handle
+from complaints.selectors_dispatch import outstanding_parts
+from complaints.services.disputes import dispute_open, dispute_settle, dispute_window_check
 from complaints.services.intake import complaint_default_deadline
 from complaints.services.notices import notify_staff, notify_unit
 from units.models import Notification, Unit
@@ -153,6 +155,7 @@ def complaint_assign(
                 "supervision": Complaint.Supervision.NONE,
                 "supervised_at": None,
                 "listed_at": None,
+                "reminded_for": None,
             },
         )
         notify_unit(
@@ -162,21 +165,35 @@ def complaint_assign(
             % {"number": moved.number},
             object_suffix=f":assigned:{moved.transitions.count()}",
         )
+        if rerouted:  # the unit's 派单异议 is settled by this dispatch (upheld or moved)
+            dispute_settle(complaint=moved, part=None, actor=actor, new_unit=unit, note=comment)
     return moved
 
 
 def complaint_request_reroute(*, complaint: Complaint, actor: AnyUser, reason: str) -> Complaint:
-    """非本单位职责: the unit asks the staff to route the case elsewhere."""
+    """派单异议 of the lead unit: within the set working days of the dispatch, with a reason;
+    the case waits for the officer's decision (complaints.services.dispatch)."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Explain why this is not your unit's responsibility.")})
-    return _move(
-        complaint,
-        target=Complaint.Status.REROUTE_REQUESTED,
-        actor=actor,
-        require=require_answer,
-        comment=reason,
-    )
+    today = timezone.localdate()
+
+    def allowed(user: AnyUser, row: Complaint) -> None:
+        require_answer(user, row)
+        dispute_window_check(row.assigned_at, today)
+
+    with transaction.atomic():
+        moved = _move(
+            complaint,
+            target=Complaint.Status.REROUTE_REQUESTED,
+            actor=actor,
+            require=allowed,
+            comment=reason,
+        )
+        dispute_open(
+            complaint=moved, part=None, unit=moved.unit, actor=actor, reason=reason, today=today
+        )
+    return moved
 
 
 def complaint_answer(
@@ -198,12 +215,23 @@ def complaint_answer(
         errors["public_reply"] = _("Write the reply the complainant will read.")
     if errors:
         raise ValidationError(errors)
+
+    def allowed(user: AnyUser, row: Complaint) -> None:
+        require_answer(user, row)
+        # 主办 answers for the whole case: refused (not held) while a 协办 part is owed.
+        owed = list(outstanding_parts(complaint=row).select_related("unit"))
+        if owed:
+            raise ValidationError(
+                _("The co-handling units have not all answered their parts: %(parts)s.")
+                % {"parts": "、".join(f"{p.unit.name}（{p.deadline:%Y-%m-%d}）" for p in owed)}
+            )
+
     with transaction.atomic():
         moved = _move(
             complaint,
             target=Complaint.Status.ANSWERED,
             actor=actor,
-            require=require_answer,
+            require=allowed,
             fields={
                 "facts": facts.strip(),
                 "verdict": verdict,
@@ -230,6 +258,13 @@ def complaint_review(
     if not approve and not note:
         raise ValidationError({"note": _("Say what the unit must redo.")})
     target = Complaint.Status.RETURN_VISIT if approve else Complaint.Status.SENT_BACK
+    fields: dict[str, Any] = {"review_note": note}
+    if approve:
+        # 回访 the working day after: the daily sweep reminds and escalates it.
+        fields |= {
+            "visit_due": add_working_days(timezone.localdate(), conf.visit_due_working_days()),
+            "visit_escalation": "",
+        }
     with transaction.atomic():
         moved = _move(
             complaint,
@@ -237,7 +272,7 @@ def complaint_review(
             actor=actor,
             require=require_handle,
             comment=note,
-            fields={"review_note": note},
+            fields=fields,
         )
         if not approve:
             notify_unit(
@@ -257,9 +292,12 @@ def complaint_rate(
     comment: str = "",
     actor: AnyUser | None = None,
 ) -> Complaint:
-    """回访: the complainant (actor None, by tracking code) or staff record the rating.
+    """回访 (一事一评): the complainant (actor None, by tracking code) or staff rate a round of
+    handling once.
 
-    Satisfied or basically satisfied closes the case; unsatisfied reopens it with the unit.
+    Satisfied or basically satisfied closes the case; the first 不满意 reopens it with the
+    unit; a 不满意 after a reopening goes to the officers' review (complaint_rating_review_decide)
+    instead of looping.
     """
     if satisfaction not in Complaint.Satisfaction.values:
         raise ValidationError({"satisfaction": _("Choose how satisfied you are.")})
@@ -271,10 +309,14 @@ def complaint_rate(
             require_handle(actor, locked)
         # Only a case at the return visit can be rated, whatever the rating leads to.
         _only_from(Complaint.Status.RETURN_VISIT, target, locked.status)
+        if already_rated(locked):
+            raise ValidationError({"satisfaction": rated_once_message()})
         fields: dict[str, Any] = {
             "satisfaction": satisfaction,
             "satisfaction_comment": comment.strip(),
+            "rating_round": locked.reopen_count,
         }
+        said = f" {comment.strip()}" if comment.strip() else ""
         if not unsatisfied:
             fields["closed_at"] = timezone.now()
             return transition(
@@ -285,26 +327,128 @@ def complaint_rate(
                 comment=str(Complaint.Satisfaction(satisfaction).label),
                 fields=fields,
             )
-        fields |= {
-            "deadline": add_working_days(timezone.localdate(), conf.reopen_handle_days()),
-            "reopen_count": locked.reopen_count + 1,
-            "supervision": Complaint.Supervision.NONE,
-            "supervised_at": None,
-            "listed_at": None,
-        }
-        moved = transition(
+        if locked.reopen_count >= 1:
+            # Reopened once already: the officers decide (close with a note, or re-handle).
+            for name, value in (fields | {"rating_review": True}).items():
+                setattr(locked, name, value)
+            locked.save(update_fields=[*fields, "rating_review", "updated_at"])
+            history_note(
+                locked,
+                actor,
+                _("Still not satisfied after re-handling: referred to the officers for review.")
+                + said,
+            )
+            notify_staff(
+                locked,
+                kind=Notification.Kind.REMINDER,
+                title=_("Complaint %(number)s: the complainant is still not satisfied, to review")
+                % {"number": locked.number},
+                object_suffix=f":rating_review:{locked.reopen_count}",
+            )
+            return locked
+        moved = _reopen(
             locked,
-            locked=True,
-            target=target,
             actor=actor,
-            comment=_("Reopened: the complainant is not satisfied.")
-            + (f" {comment.strip()}" if comment.strip() else ""),
             fields=fields,
+            comment=_("Reopened: the complainant is not satisfied.") + said,
         )
         notify_unit(
             moved,
             kind=Notification.Kind.RETURNED,
             title=_("Complaint %(number)s was reopened: the complainant is not satisfied")
+            % {"number": moved.number},
+            object_suffix=f":reopened:{moved.reopen_count}",
+        )
+    return moved
+
+
+def rated_once_message() -> str:
+    """一事一评: the refusal of a second rating, in the active language."""
+    return _(
+        "This round of handling has already been rated; a rating is given once and cannot be "
+        "changed."
+    )
+
+
+def already_rated(complaint: Complaint) -> bool:
+    """The complainant has rated this round of handling (一事一评): no second rating."""
+    if not complaint.satisfaction:
+        return False
+    if complaint.status == Complaint.Status.CLOSED or complaint.rating_review:
+        return True
+    return complaint.rating_round is not None and complaint.rating_round == complaint.reopen_count
+
+
+def _reopen(
+    locked: Complaint,
+    *,
+    actor: AnyUser | None,
+    comment: str,
+    fields: dict[str, Any],
+    deadline: datetime.date | None = None,
+) -> Complaint:
+    """Return visit → the unit again, with the reopening deadline; supervision starts over."""
+    fields = fields | {
+        "deadline": deadline or add_working_days(timezone.localdate(), conf.reopen_handle_days()),
+        "reopen_count": locked.reopen_count + 1,
+        "supervision": Complaint.Supervision.NONE,
+        "supervised_at": None,
+        "listed_at": None,
+        "reminded_for": None,
+        "rating_review": False,
+    }
+    return transition(
+        locked,
+        locked=True,
+        target=Complaint.Status.ASSIGNED,
+        actor=actor,
+        comment=comment,
+        fields=fields,
+    )
+
+
+def complaint_rating_review_decide(
+    *,
+    complaint: Complaint,
+    actor: AnyUser,
+    rehandle: bool,
+    note: str,
+    deadline: datetime.date | None = None,
+) -> Complaint:
+    """The officers' review of a second 不满意: close the case with a note, or order the unit
+    to handle it again (by a deadline, else the reopening's working days)."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Give the review's conclusion.")})
+    today = timezone.localdate()
+    if rehandle and deadline is not None and deadline <= today:
+        raise ValidationError({"deadline": _("The deadline must be after today.")})
+    with transaction.atomic():
+        locked = lock_case(complaint)
+        require_handle(actor, locked)
+        if not locked.rating_review or locked.status != Complaint.Status.RETURN_VISIT:
+            raise ValidationError(_("This complaint is not waiting for a review of its rating."))
+        if not rehandle:
+            return transition(
+                locked,
+                locked=True,
+                target=Complaint.Status.CLOSED,
+                actor=actor,
+                comment=_("Closed on review of the dissatisfaction: %(note)s") % {"note": note},
+                fields={"closed_at": timezone.now(), "rating_review": False},
+            )
+        moved = _reopen(
+            locked,
+            actor=actor,
+            fields={},
+            deadline=deadline,
+            comment=_("Re-handling ordered on review of the dissatisfaction: %(note)s")
+            % {"note": note},
+        )
+        notify_unit(
+            moved,
+            kind=Notification.Kind.RETURNED,
+            title=_("Complaint %(number)s must be handled again (ordered on review)")
             % {"number": moved.number},
             object_suffix=f":reopened:{moved.reopen_count}",
         )

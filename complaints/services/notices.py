@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from complaints.models import Complaint
 from complaints.permissions import HANDLE
 from complaints.selectors import unit_recipients
-from units.models import Notification
+from units.models import Notification, Unit
 from units.selectors import overseers_of
 from units.services import NoticeBatch, notification_send
 
@@ -57,21 +57,50 @@ def notify_unit(
     )
 
 
-def notify_staff(complaint: Complaint, *, title: str, object_suffix: str) -> None:
-    """Tell the inspection staff who hold the case (jurisdiction over its units) that it
-    waits for them; the notice carries the case number and subject, never who complained."""
+def staff_recipients(
+    complaint: Complaint, *, cache: dict[tuple[int | None, int | None], list[Any]] | None = None
+) -> list[Any]:
+    """The inspection staff who hold the case: jurisdiction over both of its units (over
+    the whole county for a case naming neither). A sweep passes `cache` to look each pair
+    of units up once."""
+    key = (complaint.unit_id, complaint.subject_unit_id)
+    if cache is not None and key in cache:
+        return cache[key]
     units = [unit for unit in (complaint.unit, complaint.subject_unit) if unit is not None]
     if not units:
+        units = list(Unit.get_root_nodes()[:1])
+    staff = None
+    for unit in units:
+        holders = overseers_of(unit=unit, permission=HANDLE)
+        staff = holders if staff is None else staff & holders
+    people = list(staff) if staff is not None else []
+    if cache is not None:
+        cache[key] = people
+    return people
+
+
+def notify_staff(
+    complaint: Complaint,
+    *,
+    title: str,
+    object_suffix: str,
+    kind: str = Notification.Kind.INFO,
+    deadline: Any = None,
+    cache: dict[tuple[int | None, int | None], list[Any]] | None = None,
+    notices: NoticeBatch | None = None,
+) -> None:
+    """Tell the inspection staff who hold the case (jurisdiction over its units) that it
+    waits for them; the notice carries the case number and subject, never who complained."""
+    staff = staff_recipients(complaint, cache=cache)
+    if not staff:
         return
-    staff = overseers_of(unit=units[0], permission=HANDLE)
-    for unit in units[1:]:
-        staff = staff & overseers_of(unit=unit, permission=HANDLE)
-    notification_send(
-        recipients=list(staff),
-        kind=Notification.Kind.INFO,
+    (notices.add if notices is not None else notification_send)(
+        recipients=staff,
+        kind=kind,
         title=title,
         body=_("Case %(number)s: %(title)s. Handling unit: %(unit)s.")
         % {"number": complaint.number, "title": complaint.title, "unit": complaint.unit or "-"},
         url=complaint.get_absolute_url(),
         object_key=f"complaint:{complaint.pk}{object_suffix}",
+        deadline=deadline,
     )

@@ -19,8 +19,9 @@ from campaign import services as campaign_services
 from campaign.models import Campaign, RectificationItem
 from complaints import services as complaint_services
 from complaints.identity import Identity
-from complaints.models import Complaint, ComplaintCategory
+from complaints.models import Complaint, ComplaintCategory, ComplaintEscalation
 from complaints.services import Upload
+from tests.authz.world_dispatch import dispatch_objects
 from tests.campaign.conftest import campaign_start, item_drive
 from tests.complaints.conftest import complaint_drive
 from tests.conftest import Cast, build_cast
@@ -188,6 +189,18 @@ def build_world() -> World:
         )
         objects["complaint"][side] = complaint
         world.extra.setdefault("complaint_file", {})[side] = complaint.attachments.get()
+        # 督办 documents on the case: a 催办通知书 and a 通报批评 proposal, as the daily sweep
+        # leaves them (complaints.services.escalation; written here without moving the case).
+        for kind, key in (("notice", "escalation_notice"), ("criticism", "criticism")):
+            world.extra.setdefault(key, {})[side] = ComplaintEscalation.objects.create(
+                complaint=complaint,
+                stage="handling",
+                kind=kind,
+                deadline=complaint.deadline,
+                unit=unit,
+                reason="标记督办文书",
+                decision="pending" if kind == "criticism" else "",
+            )
         # The officer asked, the custodian approved, the officer looked (once).
         identity_request = complaint_services.identity_request_decide(
             request=complaint_services.identity_request_create(
@@ -368,6 +381,7 @@ def build_world() -> World:
     world.extra["digest_draft"] = digests.digest_compile(period=monthly)[0]
     world.objects = objects
     _supervisor_objects(world)
+    dispatch_objects(world)
     return world
 
 

@@ -34,6 +34,7 @@ def due_and_overdue_complaints(cast, count: int) -> list[Complaint]:
     ]
     today = timezone.localdate()
     for n, complaint in enumerate(complaints):
-        deadline = today - datetime.timedelta(days=1) if n % 2 else add_working_days(today, 2)
+        # Past by a week: the 催办通知书 goes on the first working day after the deadline.
+        deadline = today - datetime.timedelta(days=7) if n % 2 else add_working_days(today, 2)
         Complaint.objects.filter(pk=complaint.pk).update(deadline=deadline)
     return complaints

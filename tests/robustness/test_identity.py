@@ -140,6 +140,16 @@ def cases(cast, make_complaint, client, login, django_capture_on_commit_callback
         reopened = make_complaint(S.RETURN_VISIT, identity=IDENTITY, title="回访不满意")
         services.complaint_rate(complaint=reopened, satisfaction=Complaint.Satisfaction.UNSATISFIED)
         made.append(reopened)
+        # 协办: dept_b co-handles a part of a named case (its part page is swept too).
+        from complaints.services.cohandling import part_add
+
+        part_add(
+            complaint=made[1],
+            unit=cast.dept_b,
+            task="核实协办事项",
+            working_days=3,
+            actor=cast.officer,
+        )
 
     # The public form, with a photo, as the complainant really sends it.
     anonymous = client
@@ -196,6 +206,14 @@ def cases(cast, make_complaint, client, login, django_capture_on_commit_callback
     for case in made[-3:]:
         case.tracking_code = services.tracking_code_new()
         case.save(update_fields=["tracking_hash"])
+    # 中止计时 on a case being handled, and a named case merged (并单) into another named
+    # case: its tracking code shows the lead case's progress, never the lead's complainant.
+    services.complaint_pause(
+        complaint=made[1], actor=cast.head_a, reason="material", detail="等待投诉人补充材料"
+    )
+    duplicate = make_complaint(S.REGISTERED, identity=IDENTITY, title="同一事项并单")
+    services.complaint_merge(complaint=duplicate, into=made[5], actor=cast.officer)
+    made.append(duplicate)
     assert Complaint.objects.filter(has_identity=True).count() == len(made)
     return made, made_before
 

@@ -16,6 +16,7 @@ from tests.authz.cases import rechecks  # noqa: F401
 from tests.authz.cases import results_act  # noqa: F401
 from tests.authz.cases import picker  # noqa: F401
 from tests.authz.cases import supervisors  # noqa: F401
+from tests.authz.cases import dispatch  # noqa: F401
 
 # isort: on
 from tests.authz.cases.base import KINDS, LOGIN, SPECS, Case, Spec, resolve_arg

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from complaints.models import ComplaintPause
 from tests.authz.cases.base import (
     LIST_VIEW,
     PUBLIC,
@@ -356,4 +357,102 @@ url(
     sibling=["head_b", "outsider", ("head_a", ("complaint.b", "x:complaint_file.b", "=share"))],
     readonly=["head_a", "in_charge", "leader"],
     check=_now(lambda w: w.extra["complaint_file"]["a"], READ, field="shared_at"),
+)
+
+# 中止计时: the handling unit (or staff) stop the clock of a case being handled.
+url(
+    "complaints:clock",
+    "complaint.a",
+    "=pause",
+    methods=("POST",),
+    ok={"head_a": 302, "officer": 302},
+    data={"reason": "material", "detail": "待补充材料"},
+    sibling=[
+        "head_b",
+        "outsider",
+        "evaluator",
+        ("head_a", ("complaint.b", "=pause")),
+        ("head_a", ("complaint.a", "=nonsense")),
+    ],
+    readonly=["leader", "in_charge"],
+    extra=[
+        case(
+            "read-only",
+            "leader",
+            "POST",
+            "complaints:clock",
+            "complaint.a",
+            "=resume",
+            expected=403,
+        ),
+        # Nothing is paused: refused with a message, nothing saved.
+        case(
+            "allowed", "head_a", "POST", "complaints:clock", "complaint.a", "=resume", expected=400
+        ),
+    ],
+    check=lambda world, response: _paused(world),
+)
+
+
+def _paused(world) -> None:
+    assert ComplaintPause.objects.open().filter(complaint=world.of("complaint", "a")).exists()
+
+
+# --- 督办 documents, 挂牌督办 by hand, the review of a second 不满意 ---------------------------
+
+url(
+    "complaints:escalation",
+    "x:escalation_notice.a",
+    ok={"officer": 200, "leader": 200, "head_a": 200, "in_charge": 200},
+    sibling=[
+        "head_b",
+        "outsider",
+        "evaluator",
+        ("head_a", ("x:escalation_notice.b",)),
+        # A 通报批评 proposal is the staff's to decide: the unit never reads it.
+        ("head_a", ("x:criticism.a",)),
+        ("leader", ("x:criticism.a",)),
+    ],
+    na={"read-only": READ_ONLY_VIEW},
+    extra=[
+        case("allowed", "officer", "GET", "complaints:escalation", "x:criticism.a", expected=200)
+    ],
+)
+url(
+    "complaints:escalation_act",
+    "x:criticism.a",
+    "=dismiss",
+    methods=("POST",),
+    ok={"officer": 302},
+    data={"note": "已于当日办结，不再通报"},
+    sibling=[
+        "head_a",
+        "head_b",
+        "outsider",
+        ("township_officer", ("x:criticism.b", "=dismiss")),
+        ("officer", ("x:criticism.a", "=nonsense")),
+    ],
+    # Whoever sees the case but does not handle it may read the notice, not decide on it.
+    readonly=[
+        ("head_a", ("x:escalation_notice.a", "=dismiss")),
+        ("leader", ("x:escalation_notice.a", "=dismiss")),
+    ],
+    check=_now(lambda w: w.extra["criticism"]["a"], "dismissed", field="decision"),
+)
+url(
+    "complaints:supervision_act",
+    "complaint.a",
+    "=list",
+    methods=("POST",),
+    ok={"officer": 302},
+    data={"reason": "群众反映强烈，挂牌督办"},
+    sibling=[
+        "head_b",
+        "outsider",
+        ("head_a", ("complaint.b", "=list")),
+        ("township_officer", ("complaint.b", "=list")),
+        ("officer", ("complaint.a", "=nonsense")),
+    ],
+    readonly=["head_a", "in_charge", "leader"],
+    check=_now(lambda w: w.of("complaint", "a"), "listed", field="supervision"),
 )
