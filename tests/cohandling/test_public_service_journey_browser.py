@@ -48,13 +48,13 @@ def _act(complaint: Complaint, action: str) -> str:
 
 
 def test_commitment_complaint_cohandled_disputed_paused_reviewed_and_tracked(
-    seed_data,
+    seed_data,  # noqa: F811
     live_server,
     cast,
     township_head,
     page,
     output_dir,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.COMPLAINTS_FORM_MIN_SECONDS = 0  # the time trap is tested elsewhere
     url = live_server.url

@@ -31,7 +31,7 @@ def drop_scoped(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0016_complaint_commitment_indexes'),
+        ('complaints', '0020_deadlines_escalation_and_rating'),
         ('units', '0021_supervisor_group'),
     ]
 
