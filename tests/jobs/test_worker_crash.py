@@ -184,9 +184,13 @@ def test_an_escalation_sweep_killed_right_after_a_claim_commits_loses_no_notice(
     wait_for(lambda: _backend_sleeping_in("COMMIT"), timeout=60, what="the first claim's commit")
     first.kill()
     killed_at = time.time()
-    # The dead worker's commit completes on the server: the first case is claimed.
+    # The dead worker's commit completes on the server: its first claim holds. The sweep's
+    # first claim on complaints is the reminder before expiry (催办) of the cases due soon.
+    due_soon = [c for c in complaints if c not in overdue]
     wait_for(
-        lambda: Complaint.objects.filter(supervision=Complaint.Supervision.SUPERVISED).exists(),
+        lambda: Complaint.objects.filter(
+            pk__in=[c.pk for c in due_soon], reminded_for__isnull=False
+        ).exists(),
         timeout=30,
         what="the orphaned commit",
     )
@@ -211,6 +215,15 @@ def test_an_escalation_sweep_killed_right_after_a_claim_commits_loses_no_notice(
         assert set(told.values_list("recipient__username", flat=True)) == {"head_a", "in_charge"}
         assert told.count() == 2
         assert complaint.transitions.filter(comment__contains="督办").count() == 1
+    # Every case due soon: reminded once, whether by the dead worker or the redelivered one.
+    for complaint in due_soon:
+        complaint.refresh_from_db()
+        assert complaint.reminded_for == complaint.deadline
+        assert complaint.transitions.filter(comment__contains="催办").count() == 1
+        reminded = Notification.objects.filter(
+            pk__gt=baseline, kind=Notification.Kind.DUE_SOON, object_key=f"complaint:{complaint.pk}"
+        )
+        assert list(reminded.values_list("recipient__username", flat=True)) == ["head_a"]
 
 
 def _inserting_results() -> bool:

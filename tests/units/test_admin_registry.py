@@ -57,6 +57,19 @@ NOT_REGISTERED = {
     "complaints.ExtensionRequest": "decided on the case's page by complaints.services",
     "complaints.ExtensionTransition": TRANSITION,
     "complaints.IdentityRequestTransition": TRANSITION,
+    "complaints.DispatchRule": "the 派单目录: kept on its own page (complaints:rules) by the "
+    "staff over its area, each change in the entry's history there",
+    "complaints.DispatchRuleTransition": TRANSITION,
+    "complaints.ComplaintPart": "a case's 协办 part: read and answered through the part's "
+    "permission check, never listed apart from its case",
+    "complaints.ComplaintPartTransition": TRANSITION,
+    "complaints.DispatchDispute": "派单异议: raised and decided on the case's and part's pages",
+    "complaints.DispatchDisputeTransition": TRANSITION,
+    "complaints.ComplaintEscalation": "催办通知书, 挂牌督办 and 通报批评 proposals: written by the "
+    "sweep and the supervision services, read and printed from the case's page",
+    "complaints.ComplaintPause": "中止计时: started and ended on the case's page, shown there and "
+    "on the public status page",
+    "campaign.RectificationFigure": "the rectification figures' roll-up, derived from the items",
     "assessments.SchemeTransition": TRANSITION,
     "assessments.SurveyTransition": TRANSITION,
     "assessments.Evaluation": "an evaluator's scores: entered and read on the scheme's pages",
