@@ -534,7 +534,7 @@ def _rolled_up_figures(
     key, names = _ROLLED_UP[by]
     if scoped_to is None:
         parts = [ComplaintFigure.objects.filter(kind=by)]
-        live = Complaint.objects.all()
+        live: Any = Complaint.objects.all()
     else:
         # The cases units handle, then those none handles yet, each summed on its own: an
         # OR of the two would read every scoped row of the kind; each half reads the
@@ -576,9 +576,9 @@ def _rolled_up_figures(
         )
     }
     result = []
-    for summed in rows:
-        value = summed.pop(key)
-        row = {name: summed.pop(f"sum_{name}") for name in figures_db.COUNTS} | summed
+    for fig in rows:
+        value = fig.pop(key)
+        row = {name: fig.pop(f"sum_{name}") for name in figures_db.COUNTS} | fig
         counts = open_late.get(value, {})
         row["overdue"] = counts.get("overdue", 0)
         row["late"] = row.pop("late_closed") + counts.get("late", 0)

@@ -81,7 +81,7 @@ def part_add(
             raise ValidationError({"unit": _("The lead unit cannot also co-handle the case.")})
         if locked.parts.filter(unit=unit, status__in=ComplaintPart.OUTSTANDING).exists():
             raise ValidationError({"unit": _("This unit already has a part of the case.")})
-        part = ComplaintPart.objects.create(
+        part = ComplaintPart.objects.create(  # type: ignore[misc]  # staff, checked by require_*
             complaint=locked,
             unit=unit,
             task=task,

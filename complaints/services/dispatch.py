@@ -66,7 +66,7 @@ def rule_create(
     *, category: ComplaintCategory, unit: Unit, area: Unit | None, note: str = "", actor: AnyUser
 ) -> DispatchRule:
     """A new catalogue entry in force (recorded as created)."""
-    rule = DispatchRule(
+    rule = DispatchRule(  # type: ignore[misc]  # staff, checked by require_*
         category=category, unit=unit, area=area, note=note.strip(), created_by=actor
     )
     require_edit_rule(actor, rule)

@@ -48,7 +48,7 @@ def dispute_open(
     today: datetime.date,
 ) -> DispatchDispute:
     """The dispute, due for decision within the set working days; recorded as opened."""
-    dispute = DispatchDispute.objects.create(
+    dispute = DispatchDispute.objects.create(  # type: ignore[misc]  # staff, checked by require_*
         complaint=complaint,
         part=part,
         unit=unit,

@@ -190,6 +190,7 @@ def complaint_request_reroute(*, complaint: Complaint, actor: AnyUser, reason: s
             require=allowed,
             comment=reason,
         )
+        assert moved.unit is not None  # only an assigned case can be disputed (TRANSITIONS)
         dispute_open(
             complaint=moved, part=None, unit=moved.unit, actor=actor, reason=reason, today=today
         )

@@ -121,7 +121,7 @@ def complaint_list_supervision(
         history_note(
             locked, actor, _("Listed for supervision (挂牌督办): %(reason)s") % {"reason": reason}
         )
-        listing = ComplaintEscalation.objects.create(
+        listing = ComplaintEscalation.objects.create(  # type: ignore[misc]  # staff, checked by require_*
             complaint=locked,
             stage=_stage_of(locked),
             kind=ComplaintEscalation.Kind.LISTING,
