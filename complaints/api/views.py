@@ -28,27 +28,23 @@ from complaints.api.serializers import (
     ChangesPageSerializer,
     ComplaintSerializer,
     ConflictSerializer,
-    ErrorSerializer,
     PushSerializer,
 )
 from complaints.models import ComplaintCategory
 from complaints.services import TicketConflict, complaint_push
 from units.api.auth import ApiKeyAuthentication, api_client
 from units.api.paging import PagePagination
+from units.api.schema import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    NOT_FOUND,
+    THROTTLED,
+    UNAUTHORISED,
+    UNSUPPORTED_MEDIA,
+)
 from units.models import IntegrationClient
 
 TAG = "投诉 Complaints"
-UNAUTHORISED = OpenApiResponse(
-    ErrorSerializer, description="未提供或无效的密钥 / no or invalid key"
-)
-FORBIDDEN = OpenApiResponse(ErrorSerializer, description="无此权限 / scope missing")
-NOT_FOUND = OpenApiResponse(
-    ErrorSerializer, description="不存在或不在范围内 / not found or out of scope"
-)
-THROTTLED = OpenApiResponse(ErrorSerializer, description="调用过于频繁 / rate limit reached")
-BAD_REQUEST = OpenApiResponse(
-    OpenApiTypes.OBJECT, description="输入有误，按字段列出中文说明 / invalid input, per field"
-)
 PUSH_EXAMPLE = {
     "ticket": "12345-20261205-0001",
     "title": "窗口工作人员推诿",
@@ -147,6 +143,7 @@ class PushView(APIView):
                 ConflictSerializer,
                 description="工单内容与已登记的不同 / ticket known, content differs",
             ),
+            415: UNSUPPORTED_MEDIA,
             429: THROTTLED,
         },
         examples=[OpenApiExample("12345 热线工单", value=PUSH_EXAMPLE, request_only=True)],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -79,6 +81,15 @@ def test_a_changed_payload_for_a_known_ticket_is_409(units, api):
     assert changed.status_code == 409
     assert changed.json()["id"] == first["id"]
     assert Complaint.objects.get().content == PAYLOAD["content"]
+
+
+def test_a_body_without_a_media_type_is_415_as_documented_and_saves_nothing(units, api):
+    response = api.generic("POST", URL, json.dumps(PAYLOAD), content_type="")
+    assert response.status_code == 415
+    assert response.json()["detail"]
+    assert not Complaint.objects.exists()
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert "415" in schema["paths"][URL]["post"]["responses"]
 
 
 def test_tickets_are_unique_per_client_not_globally(units, api):

@@ -12,5 +12,5 @@ def pick_unit(page, select, typed: str, option: str) -> None:
     if select.get_attribute("multiple") is not None:
         box.press("Escape")  # a multiple picker stays open for the next unit
     page.locator(f"#{select_id}-ts-dropdown").wait_for(state="hidden")
-    # Leave the box: focused, it keeps a typing line that moves what follows it on the page.
+    # Leave the box, as a user moving on does.
     box.blur()

@@ -58,3 +58,21 @@ def test_the_public_picks_the_unit_they_complain_about(live_server, cast, page, 
     except Exception:
         page.screenshot(path=str(output_dir / "failure.png"), full_page=True)
         raise
+
+
+def test_a_chosen_unit_does_not_move_the_button_under_the_pointer(live_server, cast, page):
+    """Choosing a unit leaves the picker focused; the next mouse press anywhere unfocuses it.
+    Had the picker changed height then, the form's button would move away under the press
+    and the click meant to submit would be lost."""
+    page.goto(live_server.url + reverse("complaints:public_submit"))
+    unit = page.locator("select[name=subject_unit]")
+    box = page.locator(f"#{unit.get_attribute('id')}-ts-control")
+    box.fill("市场监督")
+    page.locator(".ts-dropdown .option", has_text="县市场监督管理局").first.click()
+    wrapper = page.locator(".ts-wrapper", has=box)
+    assert "focus" in (wrapper.get_attribute("class") or "")
+    focused = wrapper.bounding_box()
+    page.locator("h1").click()  # pressed anywhere else: the picker lets go of its typing line
+    page.wait_for_function("w => !w.classList.contains('focus')", arg=wrapper.element_handle())
+    assert wrapper.bounding_box()["height"] == focused["height"]
+    assert unit.input_value() == str(cast.dept_a.pk)

@@ -18,7 +18,13 @@ from rest_framework.views import APIView
 from units.api.auth import ApiKeyAuthentication, HasAnyScope, api_client
 from units.api.directory import RowsRefused, directory_sync, directory_units
 from units.api.paging import PagePagination
-from units.api.schema import FORBIDDEN, PAGE_NOT_FOUND, THROTTLED, UNAUTHORISED
+from units.api.schema import (
+    FORBIDDEN,
+    PAGE_NOT_FOUND,
+    THROTTLED,
+    UNAUTHORISED,
+    UNSUPPORTED_MEDIA,
+)
 from units.api.serializers import (
     DirectoryUnitSerializer,
     SyncRefusedSerializer,
@@ -208,6 +214,7 @@ class DirectorySyncView(APIView):
             ),
             401: UNAUTHORISED,
             403: FORBIDDEN,
+            415: UNSUPPORTED_MEDIA,
             429: THROTTLED,
         },
         examples=SYNC_EXAMPLES,

@@ -33,6 +33,10 @@ NOT_FOUND = OpenApiResponse(
 )
 PAGE_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="页码超出范围 / no such page")
 THROTTLED = OpenApiResponse(ErrorSerializer, description="调用过于频繁 / rate limit reached")
+UNSUPPORTED_MEDIA = OpenApiResponse(
+    ErrorSerializer,
+    description="请求体不是所列格式之一（如缺少 Content-Type）/ body in none of the listed media types",
+)
 BAD_REQUEST = OpenApiResponse(
     OpenApiTypes.OBJECT, description="输入有误，按字段列出中文说明 / invalid input, per field"
 )
