@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Reminder
 from complaints import permissions, services
 from complaints.board_dispatch import overdue_part_sources
-from complaints.models import Complaint, ComplaintEscalation
+from complaints.models import Complaint, ComplaintEscalation, clock_running_q
 from complaints.permissions import is_handler
 from complaints.selectors import complaints_visible_to
 from complaints.services.supervision import PUSHABLE
@@ -70,7 +70,7 @@ def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSourc
     listed_title = Case(
         When(supervision=LISTED, then=title), default=F("title"), output_field=CharField()
     )
-    overdue = Q(status__in=Complaint.HANDLING_STATUSES, deadline__lt=today, unit__isnull=False) | Q(
+    overdue = clock_running_q() & Q(deadline__lt=today, unit__isnull=False) | Q(
         supervision=LISTED, status__in=Complaint.OPEN_STATUSES
     )
     sources = [

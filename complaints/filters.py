@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from complaints.models import Complaint, ComplaintCategory
+from complaints.models import Complaint, ComplaintCategory, clock_running_q
 from complaints.permissions import is_handler
 from complaints.selectors import text_search
 from complaints.tracking import TRACKING_CODE_LENGTH, tracking_code_normalise, tracking_hash
@@ -38,8 +38,8 @@ SORTS = {
 
 def light_q(light: str, today: Any) -> Q:
     """红灯 / 黄灯 as units.workdays.light_case draws them, as a filter (any list, annotated
-    or not): the deadline runs while a unit handles the case."""
-    handling = Q(status__in=Complaint.HANDLING_STATUSES, deadline__isnull=False)
+    or not): the deadline runs while a unit handles the case and its clock is not paused."""
+    handling = clock_running_q() & Q(deadline__isnull=False)
     if light == "red":
         return handling & Q(deadline__lt=today)
     if light == "yellow":

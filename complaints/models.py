@@ -80,6 +80,18 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         return self.filter(status__in=Complaint.HANDLING_STATUSES)
 
 
+def clock_running_q(prefix: str = "") -> Q:
+    """The handling clock runs: a unit handles the case and its clock is not paused (中止计时).
+    Every deadline figure of a case reads this: 逾期未办结, the red and yellow lights, the 督办
+    board, the escalation sweep."""
+    return Q(
+        **{
+            f"{prefix}status__in": Complaint.HANDLING_STATUSES,
+            f"{prefix}clock_paused": False,
+        }
+    )
+
+
 class Complaint(models.Model):
     """投诉: one case from intake to closure; it stays on the books until closed."""
 
@@ -190,6 +202,9 @@ class Complaint(models.Model):
     )
     assigned_at = models.DateTimeField(_("Assigned at"), null=True, blank=True)
     deadline = models.DateField(_("Handling deadline"), null=True, blank=True, db_index=True)
+    # An open ComplaintPause (complaints.services.pauses keeps the two together): the deadline
+    # does not run, and moves on by the days paused when the clock restarts.
+    clock_paused = models.BooleanField(_("Clock paused"), default=False, editable=False)
     instructions = models.TextField(_("Assignment instructions"), blank=True)
     answered_at = models.DateTimeField(_("Answered at"), null=True, blank=True)
     facts = models.TextField(_("Facts found"), blank=True)
@@ -398,7 +413,7 @@ class Complaint(models.Model):
         return tracking.tracking_code_display(self.tracking_code)
 
     def light(self, today: datetime.date | None = None) -> str | None:
-        if not self.is_in_handling:
+        if not self.is_in_handling or self.clock_paused:
             return None
         light = traffic_light(self.deadline, today or timezone.localdate())
         return light.value if light else None

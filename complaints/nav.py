@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from complaints import permissions, selectors
-from complaints.models import Complaint
+from complaints.models import Complaint, clock_running_q
 from units import roles
 from units.digests import BacklogFigure, list_url
 from units.extensions import NavItem, Panel
@@ -146,7 +146,7 @@ def digest_sections(*, period: Any, scope: Any = None) -> list[dict[str, Any]]:
         closed_at__lt=period.since,
     )
     open_ = ~Q(status__in=Complaint.FINAL_STATUSES)
-    overdue = Q(status__in=Complaint.HANDLING_STATUSES, deadline__lt=period.as_of)
+    overdue = clock_running_q() & Q(deadline__lt=period.as_of)
     complaints = Complaint.objects.all()
     if scope is not None:
         # As the list's unit filter (complaints.filters): handled by a unit of the subtree.

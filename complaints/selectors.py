@@ -23,6 +23,7 @@ from complaints.models import (
     ExtensionRequest,
     IdentityRequest,
     IdentityReveal,
+    clock_running_q,
 )
 from complaints.tracking import TRACKING_CODE_LENGTH, tracking_code_normalise, tracking_hash
 from units.models import Responsibility, Unit
@@ -87,11 +88,12 @@ def complaints_visible_to(*, user: AnyUser) -> QuerySet[Complaint]:
 
 
 def with_light(qs: QuerySet[Complaint], today: datetime.date | None = None) -> QuerySet[Complaint]:
-    """Annotate `light_value` (units/_light.html): the deadline runs while a unit handles it."""
+    """Annotate `light_value` (units/_light.html): the deadline runs while a unit handles
+    the case and its clock is not paused."""
     return qs.annotate(
         light_value=light_case(
             today=today or timezone.localdate(),
-            active=Q(status__in=Complaint.HANDLING_STATUSES),
+            active=clock_running_q(),
         )
     )
 
@@ -338,8 +340,9 @@ def closed_on_time_q() -> Q:
 
 
 def overdue_q(as_of: datetime.date) -> Q:
-    """逾期未办结: a unit is handling the case and its deadline was before `as_of`."""
-    return Q(status__in=Complaint.HANDLING_STATUSES, deadline__lt=as_of)
+    """逾期未办结: a unit is handling the case, its clock runs, and its deadline was before
+    `as_of` (a paused clock is not overdue: its deadline moves when it restarts)."""
+    return clock_running_q() & Q(deadline__lt=as_of)
 
 
 def late_q(as_of: datetime.date) -> Q:
@@ -349,7 +352,7 @@ def late_q(as_of: datetime.date) -> Q:
         Q(deadline__lt=as_of)
         & ~Q(status__in=(Complaint.Status.REJECTED, Complaint.Status.MERGED))
         & (
-            Q(status__in=Complaint.HANDLING_STATUSES)
+            clock_running_q()
             | Q(answered_at__date__gt=F("deadline"))
             | Q(answered_at__isnull=True, closed_at__isnull=True)
             | Q(answered_at__isnull=True, closed_at__date__gt=F("deadline"))

@@ -25,7 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import conf
-from complaints.models import Complaint, ComplaintEscalation, ComplaintPause, ComplaintTransition
+from complaints.models import (
+    Complaint,
+    ComplaintEscalation,
+    ComplaintTransition,
+    clock_running_q,
+)
 from complaints.services.notices import notify_staff, notify_unit
 from units.models import Notification
 from units.services import NoticeBatch
@@ -68,8 +73,7 @@ def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[s
     a sweep killed midway leaves no case claimed without its record and notice.
     """
     today = today or timezone.localdate()
-    handling = Complaint.objects.in_handling().filter(unit__isnull=False)
-    handling = handling.exclude(pk__in=ComplaintPause.objects.open().values("complaint_id"))
+    handling = Complaint.objects.filter(clock_running_q(), unit__isnull=False)
     # Looked up once per unit (pair of units for the staff), not once per case.
     recipients_of: dict[int, dict[str, list[Any]]] = {}
     staff_of: dict[tuple[int | None, int | None], list[Any]] = {}

@@ -69,6 +69,8 @@ def complaint_pause(
             expires_on=add_working_days(today, left),
             deadline_before=locked.deadline,
         )
+        locked.clock_paused = True
+        locked.save(update_fields=["clock_paused", "updated_at"])
         history_note(
             locked,
             actor,
@@ -149,7 +151,8 @@ def _resume(
     old = locked.deadline
     if old is not None and days:
         locked.deadline = add_working_days(old, days)
-        locked.save(update_fields=["deadline", "updated_at"])
+    locked.clock_paused = False
+    locked.save(update_fields=["deadline", "clock_paused", "updated_at"])
     pause.ended_on = on
     pause.ended_at = timezone.now()
     pause.ended_by = actor if actor is not None and actor.is_authenticated else None

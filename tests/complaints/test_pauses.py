@@ -232,3 +232,40 @@ def test_case_page_pause_and_resume_buttons(
     assert sibling.post(url, {"reason": "material"}).status_code == 404
     leader = client_for(cast.leader)
     assert leader.post(url, {"reason": "material"}).status_code == 403
+
+
+def test_a_paused_clock_is_not_overdue_anywhere_until_it_restarts(cast, make_complaint):
+    """The case page says the clock is paused: the 督办 board, the lights, the filters and the
+    figures say the same, not 逾期 while the unit waits on the complainant."""
+    from complaints.board import overdue_sources
+    from complaints.filters import light_q
+    from complaints.selectors import complaints_visible_to, overdue_q, with_light
+
+    case = _deadline(make_complaint("assigned"), D(2026, 10, 15))
+    services.complaint_pause(
+        complaint=case, actor=cast.head_a, reason=MATERIAL, today=D(2026, 10, 12)
+    )
+    case.refresh_from_db()
+    assert case.clock_paused
+    after = D(2026, 10, 19)  # past the deadline the case had when it was paused
+
+    def seen_overdue() -> dict[str, bool]:
+        mine = complaints_visible_to(user=cast.officer).filter(pk=case.pk)
+        board = overdue_sources(user=cast.officer, today=after)[0].rows.filter(row_id=case.pk)
+        fresh = Complaint.objects.get(pk=case.pk)
+        return {
+            "figures": mine.filter(overdue_q(after)).exists(),
+            "red filter": mine.filter(light_q("red", after)).exists(),
+            "light": with_light(mine, after).get().light_value == "red",
+            "case light": fresh.light(after) == "red",
+            "board": board.exists(),
+        }
+
+    assert not any(seen_overdue().values()), seen_overdue()
+    # Restarted on the 19th: the deadline moved by the five working days paused, still ahead.
+    services.complaint_resume(complaint=case, actor=cast.head_a, today=after)
+    case.refresh_from_db()
+    assert not case.clock_paused and case.deadline == D(2026, 10, 22)
+    assert not any(seen_overdue().values())
+    after = D(2026, 10, 23)
+    assert all(seen_overdue().values()), seen_overdue()
