@@ -355,10 +355,24 @@ class Complaint(models.Model):
             ),
             # The open cases by state and deadline, with their units and id: the workspace's
             # complaint panel and the 督办 board count and page them from the index alone
-            # (an index-only scan, a subtree's scope included), never the table's pages.
+            # (an index-only scan, a subtree's scope included), never the table's pages; and
+            # with what 逾期未办结 and 逾期办理 read (the paused clock, the answer and closing
+            # times, the day received), the figures count the open cases past their deadline
+            # from it too; and with 督办 (挂牌督办 shows whatever the deadline) and the
+            # acceptance deadline, the board finds its overdue cases in it.
             models.Index(
                 fields=["status", "deadline"],
-                include=["unit", "subject_unit", "id"],
+                include=[
+                    "unit",
+                    "subject_unit",
+                    "id",
+                    "answered_at",
+                    "closed_at",
+                    "clock_paused",
+                    "received_at",
+                    "supervision",
+                    "accept_deadline",
+                ],
                 name="complaint_open_status_deadline",
                 condition=Q(
                     status__in=[
@@ -371,6 +385,21 @@ class Complaint(models.Model):
                         "sent_back",
                     ]
                 ),
+            ),
+            # The 督办 board's rows of the cases waiting for their return visit (回访 overdue,
+            # ratings to review) and of those not accepted in time: a few thousand of two
+            # million, found and paged from these alone.
+            models.Index(
+                fields=["visit_due"],
+                include=["unit", "id", "deadline", "rating_review", "supervision"],
+                name="complaint_return_visit_due",
+                condition=Q(status="return_visit"),
+            ),
+            models.Index(
+                fields=["accept_deadline"],
+                include=["subject_unit", "id", "supervision"],
+                name="complaint_registered_accept",
+                condition=Q(status="registered"),
             ),
         ]
 

@@ -96,21 +96,35 @@ TEMPLATES = [
     },
 ]
 
+
+def tuned_database(database: dict) -> dict:
+    """The connection settings every process uses (web, worker, beat, bench) for a database
+    read from a URL: settings modules that name another database pass it through here too."""
+    database.setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Web, worker and beat share one SQLite file in the trial setup: wait for locks
+        # instead of failing, and let readers proceed while one process writes.
+        database.setdefault("OPTIONS", {}).update(
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            }
+        )
+    elif database["ENGINE"].startswith("django.db.backends.postgresql"):
+        # No JIT: PostgreSQL compiles a large query before running it (over a second for
+        # the complaint search at province scale, 100-150 ms for the 督办 board's union),
+        # which short web requests never earn back.
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = (options.get("options", "") + " -c jit=off").strip()
+    return database
+
+
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": tuned_database(
+        env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    ),
 }
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Web, worker and beat share one SQLite file in the trial setup: wait for locks
-    # instead of failing, and let readers proceed while one process writes.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
-    )
-elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
-    # No JIT: PostgreSQL compiles a large query before running it (over a second for the
-    # complaint search at province scale), which short web requests never earn back.
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = (options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

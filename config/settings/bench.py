@@ -16,9 +16,12 @@ INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
-# The dedicated bench database, never the CI database nor a test database.
+# The dedicated bench database, never the CI database nor a test database; connected as
+# production connects (tuned_database: no JIT).
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/zf_bench"),
+    "default": tuned_database(
+        env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/zf_bench")
+    ),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 
