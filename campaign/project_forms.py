@@ -14,7 +14,7 @@ from campaign.models import PeopleProject
 from campaign.services.projects import MAX_MILESTONES, MilestoneEntry
 from units.cadres import cadres_of_units
 from units.models import Person, Unit
-from units.widgets import UnitSelect
+from units.widgets import PersonSelect, UnitSelect
 
 
 class ProjectForm(forms.Form):
@@ -30,6 +30,8 @@ class ProjectForm(forms.Form):
         required=False,
         label=_("Responsible cadre"),
         help_text=_("Choose a cadre of the unit, or type the name and post below."),
+        # A search box, never every cadre of the units (tens of thousands in a province).
+        widget=PersonSelect,
     )
     responsible_name = forms.CharField(label=_("Responsible person"), max_length=64, required=False)
     responsible_post = forms.CharField(label=_("Responsible post"), max_length=128, required=False)

@@ -272,3 +272,20 @@ def test_public_list_filters_pages_and_counts_queries_flat(client, cast, django_
     assert "共1个项目" in search
     bad = client.get(url, {"year": "abc", "unit": "x"})
     assert bad.status_code == 200
+
+
+def test_the_cadre_is_chosen_in_a_search_box_not_from_every_cadre(client_for, cast):
+    """A province head's units have tens of thousands of cadres: the form renders none of
+    them until one is chosen, and a chosen one comes back when the form is shown again."""
+    from units.services import person_create
+
+    cadre = person_create(name="钱干部", title="副局长", unit=cast.dept_a)
+    client = client_for(cast.head_a)
+    url = reverse("campaign:project_create")
+    page = client.get(url).content.decode()
+    assert 'name="cadre"' in page and "data-unit-picker" in page
+    assert "钱干部" not in page
+    again = client.post(url, _form(unit=str(cast.dept_a.pk), title="", cadre=str(cadre.pk)))
+    assert again.status_code == 400 and "钱干部" in again.content.decode()
+    saved = client.post(url, _form(unit=str(cast.dept_a.pk), cadre=str(cadre.pk)))
+    assert saved.status_code == 302 and PeopleProject.objects.get().cadre == cadre
