@@ -204,7 +204,9 @@ class Complaint(models.Model):
     deadline = models.DateField(_("Handling deadline"), null=True, blank=True, db_index=True)
     # An open ComplaintPause (complaints.services.pauses keeps the two together): the deadline
     # does not run, and moves on by the days paused when the clock restarts.
-    clock_paused = models.BooleanField(_("Clock paused"), default=False, editable=False)
+    clock_paused = models.BooleanField(
+        _("Clock paused"), default=False, db_default=False, editable=False
+    )
     instructions = models.TextField(_("Assignment instructions"), blank=True)
     answered_at = models.DateTimeField(_("Answered at"), null=True, blank=True)
     facts = models.TextField(_("Facts found"), blank=True)

@@ -18,7 +18,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="complaint",
             name="clock_paused",
-            field=models.BooleanField(default=False, editable=False, verbose_name="Clock paused"),
+            field=models.BooleanField(
+                default=False, db_default=False, editable=False, verbose_name="Clock paused"
+            ),
         ),
         migrations.RunPython(mark_paused, migrations.RunPython.noop),
     ]
