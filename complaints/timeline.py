@@ -173,10 +173,16 @@ def _pause_events(case: Complaint) -> tuple[list[Event], Event | None, datetime.
         if ended is None:
             current, resumes_by = paused, expires
             continue
-        text = _("%(days)s working days paused; new handling deadline %(date)s") % {
-            "days": days or 0,
-            "date": deadline.isoformat() if deadline else "-",
-        }
+        date = deadline.isoformat() if deadline else "-"
+        if days:
+            text = _("%(days)s working days paused; new handling deadline %(date)s") % {
+                "days": days,
+                "date": date,
+            }
+        else:
+            text = _(
+                "Paused for less than a working day; handling deadline unchanged (%(date)s)"
+            ) % {"date": date}
         events.append(Event(ended, "pause", _("Handling clock restarted"), text, at=ended_at))
     return events, current, resumes_by
 

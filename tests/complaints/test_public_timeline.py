@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from complaints import services
 from complaints.identity import Identity
@@ -109,6 +110,21 @@ def test_pauses_and_extensions_appear_with_their_dates_and_public_reason_only(
     assert request.requested_deadline.isoformat() in page
     assert "需协调三个部门" not in page and "内部审批意见" not in page
     assert 'data-testid="public-paused"' not in page
+
+
+def test_a_pause_restarted_the_same_day_says_the_deadline_is_unchanged(cast, make_complaint):
+    complaint = make_complaint(S.ASSIGNED)
+    deadline = complaint.deadline
+    services.complaint_pause(
+        complaint=complaint, actor=cast.head_a, reason=ComplaintPause.Reason.MATERIAL, detail=""
+    )
+    services.complaint_resume(complaint=complaint, actor=cast.head_a)
+    restarted = public_timeline(Complaint.objects.get(pk=complaint.pk)).events
+    texts = [str(e.text) for e in restarted if e.stage == "pause"]
+    assert texts[-1] == _(
+        "Paused for less than a working day; handling deadline unchanged (%(date)s)"
+    ) % {"date": deadline.isoformat()}
+    assert Complaint.objects.get(pk=complaint.pk).deadline == deadline
 
 
 INTERNAL = {
