@@ -77,8 +77,8 @@ KEYS = [
     "crawl_queries",
 ]
 GOALS = {
-    "scoring_s": ("<=", 60),
-    "scoring_ratio": ("<=", 3),
+    "scoring_s": ("<=", 15),
+    "scoring_ratio": ("<=", 2),
     "dashboard_p95_ms": ("<=", 200),
     "ranking_p95_ms": ("<=", 200),
     "complaint_ledger_p95_ms": ("<=", 200),
@@ -93,7 +93,7 @@ GOALS = {
     "sweep_resend": ("<=", 0),
     "import_rows_per_s": (">=", 4000),
     "export_peak_rss_mb": ("<=", 300),
-    "intake_rps": (">=", 150),
+    "intake_rps": (">=", 300),
     "intake_p99_ms": ("<=", 300),
     "survey_rps": (">=", 300),
     "survey_p99_ms": ("<=", 300),
