@@ -10,14 +10,18 @@ import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.lookups import DataContains
+from django.db import connection
 from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from campaign import permissions, project_board, selectors, services
 from campaign.models import RectificationItem, Reminder
+from campaign.search_db import OpenItemGrams
 from campaign.services.supervision import ITEM_WITH_UNIT
 from units.extensions import OverdueSource, flag
+from units.search_db import QueryGrams
 from units.selectors import OVERSEE, unit_scope_q
 from units.types import AnyUser
 
@@ -61,8 +65,19 @@ def _item_source(rows: Any) -> list[OverdueSource]:
             statuses={value: str(label) for value, label in RectificationItem.Status.choices},
             detail_url="campaign:item_detail",
             push=push_item,
+            search=_search,
         )
     ]
+
+
+def _search(rows: Any, text: str) -> Any:
+    """Open overdue items whose number or problem contains `text` (any case): the problem
+    through the open items' pairs index on PostgreSQL (campaign.search_db)."""
+    if text.isdigit():
+        return rows.filter(Q(row_ref__icontains=text) | Q(problem__icontains=text))
+    if connection.vendor == "postgresql" and len(text) >= 2:
+        rows = rows.filter(DataContains(OpenItemGrams("problem"), QueryGrams(Value(text))))
+    return rows.filter(problem__icontains=text)
 
 
 def push_item(*, user: AnyUser, pk: int, action: str, text: str) -> Reminder:

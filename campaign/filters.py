@@ -7,6 +7,7 @@ row shape, units.extensions.OVERDUE_COLUMNS) before the board pages them togethe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters as df
@@ -44,9 +45,13 @@ class BoardFilter(ScopedFilterSet):
         self.form.fields["kind"].choices = kinds  # type: ignore[attr-defined]
         self.form.fields["q"].widget.attrs["placeholder"] = _("Case number or subject")
 
-    def rows(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        """One source's rows, narrowed by the valid filters (the invalid ones are ignored)."""
+    def rows(
+        self, rows: QuerySet[Any], search: Callable[[Any, str], Any] | None = None
+    ) -> QuerySet[Any]:
+        """One source's rows, narrowed by the valid filters (the invalid ones are ignored);
+        `search` is the source's own text search (units.extensions.OverdueSource.search)."""
         self.is_valid()
+        self._source_search = search
         return self.filter_queryset(rows)
 
     def by_kind(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
@@ -59,6 +64,9 @@ class BoardFilter(ScopedFilterSet):
         value = value.strip()
         if not value:
             return qs
+        source_search = getattr(self, "_source_search", None)
+        if source_search is not None:
+            return source_search(qs, value)
         return qs.filter(Q(row_ref__icontains=value) | Q(row_title__icontains=value))
 
 

@@ -17,7 +17,7 @@ from complaints import permissions, services
 from complaints.board_dispatch import overdue_part_sources
 from complaints.models import Complaint, ComplaintEscalation, clock_running_q
 from complaints.permissions import is_handler
-from complaints.selectors import complaints_visible_to
+from complaints.selectors import board_search, complaints_visible_to
 from complaints.services.supervision import PUSHABLE
 from units.extensions import OverdueSource, flag
 from units.selectors import OVERSEE, unit_scope_q
@@ -89,6 +89,7 @@ def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSourc
             ),
             statuses=statuses,
             detail_url="complaints:detail",
+            search=board_search,
             push=push_complaint,
         ),
         *overdue_part_sources(user=user, today=today),  # 协办 parts past their deadline
@@ -111,6 +112,7 @@ def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSourc
             ),
             statuses=statuses,
             detail_url="complaints:detail",
+            search=board_search,
         ),
         OverdueSource(
             kind="complaint_visit",
@@ -127,6 +129,7 @@ def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSourc
             ),
             statuses=statuses,
             detail_url="complaints:detail",
+            search=board_search,
         ),
         OverdueSource(
             kind="complaint_review",
@@ -141,6 +144,7 @@ def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSourc
             ),
             statuses=statuses,
             detail_url="complaints:detail",
+            search=board_search,
         ),
         _proposals(user=user),
     ]

@@ -173,7 +173,10 @@ class OverdueSource:
     `rows` is a values() queryset selecting OVERDUE_COLUMNS (filterable on them before the
     board unions the sources); `statuses` labels row_status; `detail_url` is the detail page's
     URL name taking the row id; `push(user=, pk=, action=, text=)` runs 督办 ("supervise") or
-    催办 ("urge") on one row through the app's own permission helper and service.
+    催办 ("urge") on one row through the app's own permission helper and service. `search(rows,
+    text)`, when given, narrows `rows` to those whose row_ref or row_title contains the text
+    as the board's own filter would, through an index of the source's (a source without one
+    is filtered on the two columns).
     """
 
     kind: str
@@ -182,6 +185,7 @@ class OverdueSource:
     statuses: dict[str, str]
     detail_url: str
     push: Callable[..., Any] | None = None
+    search: Callable[[Any, str], Any] | None = None
 
 
 def flag(condition: Q) -> Any:

@@ -79,7 +79,7 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     filterset = BoardFilter(
         request.GET, user=request.user, kinds=[(source.kind, source.label) for source in sources]
     )
-    parts = {source.kind: filterset.rows(source.rows) for source in sources}
+    parts = {source.kind: filterset.rows(source.rows, source.search) for source in sources}
     page = BoardPaginator(parts, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _decorated(list(page.object_list), sources)
     return render(

@@ -104,6 +104,35 @@ def test_board_filters_by_kind_unit_supervision_and_text(client_for, cast, make_
     )
 
 
+def test_board_search_reads_number_and_subject_of_each_kind(client_for, cast, make_item, category):
+    """Words of two characters go through the pairs indexes of open items and open cases
+    (on PostgreSQL); one character, digits and mixed case as plainly; a case's details or a
+    listing reason are not its subject; a closed item or case is on no board."""
+    item = make_item(S.ACCEPTED, deadline=_days_ago(6), problem="窗口人员Ab推诿扯皮问题")
+    closed = make_item(S.ACCEPTED, deadline=_days_ago(6), problem="推诿已整改")
+    RectificationItem.objects.filter(pk=closed.pk).update(status=S.CLOSED)
+    complaint = _overdue_complaint(cast, category, 3, title="办证大厅脱岗")
+    Complaint.objects.filter(pk=complaint.pk).update(content="窗口推诿，营业执照迟迟不办")
+    client = client_for(cast.officer)
+    url = reverse(BOARD)
+
+    def found(text: str) -> set[tuple[str, int]]:
+        return set(_rows(client.get(url, {"q": text})))
+
+    assert found("推诿") == {("item", item.pk)}  # the case says it in its details only
+    assert found("推诿扯皮") == {("item", item.pk)}
+    assert found("诿") == {("item", item.pk)}
+    assert found("aB推") == {("item", item.pk)}
+    assert found("脱岗") == found("大厅脱") == {("complaint", complaint.pk)}
+    assert found(complaint.number.lower()) == {("complaint", complaint.pk)}
+    assert ("item", item.pk) in found(str(item.pk))
+    assert found("营业执照") == found("不存在的词") == set()
+    complaint_services.complaint_list_supervision(
+        complaint=complaint, actor=cast.officer, reason="群众反映强烈"
+    )
+    assert found("群众反映") == set() and found("脱岗") == {("complaint", complaint.pk)}
+
+
 def test_board_is_paged_and_keeps_its_filters(client_for, cast, make_item, monkeypatch):
     from campaign.views import board
 
