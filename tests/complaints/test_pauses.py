@@ -269,3 +269,23 @@ def test_a_paused_clock_is_not_overdue_anywhere_until_it_restarts(cast, make_com
     assert not any(seen_overdue().values())
     after = D(2026, 10, 23)
     assert all(seen_overdue().values()), seen_overdue()
+
+
+@pytest.mark.django_db
+def test_lists_show_a_paused_clock_beside_the_status(client_for, cast, make_complaint):
+    case = make_complaint("assigned")
+    pages = [
+        (client_for(cast.officer), reverse("complaints:list")),
+        (client_for(cast.officer), reverse("complaints:ledger")),
+        (client_for(cast.head_a), reverse("complaints:list")),
+    ]
+    for client, url in pages:
+        assert 'data-testid="clock-paused"' not in client.get(url).content.decode()
+    services.complaint_pause(complaint=case, actor=cast.head_a, reason=MATERIAL, detail="")
+    for client, url in pages:
+        page = client.get(url).content.decode()
+        assert page.count('data-testid="clock-paused"') == 1, url
+        assert "中止计时" in page
+    services.complaint_resume(complaint=case, actor=cast.head_a)
+    for client, url in pages:
+        assert 'data-testid="clock-paused"' not in client.get(url).content.decode()
