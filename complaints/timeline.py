@@ -84,6 +84,17 @@ class Stage:
     when: datetime.datetime | datetime.date | None = None
 
 
+# What the complainant reads for the internal steps of handling: a re-routing asked by the
+# unit and an answer sent back for re-handling are the officers' business; to the public the
+# case is with its handling unit (已交办), as before either.
+_PUBLIC_STATUS = {S.REROUTE_REQUESTED: S.ASSIGNED, S.SENT_BACK: S.ASSIGNED}
+
+
+def public_status_label(status: str) -> str:
+    """A case's status as the public status page says it."""
+    return str(S(_PUBLIC_STATUS.get(status, status)).label)
+
+
 @dataclass
 class PublicTimeline:
     case: Complaint  # the case whose progress is shown (the lead case of a merged one)
@@ -92,7 +103,8 @@ class PublicTimeline:
     events: list[Event]
     reply: str
     deadline: datetime.date | None
-    status_label: str
+    status_label: str  # the shown case's, as the public reads it
+    own_status_label: str = ""  # the case the code opens (merged, or as status_label)
     pause: Event | None = None  # the clock is paused now
     resumes_by: datetime.date | None = None
     merged_on: datetime.datetime | None = None
@@ -262,7 +274,8 @@ def public_timeline(complaint: Complaint) -> PublicTimeline:
         events=events,
         reply=case.public_reply if shown else "",
         deadline=case.deadline if case.is_open else None,
-        status_label=case.get_status_display(),
+        status_label=public_status_label(case.status),
+        own_status_label=public_status_label(complaint.status),
         pause=pause,
         resumes_by=resumes_by if pause is not None else None,
         merged_on=complaint.closed_at if complaint.status == S.MERGED else None,

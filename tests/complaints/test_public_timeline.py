@@ -284,3 +284,12 @@ def test_intake_page_offers_copy_and_print(client, cast):
     session.save()
     page = client.get(reverse("complaints:public_submitted")).content.decode()
     assert 'data-copy="ABCD-EFGH-JKMN-PQRS"' in page and 'data-testid="print-code"' in page
+
+
+@pytest.mark.parametrize("status", [S.REROUTE_REQUESTED, S.SENT_BACK])
+def test_internal_steps_of_handling_read_as_assigned_to_the_public(client, make_complaint, status):
+    complaint = make_complaint(status)
+    page = _track(client, complaint).content.decode()
+    badge = re.search(r'data-testid="public-status">([^<]*)<', page).group(1)
+    assert badge == str(S.ASSIGNED.label)
+    assert str(S(status).label) not in page
