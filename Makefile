@@ -33,7 +33,7 @@ test: install
 # Services and selectors at least: each as a module or, once split, as a package.
 MYPY_PATHS = $(wildcard $(foreach m,\
 	units/services units/notifications units/selectors units/workdays units/permissions \
-	units/jobs units/extensions units/transitions \
+	units/jobs units/extensions units/transitions units/exports \
 	campaign/services campaign/selectors complaints/services complaints/selectors \
 	assessments/services assessments/selectors assessments/scoring,$(m).py $(m)))
 

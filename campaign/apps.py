@@ -17,3 +17,4 @@ class CampaignConfig(ShellAppConfig):
     overdue_sources = "campaign.board.overdue_sources"
     public_entries = "campaign.public.public_entries"
     person_record_urls = "campaign.nav.cadre_record_urls"
+    export_kinds = "campaign.ledger_export.export_kinds"

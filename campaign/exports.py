@@ -21,55 +21,37 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaign import permissions, selectors
-from campaign.forms import ImportForm, LedgerFilterForm
+from campaign import ledger_export as ledger_export_kind
+from campaign import permissions
+from campaign.forms import ImportForm
 from campaign.ledger_import import ledger_confirm, ledger_preview
 from campaign.models import Campaign
-from campaign.resources import LEDGER_HEADERS, ledger_rows
 from units.excel.report import GROUPED_SHOWN, group_problems
 from units.excel.staging import Staged
-from units.excel.writer import XLSX_TYPE, office_workbook_file, title_line
+from units.excel.writer import XLSX_TYPE
+from units.export_views import export_offer
+from units.exports import too_many_rows
 from units.models import Unit
-from units.selectors import ACT, unit_scope_q, units_actable_by
+from units.selectors import ACT, unit_scope_q
 
 PREVIEW_PAGE = 50
 SESSION_KEY = "campaign_import"
 FOLDER = "campaign-imports"
 
 
-def _unit_label(user: Any, campaign: Campaign) -> str:
-    """The unit a file is about: the exporter's own (top) unit, else the campaign's scope."""
-    top = units_actable_by(user=user).order_by("depth", "path").values_list("name", flat=True)
-    return top.first() or campaign.scope.name
-
-
 @login_required
 @require_GET
-def ledger_export(request: HttpRequest, pk: int) -> FileResponse:
-    """The visible ledger (with the page's filters) as an .xlsx an office can file.
-
-    Built row by row into a temporary file and sent from it: a province's 500 000 items
-    never sit in memory, neither as rows nor as the finished file.
-    """
+def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The visible ledger (with the page's filters) as an .xlsx an office can file; above
+    the direct limit, offered as a background export (我的导出)."""
     campaign = permissions.get_campaign_for_user_or_404(request.user, pk)
-    units = Unit.objects.visible_to(request.user).filter(path__startswith=campaign.scope.path)
-    form = LedgerFilterForm(request.GET or None, units=units)
-    filters = form.cleaned_data if form.is_valid() else {}
-    items = selectors.ledger(user=request.user, campaign=campaign, filters=filters)
-    today = timezone.localdate()
-    content = office_workbook_file(
-        sheet_name="整改台账",
-        title=title_line(_unit_label(request.user, campaign), campaign.name, "整改台账", day=today),
-        headers=LEDGER_HEADERS,
-        rows=ledger_rows(items),
-    )
+    rows = ledger_export_kind.count_in(request.user, campaign, request.GET)
+    if too_many_rows(rows):
+        params = ledger_export_kind.params_for(campaign, request.GET)
+        return export_offer(request, kind=ledger_export_kind.KIND, rows=rows, params=params)
+    name, _rows, content = ledger_export_kind.build_in(request.user, campaign, request.GET)
     # FileResponse closes the temporary file when the response is done, which deletes it.
-    return FileResponse(
-        content,
-        as_attachment=True,
-        filename=f"ledger-{campaign.pk}-{today:%Y%m%d}.xlsx",
-        content_type=XLSX_TYPE,
-    )
+    return FileResponse(content, as_attachment=True, filename=name, content_type=XLSX_TYPE)
 
 
 def _preview_context(preview: dict[str, Any], page_number: Any) -> dict[str, Any]:

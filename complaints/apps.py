@@ -16,3 +16,4 @@ class ComplaintsConfig(ShellAppConfig):
     demo = "complaints.demo.seed_all"
     overdue_sources = "complaints.board.overdue_sources"
     public_entries = "complaints.public.public_entries"
+    export_kinds = "complaints.exports.export_kinds"

@@ -23,6 +23,7 @@ from units.excel.cells import cell_code, cell_text, neutralise_formula
 from units.excel.reader import read_table
 from units.excel.widgets import DateWidget
 from units.excel.writer import office_workbook_file, title_line
+from units.exports import Tally
 from units.models import Unit
 
 # Column headers are a file format read by clerks, so they are plain Chinese strings.
@@ -141,29 +142,33 @@ def export_rows(queryset: QuerySet[Complaint], *, native: bool = False) -> Itera
         yield [neutralise_formula(v) if isinstance(v, str) else v for v in row]
 
 
-def export_workbook(queryset: QuerySet[Complaint], *, unit: str = "") -> IO[bytes]:
+def export_workbook(
+    queryset: QuerySet[Complaint], *, unit: str = "", tally: Tally | None = None
+) -> IO[bytes]:
     """The ledger as .xlsx in a temporary file (write-only: flat memory), new sheet per 1M rows.
 
     A title row (unit, date), the header frozen, readable widths, dates as dates. The
     caller reads the file and closes it, which deletes it.
     """
     today = timezone.localdate()
+    rows = export_rows(queryset, native=True)
     return office_workbook_file(
         sheet_name="投诉台账",
         title=title_line(unit, "投诉举报台账", day=today),
         headers=EXPORT_COLUMNS,
-        rows=export_rows(queryset, native=True),
+        rows=tally.count(rows) if tally is not None else rows,
         widths=EXPORT_WIDTHS,
     )
 
 
-def export_csv(queryset: QuerySet[Complaint]) -> Iterator[bytes]:
+def export_csv(queryset: QuerySet[Complaint], *, tally: Tally | None = None) -> Iterator[bytes]:
     """The ledger as CSV (UTF-8 with a BOM so that Excel reads the Chinese), chunk by chunk."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow(EXPORT_COLUMNS)
-    for count, row in enumerate(export_rows(queryset), start=1):
+    rows = export_rows(queryset)
+    for count, row in enumerate(tally.count(rows) if tally is not None else rows, start=1):
         writer.writerow(row)
         if count % 2000 == 0:
             yield buffer.getvalue().encode()

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from complaints import forms, permissions, reports, selectors
+from complaints import exports, forms, permissions, reports, selectors
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
 from units.excel.report import GROUPED_SHOWN, group_problems
 from units.excel.staging import Staged
 from units.excel.writer import XLSX_TYPE
-from units.models import Unit
+from units.export_views import export_offer
+from units.exports import too_many_rows
 from units.paging import IdsFirstPaginator
 
 FIGURE_ROWS = 100
@@ -93,41 +93,32 @@ def figures(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _unit_label(request: HttpRequest) -> str:
-    """The title row's unit: the top unit the user sees (the county, for its office)."""
-    top = Unit.objects.visible_to(request.user).order_by("depth", "path").first()
-    return top.name if top is not None else ""
-
-
-def _exportable(request: HttpRequest) -> QuerySet[Complaint]:
-    """Only staff and leaders export; the file never names the complainant."""
-    permissions.require_export(request.user)
-    return selectors.complaints_visible_to(user=request.user)
-
-
 @login_required
 @require_GET
-def export(request: HttpRequest) -> FileResponse:
+def export(request: HttpRequest) -> HttpResponse:
     """The ledger as .xlsx, built row by row in a temporary file and sent from it (the
-    finished file is never read into memory: 2 million cases are 170 MB); any size: the CSV."""
-    cases = _exportable(request)
-    content = reports.export_workbook(cases, unit=_unit_label(request))
-    stamp = timezone.localdate().strftime("%Y%m%d")
+    finished file is never read into memory); above the direct limit, offered in the background."""
+    rows = exports.count(request.user, request.GET)
+    if too_many_rows(rows):
+        return export_offer(request, kind=exports.XLSX, rows=rows, params=request.GET.urlencode())
+    name, _rows, content = exports.build_xlsx(request.user, request.GET)
     # FileResponse closes the temporary file when the response is done, which deletes it.
-    return FileResponse(
-        content, as_attachment=True, filename=f"complaints-{stamp}.xlsx", content_type=XLSX_TYPE
-    )
+    return FileResponse(content, as_attachment=True, filename=name, content_type=XLSX_TYPE)
 
 
 @login_required
 @require_GET
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """The ledger as CSV for Excel, streamed row by row: any size in flat memory."""
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """The ledger as CSV for Excel, streamed row by row; above the direct limit, offered in
+    the background (a province's file takes longer than a request may)."""
+    rows = exports.count(request.user, request.GET)
+    if too_many_rows(rows):
+        return export_offer(request, kind=exports.CSV, rows=rows, params=request.GET.urlencode())
     response = StreamingHttpResponse(
-        reports.export_csv(_exportable(request)), content_type="text/csv; charset=utf-8"
+        reports.export_csv(exports.exportable(request.user)),
+        content_type="text/csv; charset=utf-8",
     )
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="complaints-{stamp}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename("csv")}"'
     return response
 
 

@@ -22,7 +22,9 @@ for modules: an app's hooks are what its config declares.
   front page ("/" for a visitor who is not signed in), each with its order on the page;
 - `person_record_urls(*, user, person_ids) -> dict[int, str]`: for the persons the user may
   open a record of (campaign's 干部作风档案), that record's URL; the unit page links names
-  with it without knowing the app that keeps the records.
+  with it without knowing the app that keeps the records;
+- `export_kinds() -> list[units.exports.ExportKind]`: the app's exports that may be built in
+  the background when too large for a web request (我的导出).
 
 For example (campaign/apps.py)::
 
@@ -53,6 +55,7 @@ HOOKS = (
     "public_entries",
     "overdue_sources",
     "person_record_urls",
+    "export_kinds",
 )
 
 
@@ -70,6 +73,7 @@ class ShellAppConfig(AppConfig):
     public_entries: str = ""
     overdue_sources: str = ""
     person_record_urls: str = ""
+    export_kinds: str = ""
 
 
 @dataclass(frozen=True)

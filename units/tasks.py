@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from units import audit_chain, notifications, services
+from units import audit_chain, exports, notifications, services
 from units.digests import digests_prepare, digests_send_due
 from units.excel.staging import staged_uploads_sweep
 from units.jobs import record_run
@@ -69,3 +69,16 @@ def seal_audit_records() -> int:
 def sweep_staged_uploads() -> int:
     """Daily: delete uploads staged for a preview (and their notes) past their keeping time."""
     return staged_uploads_sweep()
+
+
+@shared_task(acks_late=True)
+def build_export(job_id: int) -> bool:
+    """Build one background export (我的导出); a second run finds it claimed and does nothing."""
+    return exports.export_build(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+@record_run("units.sweep_exports")
+def sweep_exports() -> int:
+    """Daily: delete background exports past their keeping time; fail those stuck."""
+    return exports.exports_sweep()

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django_ratelimit.decorators import ratelimit
 
-from units import digest_views, supervisor_views, two_factor_views, views
+from units import digest_views, export_views, supervisor_views, two_factor_views, views
 
 app_name = "units"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("exports/", export_views.export_list, name="export_list"),
+    path("exports/new/<str:kind>/", export_views.export_start, name="export_start"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("digests/", digest_views.digest_list, name="digest_list"),
     path("digests/<int:pk>/", digest_views.digest_detail, name="digest_detail"),
     path("digests/<int:pk>/<slug:action>/", digest_views.digest_act, name="digest_act"),

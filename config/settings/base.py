@@ -233,6 +233,15 @@ ZUOFENG_JOB_HEARTBEAT_TIMEOUT = env.float("ZUOFENG_JOB_HEARTBEAT_TIMEOUT", defau
 # An upload staged for its import preview (and the note of a finished import) is deleted
 # by the daily sweep (units.tasks.sweep_staged_uploads) once older than this many hours.
 ZUOFENG_STAGED_UPLOAD_HOURS = env.float("ZUOFENG_STAGED_UPLOAD_HOURS", default=24)
+# An export (complaint ledger, rectification ledger) of at most this many rows is sent
+# at once; a larger one is offered as a background export (我的导出, units.exports), since a
+# web request is cut off after 60 s (gunicorn --timeout) and a province's file takes longer.
+ZUOFENG_EXPORT_DIRECT_MAX_ROWS = env.int("ZUOFENG_EXPORT_DIRECT_MAX_ROWS", default=20000)
+# Background exports (their files and records) are deleted by the daily cleanup
+# (units.tasks.sweep_exports) once older than this many days; one still generating after
+# ZUOFENG_EXPORT_RUNNING_HOURS is recorded as failed.
+ZUOFENG_EXPORT_KEEP_DAYS = env.int("ZUOFENG_EXPORT_KEEP_DAYS", default=7)
+ZUOFENG_EXPORT_RUNNING_HOURS = env.float("ZUOFENG_EXPORT_RUNNING_HOURS", default=6)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -380,6 +380,7 @@ def build_world() -> World:
     objects["digest"] = {side: sent(unit) for side, (unit, _head) in _heads(cast).items()}
     world.extra["digest_draft"] = digests.digest_compile(period=monthly)[0]
     world.objects = objects
+    _export_objects(world)
     _supervisor_objects(world)
     dispatch_objects(world)
     return world
@@ -428,3 +429,18 @@ def _supervisor_objects(world: World) -> None:
         "b": report(other.user, cast.dept_b),
     }
     world.extra["review_report"] = report(cast.supervisor, cast.dept_a, "commend")
+
+
+def _export_objects(world: World) -> None:
+    """A finished background export per side: each head's rectification ledger (我的导出)."""
+    from units import exports
+
+    world.objects["export"] = {}
+    for side, (_unit, head) in _heads(world.cast).items():
+        job, _ = exports.export_request(
+            user=head, kind="campaign.ledger_xlsx", params=f"campaign={world.campaign.pk}"
+        )
+        exports.export_build(job_id=job.pk)
+        job.refresh_from_db()
+        assert job.status == job.Status.DONE, job.error
+        world.objects["export"][side] = job

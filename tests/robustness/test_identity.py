@@ -254,7 +254,7 @@ def candidate_values(namespace: str, before: dict) -> dict[str, list]:
     pattern's app (plus the cast's units), so every page about them is requested."""
     from complaints.models import ComplaintAttachment
     from complaints.views import ACTIONS
-    from units import picker
+    from units import exports, picker
     from units.models import Unit
 
     pks = {
@@ -276,6 +276,8 @@ def candidate_values(namespace: str, before: dict) -> dict[str, list]:
         "action": sorted(ACTIONS)[:1],
         "decision": ["accept"],
         "code": ["X"],
+        # The background exports' kinds (我的导出): each app's registered exports.
+        "kind": sorted(exports.export_kinds()),
         # The unit and cadre pickers' lookups (units/picker.py): a public field's token and
         # a staff one, over every unit; they answer unit names, never a complaint.
         "token": [

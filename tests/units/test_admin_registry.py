@@ -45,6 +45,8 @@ NOT_REGISTERED = {
     "units.UnitGroupObjectPermission": "grants, as above (object permissions of role groups)",
     "units.DigestTransition": TRANSITION,
     "units.SessionCutoff": "security plumbing: written by sign-out everywhere and password changes",
+    "units.ExportJob": "a user's own background exports (我的导出): shown and served to the "
+    "requester alone, deleted after ZUOFENG_EXPORT_KEEP_DAYS",
     "campaign.CampaignTransition": TRANSITION,
     "campaign.SubmissionTransition": TRANSITION,
     "campaign.CircularTransition": TRANSITION,

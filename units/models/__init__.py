@@ -3,6 +3,7 @@ permission tables and the scoping rule) and the records the shell keeps for ever
 
 from units.models.audit import AuditArchive, AuditSeal, SecurityEvent
 from units.models.cadres import CadreFlag, CadreFlagQuerySet
+from units.models.exports import ExportJob
 from units.models.integration import ApiCall, ApiKey, IntegrationClient
 from units.models.organisation import (
     ACT,
@@ -53,6 +54,7 @@ __all__ = [
     "Digest",
     "DigestQuerySet",
     "DigestTransition",
+    "ExportJob",
     "IntegrationClient",
     "JobRun",
     "LeadingGroup",

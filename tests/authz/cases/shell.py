@@ -177,3 +177,34 @@ url(
     readonly=[("leader", ("x:digest", "=send"))],
     check=_now(lambda w: w.extra["digest_draft"], "本月情况总体平稳。", "comment"),
 )
+
+# --- 我的导出: background exports --------------------------------------------------------
+
+OWN_EXPORTS = "the caller's own exports only: nobody else's is listed or served"
+url(
+    "units:export_list",
+    ok={"head_a": 200, "officer": 200, "outsider": 200},
+    na={"sibling": OWN_EXPORTS, "read-only": READ_ONLY_VIEW},
+)
+url(
+    "units:export_start",
+    "=complaints.ledger_csv",
+    methods=("POST",),
+    data={"params": ""},
+    ok={"officer": 302, "leader": 302},
+    # Whoever may not export complaints is refused as the direct export refuses them.
+    readonly=["head_a", "in_charge", "outsider"],
+    na={"sibling": "the export's rows are the selector's scope: checked by the file's tests"},
+    extra=[
+        # An export nobody offers: not found, nothing filed.
+        case("sibling", "outsider", "POST", "units:export_start", "=no.such_export", expected=404),
+    ],
+)
+url(
+    "units:export_download",
+    "export.a",
+    ok={"head_a": 200},
+    # An export is its requester's alone: everyone else, inspection staff too, gets 404.
+    sibling=["head_b", ("head_a", ("export.b",)), "officer", "leader", "township_officer"],
+    na={"read-only": "an export is its requester's alone: everyone else gets 404"},
+)
