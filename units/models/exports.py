@@ -16,8 +16,7 @@ class ExportJob(models.Model):
     to its requester. Like a JobRun, this is an operational record deleted after
     ZUOFENG_EXPORT_KEEP_DAYS: its moves are checked against TRANSITIONS and made by a
     conditional update (units.exports), with no transition record, since transition
-    records are append-only audit rows that a row deleted next week could not own. What
-    is audited is the download (the security log's "exported data").
+    records are append-only audit rows that a row deleted next week could not own.
     """
 
     class Status(models.TextChoices):
