@@ -306,7 +306,13 @@ def page_name(path: str, query: list[tuple[str, str]]) -> str | None:
     return name
 
 
+# Pages whose names say export without being one: the list of background exports (我的导出).
+NOT_DOWNLOADS = frozenset({"units:export_list"})
+
+
 def is_download(path: str, view_name: str) -> bool:
+    if view_name in NOT_DOWNLOADS:
+        return False
     return path.endswith(DOWNLOAD_SUFFIXES) or "export" in view_name or "template" in view_name
 
 

@@ -148,3 +148,9 @@ def test_figures_and_the_comparison_between_scales():
         "officer complaints:list: 9 here, 11 at the other scale"
     ]
     assert "complaints:list" in crawl.page_table(rows, exports, title="t")
+
+
+def test_the_background_exports_list_is_a_page_and_its_files_are_downloads():
+    assert not crawl.is_download("/exports/", "units:export_list")
+    assert crawl.is_download("/exports/1/download/", "units:export_download")
+    assert crawl.is_download("/complaints/export.csv", "complaints:export_csv")
