@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from units.migration_ops import daily_job_schedule, daily_job_unschedule
+
 # Background exports (我的导出) and their daily cleanup (units.tasks.sweep_exports).
 
 
@@ -13,71 +15,112 @@ SWEEP_TASK = "units.tasks.sweep_exports"
 
 def schedule(apps, schema_editor):
     """The daily cleanup of background exports (the keeping time: ZUOFENG_EXPORT_KEEP_DAYS)."""
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        timezone="Asia/Shanghai",
-        minute="40",
-        hour="3",
-        day_of_week="*",
-        day_of_month="*",
-        month_of_year="*",
-    )
-    PeriodicTask.objects.update_or_create(
+    daily_job_schedule(
+        apps,
         name=SWEEP,
-        defaults={
-            "task": SWEEP_TASK,
-            "crontab": crontab,
-            "interval": None,
-            "description": (
-                "删除超过保留时间（ZUOFENG_EXPORT_KEEP_DAYS，默认7天）的后台导出文件及其记录，"
-                "并将长时间未完成的导出记为生成失败（可重复执行）。"
-            ),
-        },
+        task=SWEEP_TASK,
+        hour=3,
+        minute=40,
+        description=(
+            "删除超过保留时间（ZUOFENG_EXPORT_KEEP_DAYS，默认7天）的后台导出文件及其记录，"
+            "并将长时间未完成的导出记为生成失败（可重复执行）。"
+        ),
     )
-    from django.utils import timezone
-
-    PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
 
 
 def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=SWEEP).delete()
+    daily_job_unschedule(apps, name=SWEEP)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("django_celery_beat", "0019_alter_periodictasks_options"),
-        ('units', '0022_integration_client_read_cadres'),
+        ("units", "0022_integration_client_read_cadres"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportJob',
+            name="ExportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=64, verbose_name='Export')),
-                ('params', models.CharField(blank=True, max_length=2000, verbose_name='Parameters')),
-                ('label', models.CharField(max_length=200, verbose_name='Title')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Generating'), ('done', 'Completed'), ('failed', 'Generation failed')], default='queued', max_length=16, verbose_name='Status')),
-                ('rows', models.PositiveIntegerField(blank=True, null=True, verbose_name='Rows')),
-                ('size', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='File size')),
-                ('file', models.FileField(blank=True, max_length=300, upload_to='exports/', verbose_name='File')),
-                ('filename', models.CharField(blank=True, max_length=200, verbose_name='File name')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='Requested at')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='Started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='Finished at')),
-                ('error', models.TextField(blank=True, verbose_name='Error')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='export_jobs', to=settings.AUTH_USER_MODEL, verbose_name='Requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64, verbose_name="Export")),
+                (
+                    "params",
+                    models.CharField(blank=True, max_length=2000, verbose_name="Parameters"),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="Title")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Generating"),
+                            ("done", "Completed"),
+                            ("failed", "Generation failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="Status",
+                    ),
+                ),
+                ("rows", models.PositiveIntegerField(blank=True, null=True, verbose_name="Rows")),
+                (
+                    "size",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="File size"),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, max_length=300, upload_to="exports/", verbose_name="File"
+                    ),
+                ),
+                (
+                    "filename",
+                    models.CharField(blank=True, max_length=200, verbose_name="File name"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="Requested at"),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="Started at"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="Finished at"),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="Error")),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="export_jobs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Background export',
-                'verbose_name_plural': 'Background exports',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['requester', '-created_at'], name='exportjob_mine')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['queued', 'running'])), fields=('requester', 'kind', 'params'), name='exportjob_one_active')],
+                "verbose_name": "Background export",
+                "verbose_name_plural": "Background exports",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["requester", "-created_at"], name="exportjob_mine")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["queued", "running"])),
+                        fields=("requester", "kind", "params"),
+                        name="exportjob_one_active",
+                    )
+                ],
             },
         ),
         migrations.RunPython(schedule, unschedule),
