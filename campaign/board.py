@@ -10,8 +10,6 @@ import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.lookups import DataContains
-from django.db import connection
 from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -21,7 +19,7 @@ from campaign.models import RectificationItem, Reminder
 from campaign.search_db import OpenItemGrams
 from campaign.services.supervision import ITEM_WITH_UNIT
 from units.extensions import OverdueSource, flag
-from units.search_db import QueryGrams
+from units.search_db import pairs_narrowed
 from units.selectors import OVERSEE, unit_scope_q
 from units.types import AnyUser
 
@@ -75,9 +73,7 @@ def _search(rows: Any, text: str) -> Any:
     through the open items' pairs index on PostgreSQL (campaign.search_db)."""
     if text.isdigit():
         return rows.filter(Q(row_ref__icontains=text) | Q(problem__icontains=text))
-    if connection.vendor == "postgresql" and len(text) >= 2:
-        rows = rows.filter(DataContains(OpenItemGrams("problem"), QueryGrams(Value(text))))
-    return rows.filter(problem__icontains=text)
+    return pairs_narrowed(rows, OpenItemGrams("problem"), text).filter(problem__icontains=text)
 
 
 def push_item(*, user: AnyUser, pk: int, action: str, text: str) -> Reminder:

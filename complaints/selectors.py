@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.lookups import DataContains
 from django.db.models import Count, DateField, F, Func, Q, QuerySet, Sum, TextField, Value
 from django.db.models.functions import Coalesce, Length, TruncMonth
 from django.utils import timezone
@@ -29,7 +28,7 @@ from complaints.models import (
 from complaints.tracking import TRACKING_CODE_LENGTH, tracking_code_normalise, tracking_hash
 from units.models import Responsibility, Unit
 from units.rates import percent
-from units.search_db import QueryGrams
+from units.search_db import QueryGrams, pairs_narrowed
 from units.selectors import ACT, OVERSEE, unit_scope_q, user_sees_all_units
 from units.types import AnyUser
 from units.workdays import due_soon_cutoff, light_case
@@ -166,15 +165,8 @@ def board_search(rows: QuerySet[Any], text: str) -> QuerySet[Any]:
     """The 督办 board's open cases whose number or subject contains `text` (any case);
     through the open cases' pairs index on PostgreSQL. `rows` may be a values() queryset
     of complaints, all of them open (the index holds open cases only)."""
-    match = Q(number__icontains=text) | Q(title__icontains=text)
-    if figures_db.enabled() and len(text) >= 2:
-        rows = rows.filter(
-            DataContains(
-                _OpenGrams("number", "title", "content", "subject_person"),
-                QueryGrams(Value(text)),
-            )
-        )
-    return rows.filter(match)
+    rows = pairs_narrowed(rows, _OpenGrams("number", "title", "content", "subject_person"), text)
+    return rows.filter(Q(number__icontains=text) | Q(title__icontains=text))
 
 
 def text_search(

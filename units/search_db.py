@@ -12,8 +12,12 @@ REPLACE, the same body whichever app runs it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import Func, TextField
+from django.contrib.postgres.lookups import DataContains
+from django.db import connections, router
+from django.db.models import Func, TextField, Value
 
 GRAMS_SQL = """
 -- Every pair of neighbouring characters, upper-cased: the pairs at even offsets, then at
@@ -40,3 +44,12 @@ class QueryGrams(Func):
 
     function = "zf_query_grams"
     output_field = ArrayField(TextField())
+
+
+def pairs_narrowed(rows: Any, pairs: Func, text: str) -> Any:
+    """`rows` narrowed to those whose `pairs` (an indexed expression over the row) hold every
+    pair of `text`: a necessary condition, the caller's `icontains` then checks the match.
+    As they are where no index can help: off PostgreSQL, or a one-character query."""
+    if connections[router.db_for_read(rows.model)].vendor != "postgresql" or len(text) < 2:
+        return rows
+    return rows.filter(DataContains(pairs, QueryGrams(Value(text))))
