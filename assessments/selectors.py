@@ -6,8 +6,21 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Floor
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Floor, RowNumber
 from django.utils import timezone
 
 from assessments import rule_kinds, scoring
@@ -320,6 +333,44 @@ def survey_tallies(*, survey: Survey) -> dict[str, Any]:
         .order_by("unit__name")
     )
     return {"per_category": per_category, "open_by_unit": open_by_unit, **responses}
+
+
+# Names shown per assessment group on the survey's page; the rest is said as a number.
+SURVEY_UNIT_NAMES = 30
+
+
+def survey_units_by_group(*, survey: Survey) -> list[dict[str, Any]]:
+    """The units rated, per assessment group: how many, and the first names in tree order
+    ("县委办、县政府办……等32个单位"). Two queries, whatever the number of units: a
+    province's survey rates ten thousand, which as a list of names nobody reads."""
+    units = survey.units.order_by()
+    counts = {
+        row["group_id"]: row["units"]
+        for row in units.values("group_id").annotate(units=Count("pk"))
+    }
+    first = (
+        units.annotate(
+            place=Window(RowNumber(), partition_by=[F("group_id")], order_by=F("path").asc())
+        )
+        .filter(place__lte=SURVEY_UNIT_NAMES)
+        .values("group_id", "group__name", "group__sort_order", "name", "path")
+    )
+    groups: dict[Any, dict[str, Any]] = {}
+
+    def order(row: dict[str, Any]) -> tuple[Any, ...]:
+        # Groups as everywhere (sort order, name), units without a group last.
+        ungrouped = row["group_id"] is None
+        return (ungrouped, row["group__sort_order"] or 0, row["group__name"] or "", row["path"])
+
+    for row in sorted(first, key=order):
+        group = groups.setdefault(
+            row["group_id"],
+            {"name": row["group__name"], "units": counts.get(row["group_id"], 0), "names": []},
+        )
+        group["names"].append(row["name"])
+    for group in groups.values():
+        group["more"] = group["units"] - len(group["names"])
+    return list(groups.values())
 
 
 def feedback_for(*, user: AnyUser) -> QuerySet[SurveyResponse]:

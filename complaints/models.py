@@ -27,6 +27,7 @@ from complaints.models_service import (  # noqa: F401 (registered with the app f
     ServiceCommitment,
     ServiceCommitmentTransition,
 )
+from units.choice_labels import ChoiceLabels
 from units.extension_requests import ExtensionRequestBase, ExtensionTransitionBase
 from units.models import TransitionRecord
 from units.workdays import traffic_light
@@ -92,7 +93,7 @@ def clock_running_q(prefix: str = "") -> Q:
     )
 
 
-class Complaint(models.Model):
+class Complaint(ChoiceLabels, models.Model):
     """投诉: one case from intake to closure; it stays on the books until closed."""
 
     class Channel(models.TextChoices):

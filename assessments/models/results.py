@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models.schemes import AdjustmentRule, AssessmentScheme, Grade, Indicator
 from assessments.models.surveys import RaterCategory
+from units.choice_labels import ChoiceLabels
 
 
 class SurveyCategoryScore(models.Model):
@@ -78,7 +79,7 @@ class IndicatorScore(models.Model):
         return f"{self.unit_id} · {self.indicator_id} · {self.mean}"
 
 
-class AssessmentResult(models.Model):
+class AssessmentResult(ChoiceLabels, models.Model):
     """考核结果 of one unit in one scheme."""
 
     scheme = models.ForeignKey(

@@ -54,7 +54,7 @@ def _survey_page(
             "tallies": selectors.survey_tallies(survey=survey),
             "token_form": TokenForm(survey=survey),
             "can_manage": permissions.can_manage_surveys(request.user),
-            "units": survey.units.order_by("path"),
+            "unit_groups": selectors.survey_units_by_group(survey=survey),
             **(extra or {}),
         },
     )

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaign.models.campaigns import Campaign
+from units.choice_labels import ChoiceLabels
 from units.models import TransitionRecord
 
 
-class Circular(models.Model):
+class Circular(ChoiceLabels, models.Model):
     """通报 (第N期), numbered per campaign."""
 
     class Kind(models.TextChoices):

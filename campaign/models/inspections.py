@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaign.models.campaigns import UPLOAD_TO, Campaign, ProblemCategory
+from units.choice_labels import ChoiceLabels
 
 
-class Inspection(models.Model):
+class Inspection(ChoiceLabels, models.Model):
     """明察暗访 / 察访: a visit with its team and the units visited."""
 
     class Kind(models.TextChoices):

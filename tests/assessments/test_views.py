@@ -351,3 +351,28 @@ def test_new_scheme_and_survey_from_the_pages(client_for, cast):
     leader = client_for(cast.leader)
     assert leader.post(reverse("assessments:scheme_new"), {"year": 2031}).status_code == 403
     assert leader.post(reverse("assessments:survey_new", args=[scheme.pk])).status_code == 403
+
+
+def test_survey_page_names_the_units_rated_per_group_and_counts_the_rest(
+    client_for, county, cast, monkeypatch, django_assert_max_num_queries
+):
+    """A province's survey rates ten thousand units: per group, the first names and a count."""
+    from assessments import selectors
+
+    survey = county["survey"]
+    officer = client_for(cast.officer)
+    url = reverse("assessments:survey_detail", args=[survey.pk])
+    rated = survey.units.all()
+    body = officer.get(url).content.decode()
+    for unit in rated:  # a county's few units: every name is there
+        assert unit.name in body
+    monkeypatch.setattr(selectors, "SURVEY_UNIT_NAMES", 1)
+    groups = selectors.survey_units_by_group(survey=survey)
+    assert sum(group["units"] for group in groups) == rated.count()
+    assert all(len(group["names"]) == 1 for group in groups)
+    assert all(group["more"] == group["units"] - 1 for group in groups)
+    with django_assert_max_num_queries(20):
+        body = officer.get(url).content.decode()
+    many = next(group for group in groups if group["more"])
+    assert f"等{many['units']}个单位" in body
+    assert sum(unit.name in body for unit in rated) == len(groups)

@@ -16,6 +16,8 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from units.choice_labels import ChoiceLabels
+
 if TYPE_CHECKING:
     from units.types import AnyUser
 
@@ -56,7 +58,7 @@ class UnitManager(MP_NodeManager):
         return self.get_queryset().active()
 
 
-class Unit(MP_Node):
+class Unit(ChoiceLabels, MP_Node):
     """单位: a node in the organisation tree (materialised path, so subtrees are one LIKE)."""
 
     class Kind(models.TextChoices):

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     pass
+from units.choice_labels import ChoiceLabels
 from units.models.organisation import OVERSEE, Unit, unit_scope_q
 
 
@@ -78,7 +79,7 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
         return self.filter(read_at__isnull=True)
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     """An in-app notice (with optional e-mail), sent at most once per dedupe key."""
 
     class Kind(models.TextChoices):
