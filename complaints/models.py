@@ -362,7 +362,9 @@ class Complaint(ChoiceLabels, models.Model):
             # with what 逾期未办结 and 逾期办理 read (the paused clock, the answer and closing
             # times, the day received), the figures count the open cases past their deadline
             # from it too; and with 督办 (挂牌督办 shows whatever the deadline) and the
-            # acceptance deadline, the board finds its overdue cases in it.
+            # acceptance deadline, the board finds its overdue cases in it; with the category,
+            # the queue filtered by category counts and pages them without the table (it read
+            # 70,000 open rows from the table at province scale, 300 ms twice).
             models.Index(
                 fields=["status", "deadline"],
                 include=[
@@ -375,6 +377,7 @@ class Complaint(ChoiceLabels, models.Model):
                     "received_at",
                     "supervision",
                     "accept_deadline",
+                    "category",
                 ],
                 name="complaint_open_status_deadline",
                 condition=Q(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
 from units.types import AnyUser
+from units.widgets import OnePassSelect
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -29,6 +30,7 @@ class UnitFilter(df.ModelChoiceFilter):
     def __init__(self, *args: Any, path_field: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("queryset", Unit.objects.none())
         kwargs.setdefault("empty_label", _("All units"))
+        kwargs.setdefault("widget", OnePassSelect)
         super().__init__(*args, **kwargs)
         self.path_field = path_field
 

@@ -102,6 +102,11 @@ class UnitSelect(_Picker, forms.Select):
     pass
 
 
+class OnePassSelect(_OnePassOptions, forms.Select):
+    """A plain <select> of given choices, its options written in one pass (the list
+    filters' units: the top levels of a city are 500 options, a template each otherwise)."""
+
+
 class UnitSelectMultiple(_Picker, forms.SelectMultiple):
     pass
 
