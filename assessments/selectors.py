@@ -535,7 +535,9 @@ def scheme_assignments(
             ),
             scored_one=Exists(own.filter(indicator_id=OuterRef("indicator_id"))),
         )
-        .order_by("evaluator__first_name", "evaluator__username", "unit__path", "indicator_id")
+        .order_by(
+            "evaluator__first_name", "evaluator__username", "unit__path", "indicator_id", "pk"
+        )
     )
     if evaluator_id:
         qs = qs.filter(evaluator_id=evaluator_id)

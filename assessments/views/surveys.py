@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from assessments.forms import TokenForm
 from assessments.models import RaterToken, Survey
 from assessments.survey_sets import Sets, survey_sets
 from units.actions import Action, error_text, perform
+from units.paging import IdsFirstPaginator
 
 
 @login_required
@@ -537,10 +537,15 @@ def survey_open_vote(request: HttpRequest, survey_pk: int) -> HttpResponse:
     return _wizard(request, survey, draft=draft, submit=submit, context={"open_mode": True})
 
 
+class FeedbackPaginator(IdsFirstPaginator):
+    # The page says how many pages there are: counted from the comments' index alone.
+    count_limit = None
+
+
 @login_required
 @require_GET
 def feedback_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.feedback_for(user=request.user), 30).get_page(
+    page = FeedbackPaginator(selectors.feedback_for(user=request.user), 30).get_page(
         request.GET.get("page")
     )
     return render(request, "assessments/feedback_list.html", {"page": page})
