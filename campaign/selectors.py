@@ -117,7 +117,7 @@ LIGHT_ON = ~Q(status=Status.CLOSED) & Q(long_term=False)
 
 
 def item_light(*, today: datetime.date) -> Case:
-    """红灯 / 黄灯 for items, in SQL (units.workdays.light_case; units/_light.html shows it)."""
+    """红灯 / 黄灯 for items, in SQL (units.workdays.light_case; the light tag of units/templatetags/deadline_lights.py shows it)."""
     return light_case(today=today, active=LIGHT_ON)
 
 

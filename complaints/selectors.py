@@ -90,7 +90,7 @@ def complaints_visible_to(*, user: AnyUser) -> QuerySet[Complaint]:
 
 
 def with_light(qs: QuerySet[Complaint], today: datetime.date | None = None) -> QuerySet[Complaint]:
-    """Annotate `light_value` (units/_light.html): the deadline runs while a unit handles
+    """Annotate `light_value` (the light tag, units/templatetags/deadline_lights.py): the deadline runs while a unit handles
     the case and its clock is not paused."""
     return qs.annotate(
         light_value=light_case(

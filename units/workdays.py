@@ -125,7 +125,7 @@ def due_soon_cutoff(today: datetime.date, days: int = DUE_SOON_WORKING_DAYS) -> 
 def light_case(*, today: datetime.date, active: Q, deadline: str = "deadline") -> Case:
     """The deadline light in SQL (one calendar look-up for a whole list): "red" once past the
     deadline, "yellow" within 3 working days of it, "green" otherwise while `active` holds,
-    "" when it does not (closed, long-term, no deadline). Pairs with units/_light.html."""
+    "" when it does not (closed, long-term, no deadline). Pairs with the light tag (units/templatetags/deadline_lights.py)."""
     on = active & Q(**{f"{deadline}__isnull": False})
     return Case(
         When(on & Q(**{f"{deadline}__lt": today}), then=Value("red")),
