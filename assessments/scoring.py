@@ -1,8 +1,8 @@
 """Scoring a scheme set-based in the database.
 
-Every step is one statement over all units (INSERT … SELECT with GROUP BY, UPDATE … FROM
-a window query), so the number of queries depends on the number of rules, grade rules
-and deliverables, never on the number of units. The caller runs `compute` inside one
+Every step is one statement over all units (INSERT … SELECT with GROUP BY and window
+functions, UPDATE … WHERE), so the number of queries depends on the number of rules, grade
+rules and deliverables, never on the number of units. The caller runs `compute` inside one
 transaction: a crash leaves the previous results in place.
 
 How a total is made (and explained on the result page):
@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -45,18 +45,14 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    ExpressionWrapper,
     F,
-    Func,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, Round
+from django.db.models.functions import Concat, Round
 from django.utils import timezone
 
 from assessments import facts
@@ -69,6 +65,7 @@ from assessments.models import (
     Component,
     Evaluation,
     Grade,
+    Indicator,
     IndicatorScore,
     RaterCategory,
     RecognitionRule,
@@ -81,23 +78,6 @@ from assessments.models import (
 from units.models import Unit
 
 DEC: DecimalField[Any, Any] = DecimalField(max_digits=12, decimal_places=4)
-ZERO = Value(Decimal("0"), output_field=DEC)
-
-
-class ExactDiv(Func):
-    """a / b that stays exact on SQLite too.
-
-    SQLite stores whole decimals as integers, Django casts decimal expressions there with
-    CAST(… AS NUMERIC) (which keeps integers integer), and integer division truncates:
-    multiplying by the literal 1.0 inside the division makes it real division there and
-    changes nothing on PostgreSQL's numeric.
-    """
-
-    arg_joiner = " * 1.0 / "
-    template = "(%(expressions)s)"
-    output_field = DEC
-
-
 Progress = Callable[[int, str], None]
 
 
@@ -109,37 +89,18 @@ def assessed_units(scheme: AssessmentScheme) -> QuerySet[Unit]:
 
 
 def insert_select(
-    model: type[models.Model],
-    columns: Mapping[str, str],
-    queryset: QuerySet[Any],
-    *,
-    update_on: Sequence[str] = (),
+    model: type[models.Model], columns: Mapping[str, str], queryset: QuerySet[Any]
 ) -> int:
-    """INSERT INTO model (columns) SELECT <aliases> FROM (queryset): one statement.
-
-    With `update_on` (the fields of a unique constraint), a row that already exists is
-    updated in place instead (ON CONFLICT … DO UPDATE): it keeps its id.
-    """
+    """INSERT INTO model (columns) SELECT <aliases> FROM (queryset): one statement."""
     sql, params = queryset.query.sql_with_params()
     qn = connection.ops.quote_name
     fields: list[Any] = [model._meta.get_field(name) for name in columns]
     target = ", ".join(qn(field.column) for field in fields)
     source = ", ".join(qn(alias) for alias in columns.values())
-    upsert = ""
-    if update_on:
-        keys: list[Any] = [model._meta.get_field(name) for name in update_on]
-        changed = ", ".join(
-            f"{qn(f.column)} = EXCLUDED.{qn(f.column)}" for f in fields if f not in keys
-        )
-        # "WHERE 1 = 1": SQLite reads INSERT … SELECT … ON CONFLICT only with a WHERE.
-        upsert = (
-            f" WHERE 1 = 1 ON CONFLICT ({', '.join(qn(f.column) for f in keys)})"
-            f" DO UPDATE SET {changed}"
-        )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {qn(model._meta.db_table)} ({target}) "  # noqa: S608 (quoted names)
-            f"SELECT {source} FROM ({sql}) zf_source{upsert}",
+            f"SELECT {source} FROM ({sql}) zf_source",
             params,
         )
         return cursor.rowcount
@@ -324,125 +285,152 @@ def _max_points(scheme: AssessmentScheme) -> dict[str, Decimal]:
     return {row["component"]: row["total"] for row in rows}
 
 
+RESULT_COLUMNS = [
+    "scheme",
+    "unit",
+    "group",
+    "survey_score",
+    "special_score",
+    "organisational_score",
+    "composite",
+    "adjustments",
+    "total",
+    "veto_excellent",
+    "no_promotion",
+    "vetoed",
+    "veto_reason",
+    "grade",
+    "commended",
+    "talk",
+    "tied_with",
+    "rank_overall",
+    "rank_in_group",
+    "group_size",
+    "rank_from_bottom",
+    "rank_from_bottom_in_group",
+]
+
+
 def insert_results(scheme: AssessmentScheme, units: QuerySet[Unit]) -> None:
-    base = scheme.base_score
-    max_points = _max_points(scheme)
+    """Every assessed unit's result, scored, totalled and ranked, in one upsert.
 
-    def share(component: str) -> Any:
-        maximum = max_points.get(component)
-        if not maximum:
-            return ZERO
-        points = Subquery(
-            IndicatorScore.objects.order_by()
-            .filter(scheme=scheme, unit_id=OuterRef("pk"), indicator__component=component)
-            .values("unit_id")
-            .annotate(s=Sum("mean"))
-            .values("s"),
-            output_field=DEC,
-        )
-        return Round(
-            ExactDiv(Coalesce(points, ZERO) * Value(base), Value(maximum)), 2, output_field=DEC
-        )
-
-    survey_mean = Subquery(
-        SurveyCategoryScore.objects.order_by()
-        .filter(scheme=scheme, unit_id=OuterRef("pk"))
-        .values("unit_id")
-        .annotate(s=ExactDiv(Sum(F("weight") * F("mean")), Sum("weight")))
-        .values("s"),
-        output_field=DEC,
-    )
-    weights = scheme.weights
-    rows = units.annotate(
-        x_scheme=Value(scheme.pk),
-        x_unit=F("pk"),
-        x_group=F("group_id"),
-        x_survey=Round(Coalesce(survey_mean, ZERO) * Value(base), 2, output_field=DEC),
-        x_special=share(Component.SPECIAL),
-        x_org=share(Component.ORGANISATIONAL),
-    )
-    rows = rows.annotate(
-        x_zero=ZERO,
-        x_one=Value(1),
-        x_blank=Value(""),
-        x_false=Value(False),
-        x_null=Cast(Value(None), output_field=models.IntegerField()),
-    )
-    # Every figure a run derives is reset here, so a result updated in place carries
-    # nothing over from the previous run.
-    insert_select(
-        AssessmentResult,
-        {
-            "scheme": "x_scheme",
-            "unit": "x_unit",
-            "group": "x_group",
-            "survey_score": "x_survey",
-            "special_score": "x_special",
-            "organisational_score": "x_org",
-            "composite": "x_zero",
-            "adjustments": "x_zero",
-            "total": "x_zero",
-            "tied_with": "x_one",
-            "grade": "x_blank",
-            "veto_excellent": "x_false",
-            "vetoed": "x_false",
-            "veto_reason": "x_blank",
-            "no_promotion": "x_false",
-            "commended": "x_false",
-            "talk": "x_false",
-            "rank_overall": "x_null",
-            "rank_in_group": "x_null",
-            "group_size": "x_null",
-            "rank_from_bottom": "x_null",
-            "rank_from_bottom_in_group": "x_null",
-        },
-        rows,
-        update_on=("scheme", "unit"),
-    )
-    _apply_lines(scheme)
-    # The weighted score and the total from the stored components, in a second statement:
-    # written into the INSERT they would repeat every component subquery per unit.
-    composite = Round(
-        ExactDiv(
-            F("survey_score") * Value(weights[Component.SURVEY])
-            + F("special_score") * Value(weights[Component.SPECIAL])
-            + F("organisational_score") * Value(weights[Component.ORGANISATIONAL]),
-            Value(Decimal("100")),
-        ),
-        2,
-        output_field=DEC,
-    )
-    AssessmentResult.objects.filter(scheme=scheme).update(
-        composite=composite,
-        total=ExpressionWrapper(composite + F("adjustments"), output_field=DEC),
-    )
-
-
-def _apply_lines(scheme: AssessmentScheme) -> None:
-    """Each unit's sum of adjustment lines and its vetoes, from one GROUP BY over the lines.
-
-    (Correlated per unit, the same figures cost one index walk per unit and figure.)
+    Each unit's staged figures and lines are grouped once and joined (correlated per
+    unit, they cost an index walk per unit and figure); the weighted score and the total
+    come from the components as rounded for storage, and the ranks from the totals with
+    window functions over the same rows, a unit under the full veto after every unit not
+    vetoed (vetoed: false < true). Every figure a run derives is reset here, so a result
+    updated in place carries nothing over from the previous run.
     """
     qn = connection.ops.quote_name
-    results = qn(AssessmentResult._meta.db_table)
-    lines = qn(AdjustmentLine._meta.db_table)
-    rules = qn(AdjustmentRule._meta.db_table)
+    base = scheme.base_score
+    weights = scheme.weights
+    max_points = _max_points(scheme)
     Veto = AdjustmentRule.Veto
-    # Every veto closes 优秀; the full one also grades and ranks (grade, rank).
-    veto = [Veto.EXCELLENT.value, Veto.EXCELLENT_NO_PROMOTION.value, Veto.FULL.value]
+    # Decimals as NUMERIC: SQLite (the trial database) is handed them as text otherwise.
+    # SQLite stores whole decimals as integers and CAST(… AS NUMERIC) keeps them integer,
+    # so every division multiplies by 1.0 first (real division there, no change to
+    # PostgreSQL's numeric).
+    d = "CAST(%s AS NUMERIC)"
+
+    def share(component: str) -> tuple[str, list[Any]]:
+        maximum = max_points.get(component)
+        if not maximum:
+            return "0", []
+        points = f"COALESCE(zf_i.{component}, 0)"
+        return f"ROUND(({points} * {d}) * 1.0 / {d}, 2)", [base, maximum]
+
+    unit_sql, unit_params = units.values(
+        x_unit=F("pk"), x_group=F("group_id")
+    ).query.sql_with_params()
+    special, special_params = share(Component.SPECIAL)
+    organisational, organisational_params = share(Component.ORGANISATIONAL)
+    scores = (
+        f"SELECT zf_u.x_unit AS unit_id, zf_u.x_group AS group_id,"  # noqa: S608 (quoted names)
+        f" ROUND(COALESCE(zf_s.mean, 0) * {d}, 2) AS survey_score,"
+        f" {special} AS special_score, {organisational} AS organisational_score,"
+        f" COALESCE(zf_l.points, 0) AS adjustments,"
+        f" COALESCE(zf_l.veto, 0) = 1 AS veto_excellent,"
+        f" COALESCE(zf_l.no_promotion, 0) = 1 AS no_promotion,"
+        f" COALESCE(zf_l.vetoed, 0) = 1 AS vetoed"
+        f" FROM ({unit_sql}) zf_u"
+        f" LEFT JOIN (SELECT unit_id, SUM(weight * mean) * 1.0 / SUM(weight) AS mean"
+        f"  FROM {qn(SurveyCategoryScore._meta.db_table)} WHERE scheme_id = %s"
+        f"  GROUP BY unit_id) zf_s ON zf_s.unit_id = zf_u.x_unit"
+        f" LEFT JOIN (SELECT x.unit_id,"
+        f"  SUM(CASE WHEN i.component = %s THEN x.mean END) AS {Component.SPECIAL},"
+        f"  SUM(CASE WHEN i.component = %s THEN x.mean END) AS {Component.ORGANISATIONAL}"
+        f"  FROM {qn(IndicatorScore._meta.db_table)} x"
+        f"  JOIN {qn(Indicator._meta.db_table)} i ON i.id = x.indicator_id"
+        f"  WHERE x.scheme_id = %s GROUP BY x.unit_id) zf_i ON zf_i.unit_id = zf_u.x_unit"
+        # Each unit's sum of lines and its vetoes: every veto closes 优秀, the full one also
+        # grades and ranks (grade, rank).
+        f" LEFT JOIN (SELECT l.unit_id, ROUND(SUM(l.points), 2) AS points,"
+        f"  MAX(CASE WHEN r.veto IN (%s, %s, %s) THEN 1 ELSE 0 END) AS veto,"
+        f"  MAX(CASE WHEN r.veto = %s THEN 1 ELSE 0 END) AS no_promotion,"
+        f"  MAX(CASE WHEN r.veto = %s THEN 1 ELSE 0 END) AS vetoed"
+        f"  FROM {qn(AdjustmentLine._meta.db_table)} l"
+        f"  JOIN {qn(AdjustmentRule._meta.db_table)} r ON r.id = l.rule_id"
+        f"  WHERE l.scheme_id = %s GROUP BY l.unit_id) zf_l ON zf_l.unit_id = zf_u.x_unit"
+    )
+    scores_params = [
+        base,
+        *special_params,
+        *organisational_params,
+        *unit_params,
+        scheme.pk,
+        Component.SPECIAL,
+        Component.ORGANISATIONAL,
+        scheme.pk,
+        Veto.EXCELLENT.value,
+        Veto.EXCELLENT_NO_PROMOTION.value,
+        Veto.FULL.value,
+        Veto.EXCELLENT_NO_PROMOTION.value,
+        Veto.FULL.value,
+        scheme.pk,
+    ]
+    composite = (
+        f"ROUND((zf_c.survey_score * {d} + zf_c.special_score * {d}"
+        f" + zf_c.organisational_score * {d}) * 1.0 / 100, 2)"
+    )
+    totals = (
+        f"SELECT zf_c.*, {composite} AS composite,"  # noqa: S608
+        f" {composite} + zf_c.adjustments AS total FROM ({scores}) zf_c"
+    )
+    totals_params = [
+        *(
+            [weights[c] for c in (Component.SURVEY, Component.SPECIAL, Component.ORGANISATIONAL)]
+            * 2
+        ),
+        *scores_params,
+    ]
+    down, up = "vetoed ASC, total DESC", "vetoed DESC, total ASC"
+    ranked = (
+        f"SELECT %s AS scheme_id, zf_t.unit_id, zf_t.group_id, zf_t.survey_score,"  # noqa: S608
+        f" zf_t.special_score, zf_t.organisational_score, zf_t.composite, zf_t.adjustments,"
+        f" zf_t.total, zf_t.veto_excellent, zf_t.no_promotion, zf_t.vetoed,"
+        f" '' AS veto_reason, '' AS grade, %s AS commended, %s AS talk,"
+        f" COUNT(*) OVER (PARTITION BY vetoed, total) AS tied_with,"
+        f" RANK() OVER (ORDER BY {down}) AS rank_overall,"
+        f" RANK() OVER (PARTITION BY group_id ORDER BY {down}) AS rank_in_group,"
+        f" COUNT(*) OVER (PARTITION BY group_id) AS group_size,"
+        f" RANK() OVER (ORDER BY {up}) AS rank_from_bottom,"
+        f" RANK() OVER (PARTITION BY group_id ORDER BY {up}) AS rank_from_bottom_in_group"
+        f" FROM ({totals}) zf_t"
+    )
+    ranked_params = [scheme.pk, False, False, *totals_params]
+    fields: list[Any] = [AssessmentResult._meta.get_field(name) for name in RESULT_COLUMNS]
+    keys = {"scheme", "unit"}
+    columns = ", ".join(qn(f.column) for f in fields)
+    changed = ", ".join(
+        f"{qn(f.column)} = EXCLUDED.{qn(f.column)}" for f in fields if f.name not in keys
+    )
     with connection.cursor() as cursor:
+        # "WHERE 1 = 1": SQLite reads INSERT … SELECT … ON CONFLICT only with a WHERE.
         cursor.execute(
-            f"UPDATE {results} SET adjustments = zf_s.points,"  # noqa: S608 (quoted names)
-            f" veto_excellent = (zf_s.veto = 1), no_promotion = (zf_s.no_promotion = 1),"
-            f" vetoed = (zf_s.vetoed = 1)"
-            f" FROM (SELECT l.unit_id, ROUND(SUM(l.points), 2) AS points,"
-            f"  MAX(CASE WHEN r.veto IN (%s, %s, %s) THEN 1 ELSE 0 END) AS veto,"
-            f"  MAX(CASE WHEN r.veto = %s THEN 1 ELSE 0 END) AS no_promotion,"
-            f"  MAX(CASE WHEN r.veto = %s THEN 1 ELSE 0 END) AS vetoed"
-            f"  FROM {lines} l JOIN {rules} r ON r.id = l.rule_id WHERE l.scheme_id = %s"
-            f"  GROUP BY l.unit_id) zf_s"
-            f" WHERE {results}.scheme_id = %s AND {results}.unit_id = zf_s.unit_id",
-            [*veto, Veto.EXCELLENT_NO_PROMOTION.value, Veto.FULL.value, scheme.pk, scheme.pk],
+            f"INSERT INTO {qn(AssessmentResult._meta.db_table)} ({columns})"  # noqa: S608
+            f" SELECT * FROM ({ranked}) zf_r WHERE 1 = 1"
+            f" ON CONFLICT (scheme_id, unit_id) DO UPDATE SET {changed}",
+            ranked_params,
         )
     _name_vetoes(scheme)
 
@@ -458,27 +446,6 @@ def _name_vetoes(scheme: AssessmentScheme) -> None:
                 default=Concat(F("veto_reason"), Value("；"), Value(rule.name)),
                 output_field=models.TextField(),
             )
-        )
-
-
-def rank(scheme: AssessmentScheme) -> None:
-    """Ranks by total; a unit under the full veto after every unit not vetoed."""
-    table = connection.ops.quote_name(AssessmentResult._meta.db_table)
-    # A vetoed unit sorts after the others whatever its total (vetoed: false < true).
-    down, up = "vetoed ASC, total DESC", "vetoed DESC, total ASC"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET rank_overall = r.ro, rank_in_group = r.rg, group_size = r.gs,"  # noqa: S608
-            f" tied_with = r.tw, rank_from_bottom = r.rb, rank_from_bottom_in_group = r.rbg"
-            f" FROM (SELECT id,"
-            f"  RANK() OVER (ORDER BY {down}) AS ro,"
-            f"  RANK() OVER (PARTITION BY group_id ORDER BY {down}) AS rg,"
-            f"  COUNT(*) OVER (PARTITION BY group_id) AS gs,"
-            f"  COUNT(*) OVER (PARTITION BY vetoed, total) AS tw,"
-            f"  RANK() OVER (ORDER BY {up}) AS rb,"
-            f"  RANK() OVER (PARTITION BY group_id ORDER BY {up}) AS rbg"
-            f" FROM {table} WHERE scheme_id = %s) r WHERE {table}.id = r.id",
-            [scheme.pk],
         )
 
 
@@ -561,7 +528,6 @@ def compute(
     progress(75, "results")
     insert_results(scheme, units)
     progress(85, "ranks")
-    rank(scheme)
     grade(scheme)
     recognise(scheme)
     # The lines were just replaced wholesale: fresh statistics, or the dashboard's per-page

@@ -327,7 +327,27 @@ class Complaint(ChoiceLabels, models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "status"], name="complaint_unit_status"),
-            models.Index(fields=["received_at"], name="complaint_received"),
+            # The complaints of a period, with what scoring's facts (属实, 逾期办理, 违诺) and
+            # the figures read of each: a year's complaints are counted from the index alone
+            # (an index-only scan of ~40 MB a province year instead of ~600 MB of rows,
+            # once per rule). The included columns change only with the status or with
+            # columns indexed already, so no update that was HOT stops being HOT.
+            models.Index(
+                fields=["received_at"],
+                include=[
+                    "id",
+                    "status",
+                    "verdict",
+                    "subject_unit",
+                    "unit",
+                    "deadline",
+                    "answered_at",
+                    "closed_at",
+                    "clock_paused",
+                    "commitment",
+                ],
+                name="complaint_received_cover",
+            ),
             # The few cases naming a service commitment or a reception day (built
             # concurrently: migration 0016).
             models.Index(

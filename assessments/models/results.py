@@ -4,6 +4,18 @@ A scheme is scored set-based in the database (see assessments.scoring): the stag
 (SurveyCategoryScore, SurveyDimensionScore, IndicatorScore) and the AdjustmentLines are
 the figures every result is derived from, so each score can be explained and re-derived.
 Results keep their identity across recomputes (updated in place, keyed by scheme and unit).
+
+The staging rows and the lines are derived: every run deletes and rewrites them wholesale,
+from rows it reads in the same transaction, under the scheme's row lock, and only while the
+scheme is open (its rules and indicators can no longer be removed). Their foreign keys
+therefore carry no database constraint (db_constraint=False): PostgreSQL checks a deferred
+constraint row by row at commit, about a million index probes for a province's quarter of
+a million lines, a third of the run. Django's on_delete (CASCADE, PROTECT) applies as
+before: it is Django's, not the database's. They are read by scheme (and unit), never by
+the unit, the category or the indicator alone, so those keys have no index of their own
+either (each index is a write per row per run); only the rule's is kept, which names a
+veto's units. Deleting a unit or a category (rare, and refused for any unit with a
+result) scans these tables instead.
 """
 
 from __future__ import annotations
@@ -21,9 +33,27 @@ from units.choice_labels import ChoiceLabels
 class SurveyCategoryScore(models.Model):
     """Mean satisfaction (0–1) of one rater category about one unit."""
 
-    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
-    category = models.ForeignKey(RaterCategory, on_delete=models.CASCADE, related_name="+")
+    scheme = models.ForeignKey(
+        AssessmentScheme,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    category = models.ForeignKey(
+        RaterCategory,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     weight = models.DecimalField(max_digits=8, decimal_places=2)
     answers = models.PositiveIntegerField()
     mean = models.DecimalField(max_digits=9, decimal_places=4)
@@ -42,8 +72,20 @@ class SurveyCategoryScore(models.Model):
 class SurveyDimensionScore(models.Model):
     """Mean satisfaction (0–1) of one unit on one of the eight dimensions."""
 
-    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    scheme = models.ForeignKey(
+        AssessmentScheme,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     dimension = models.CharField(max_length=32)
     answers = models.PositiveIntegerField()
     mean = models.DecimalField(max_digits=9, decimal_places=4)
@@ -62,9 +104,27 @@ class SurveyDimensionScore(models.Model):
 class IndicatorScore(models.Model):
     """Mean of the evaluators' scores for one unit on one indicator."""
 
-    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    scheme = models.ForeignKey(
+        AssessmentScheme,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     evaluations = models.PositiveIntegerField()
     mean = models.DecimalField(max_digits=9, decimal_places=4)
 
@@ -152,15 +212,30 @@ class AdjustmentLine(models.Model):
     """加扣分明细: one occurrence of a rule's fact, naming the evidence behind it."""
 
     scheme = models.ForeignKey(
-        AssessmentScheme, on_delete=models.CASCADE, related_name="adjustment_lines"
+        AssessmentScheme,
+        on_delete=models.CASCADE,
+        related_name="adjustment_lines",
+        db_constraint=False,
+        db_index=False,
     )
     unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("Units"), on_delete=models.PROTECT, related_name="+"
+        "units.Unit",
+        verbose_name=_("Units"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     rule = models.ForeignKey(
-        AdjustmentRule, verbose_name=_("Rule"), on_delete=models.CASCADE, related_name="lines"
+        AdjustmentRule,
+        verbose_name=_("Rule"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_constraint=False,
     )
-    evidence_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    evidence_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     evidence_id = models.PositiveBigIntegerField()
     evidence = GenericForeignKey("evidence_type", "evidence_id")
     evidence_date = models.DateField(_("Date"), null=True)
@@ -172,10 +247,9 @@ class AdjustmentLine(models.Model):
         ordering = ["scheme", "unit", "rule", "occurrence"]
         verbose_name = _("Adjustment line")
         verbose_name_plural = _("Adjustment lines")
-        indexes = [
-            models.Index(fields=["scheme", "unit"], name="line_scheme_unit"),
-            models.Index(fields=["evidence_type", "evidence_id"], name="line_evidence"),
-        ]
+        # What reads lines: a scheme's (the dashboard's figures), a result's (scheme and
+        # unit) and a veto rule's (scheme and rule). Nothing looks lines up by evidence.
+        indexes = [models.Index(fields=["scheme", "unit"], name="line_scheme_unit")]
 
     def __str__(self) -> str:
         return f"{self.rule} · {self.points}"

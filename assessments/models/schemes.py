@@ -345,7 +345,7 @@ class AdjustmentRule(models.Model):
             _("Cannot be rated excellent; leaders not excellent, no promotion for a year"),
         )
         # 一票否决 in full: the lowest grade whatever the total, ranked after every unit
-        # not vetoed (assessments.scoring.rank and grade).
+        # not vetoed (assessments.scoring.insert_results and grade).
         FULL = "full", _("Graded poor and ranked after every unit not vetoed")
 
     scheme = models.ForeignKey(
