@@ -30,6 +30,7 @@ from complaints.tracking import (  # noqa: F401 (re-exported by complaints.servi
     tracking_code_normalise,
     tracking_hash,
 )
+from units.bulk import reserve_ids, uses_copy
 from units.models import IntegrationClient, Unit
 from units.transitions import record_transition
 from units.types import AnyUser
@@ -125,9 +126,15 @@ def complaint_submit(
     identity = identity or Identity()
     received = received_at or timezone.now()
     code = tracking_code_new()
+    year = timezone.localtime(received).year
     with transaction.atomic():
+        # The number carries the key: on PostgreSQL the key is drawn first and the row is
+        # written once, complete (a second write of a new case rewrites every index of the
+        # table, its two trigram indexes included); elsewhere it is numbered after the INSERT.
+        pk = reserve_ids(Complaint, 1)[0] if uses_copy(Complaint) else None
         complaint = Complaint.objects.create(
-            number=f"TMP-{secrets.token_hex(8)}",
+            pk=pk,
+            number=f"TS{year}-{pk:06d}" if pk is not None else f"TMP-{secrets.token_hex(8)}",
             tracking_hash=tracking_hash(code),
             channel=channel,
             category=category,
@@ -152,8 +159,9 @@ def complaint_submit(
             received_by_leader=received_by_leader.strip(),
         )
         complaint.tracking_code = code  # on this instance only: shown once, never stored
-        complaint.number = f"TS{timezone.localtime(received).year}-{complaint.pk:06d}"
-        complaint.save(update_fields=["number"])
+        if pk is None:
+            complaint.number = f"TS{year}-{complaint.pk:06d}"
+            complaint.save(update_fields=["number"])
         for upload in uploads or []:
             attachment = ComplaintAttachment(
                 complaint=complaint,
