@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -85,9 +86,9 @@ def public_submit(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
-                # Shown once: the code lives only in this session until the next page view.
-                request.session["complaints_new_code"] = complaint.tracking_code_display
-                return redirect("complaints:public_submitted")
+                response = redirect("complaints:public_submitted")
+                _new_code_keep(response, complaint.tracking_code_display)
+                return response
         return render(request, "complaints/public_submit.html", {"form": form}, status=400)
     # From the public commitments page: the unit and the commitment said to be broken.
     initial = {"token": forms.form_token()}
@@ -98,13 +99,41 @@ def public_submit(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/public_submit.html", {"form": form})
 
 
+# Shown once: the new code goes to the next page in a signed cookie sent only to that page,
+# which reads and deletes it. A session would cost a row written per complaint, and the
+# database would then hold in clear the code the complaints table keeps only hashed.
+NEW_CODE_COOKIE = "zf_new_code"
+_NEW_CODE_SALT = "complaints.new-code"
+_NEW_CODE_SECONDS = 600
+
+
+def _new_code_keep(response: HttpResponse, code: str) -> None:
+    response.set_signed_cookie(
+        NEW_CODE_COOKIE,
+        code,
+        salt=_NEW_CODE_SALT,
+        max_age=_NEW_CODE_SECONDS,
+        path=reverse("complaints:public_submitted"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 @require_GET
 def public_submitted(request: HttpRequest) -> HttpResponse:
-    code = request.session.pop("complaints_new_code", None)
+    code = request.get_signed_cookie(
+        NEW_CODE_COOKIE, default=None, salt=_NEW_CODE_SALT, max_age=_NEW_CODE_SECONDS
+    )
     if not code:
-        return redirect("complaints:public_track")
-    response = render(request, "complaints/public_submitted.html", {"code": code})
-    response["Cache-Control"] = "no-store"
+        response = redirect("complaints:public_track")
+    else:
+        response = render(request, "complaints/public_submitted.html", {"code": code})
+        response["Cache-Control"] = "no-store"
+    if NEW_CODE_COOKIE in request.COOKIES:
+        response.delete_cookie(
+            NEW_CODE_COOKIE, path=reverse("complaints:public_submitted"), samesite="Lax"
+        )
     return response
 
 

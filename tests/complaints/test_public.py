@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -65,6 +66,23 @@ def test_anonymous_submission_with_attachment_shows_code_once(client, cast):
     # Shown once: the second visit no longer has it.
     again = client.get(response["Location"])
     assert again.status_code == 302
+
+
+def test_new_code_travels_in_a_signed_cookie_for_the_next_page_only(client, cast):
+    """No session row is written for a complaint, and no row holds its code in clear."""
+    response = _submit(client)
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    cookie = response.cookies["zf_new_code"]
+    assert cookie["path"] == reverse("complaints:public_submitted") == response["Location"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["max-age"] == 600
+    assert complaint.tracking_code_display in cookie.value  # signed, shown to its sender
+    assert "sessionid" not in response.cookies and not Session.objects.exists()
+    # A cookie forged or altered is not shown: the page sends the visitor to tracking.
+    other = "ABCD-EFGH-JKMN-PQRS"
+    assert other != complaint.tracking_code_display
+    client.cookies["zf_new_code"] = cookie.value.replace(complaint.tracking_code_display, other)
+    assert client.get(response["Location"]).status_code == 302
 
 
 def test_named_submission_encrypts_identity_and_records_ip(client, cast):

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints import services
+from complaints import services, views
 from complaints.identity import Identity
 from complaints.models import Complaint, ComplaintPause
 from complaints.timeline import public_timeline
@@ -279,9 +280,9 @@ def test_copy_and_print_of_the_code(client, make_complaint):
 
 
 def test_intake_page_offers_copy_and_print(client, cast):
-    session = client.session
-    session["complaints_new_code"] = "ABCD-EFGH-JKMN-PQRS"
-    session.save()
+    response = HttpResponse()
+    views._new_code_keep(response, "ABCD-EFGH-JKMN-PQRS")
+    client.cookies.update(response.cookies)
     page = client.get(reverse("complaints:public_submitted")).content.decode()
     assert 'data-copy="ABCD-EFGH-JKMN-PQRS"' in page and 'data-testid="print-code"' in page
 
