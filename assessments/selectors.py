@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -371,6 +373,40 @@ def survey_units_by_group(*, survey: Survey) -> list[dict[str, Any]]:
     for group in groups.values():
         group["more"] = group["units"] - len(group["names"])
     return list(groups.values())
+
+
+@functools.cache
+def _survey_code_sql() -> tuple[str, list[str], list[str]]:
+    quote = connection.ops.quote_name
+    token, survey = RaterToken._meta, Survey._meta
+    columns = [f"t.{quote(f.column)}" for f in token.concrete_fields]
+    columns += [f"s.{quote(f.column)}" for f in survey.concrete_fields]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {quote(token.db_table)} t "  # noqa: S608 (names)
+        f"JOIN {quote(survey.db_table)} s ON s.{quote(survey.pk.column)} = "
+        f"t.{quote(token.get_field('survey').column)} "
+        f"WHERE t.{quote(token.get_field('code').column)} = %s"
+    )
+    return (
+        sql,
+        [f.attname for f in token.concrete_fields],
+        [f.attname for f in survey.concrete_fields],
+    )
+
+
+def survey_code(*, code: str) -> RaterToken | None:
+    """A rating code with its survey (`token.survey`), in one statement built once: the
+    voting page reads it on every request, and building the query and its instances
+    through the ORM cost more than the read itself."""
+    sql, token_names, survey_names = _survey_code_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token = RaterToken.from_db(connection.alias, token_names, row[: len(token_names)])
+    token.survey = Survey.from_db(connection.alias, survey_names, row[len(token_names) :])
+    return token
 
 
 def feedback_for(*, user: AnyUser) -> QuerySet[SurveyResponse]:

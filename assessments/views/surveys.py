@@ -21,7 +21,7 @@ from django_ratelimit.exceptions import Ratelimited
 
 from assessments import conf, excel, permissions, selectors, services
 from assessments.forms import TokenForm
-from assessments.models import RaterToken, Survey
+from assessments.models import Survey
 from assessments.survey_sets import Sets, survey_sets
 from units.actions import Action, error_text, perform
 from units.paging import IdsFirstPaginator
@@ -470,12 +470,7 @@ def survey_vote(request: HttpRequest, survey_pk: int, code: str) -> HttpResponse
     if is_ratelimited(request, increment=False, **limit):
         raise Ratelimited()
     # The code with its survey in one query; another survey's code, or none, reads the page's.
-    token = (
-        RaterToken.objects.filter(code=code.strip().upper())
-        .select_related("category", "survey__scheme")
-        .order_by("pk")  # the code is unique: no joins for the models' default orderings
-        .first()
-    )
+    token = selectors.survey_code(code=code.strip().upper())
     if token is not None and token.survey_id == survey_pk:
         survey: Survey | None = token.survey
     else:
