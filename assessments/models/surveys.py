@@ -237,7 +237,10 @@ class SurveyResponse(models.Model):
     """One rater's answers about one unit."""
 
     id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    # No index of its own: resp_survey_unit begins with it (each vote writes five rows).
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("Units"), on_delete=models.PROTECT, related_name="+"
     )
@@ -292,7 +295,10 @@ class SurveyResponse(models.Model):
 
 class SurveyAnswer(models.Model):
     id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
-    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: answer_once begins with it (each vote writes forty rows).
+    response = models.ForeignKey(
+        SurveyResponse, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     dimension = models.ForeignKey(SurveyDimension, on_delete=models.PROTECT, related_name="+")
     option = models.ForeignKey(ScaleOption, on_delete=models.PROTECT, related_name="+")
 
