@@ -20,6 +20,8 @@ result) scans these tables instead.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -30,30 +32,21 @@ from assessments.models.surveys import RaterCategory
 from units.choice_labels import ChoiceLabels
 
 
+def derived_key(
+    to: Any, *, on_delete: Any = models.CASCADE, index: bool = False, **kwargs: Any
+) -> Any:
+    """A derived row's foreign key: no database constraint and, unless `index`, no index of
+    its own (see the module's docstring); Django's on_delete applies as for any key."""
+    kwargs.setdefault("related_name", "+")
+    return models.ForeignKey(to, on_delete=on_delete, db_constraint=False, db_index=index, **kwargs)
+
+
 class SurveyCategoryScore(models.Model):
     """Mean satisfaction (0–1) of one rater category about one unit."""
 
-    scheme = models.ForeignKey(
-        AssessmentScheme,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    unit = models.ForeignKey(
-        "units.Unit",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    category = models.ForeignKey(
-        RaterCategory,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    scheme = derived_key(AssessmentScheme)
+    unit = derived_key("units.Unit")
+    category = derived_key(RaterCategory)
     weight = models.DecimalField(max_digits=8, decimal_places=2)
     answers = models.PositiveIntegerField()
     mean = models.DecimalField(max_digits=9, decimal_places=4)
@@ -72,20 +65,8 @@ class SurveyCategoryScore(models.Model):
 class SurveyDimensionScore(models.Model):
     """Mean satisfaction (0–1) of one unit on one of the eight dimensions."""
 
-    scheme = models.ForeignKey(
-        AssessmentScheme,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    unit = models.ForeignKey(
-        "units.Unit",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    scheme = derived_key(AssessmentScheme)
+    unit = derived_key("units.Unit")
     dimension = models.CharField(max_length=32)
     answers = models.PositiveIntegerField()
     mean = models.DecimalField(max_digits=9, decimal_places=4)
@@ -104,27 +85,9 @@ class SurveyDimensionScore(models.Model):
 class IndicatorScore(models.Model):
     """Mean of the evaluators' scores for one unit on one indicator."""
 
-    scheme = models.ForeignKey(
-        AssessmentScheme,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    unit = models.ForeignKey(
-        "units.Unit",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    indicator = models.ForeignKey(
-        Indicator,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    scheme = derived_key(AssessmentScheme)
+    unit = derived_key("units.Unit")
+    indicator = derived_key(Indicator)
     evaluations = models.PositiveIntegerField()
     mean = models.DecimalField(max_digits=9, decimal_places=4)
 
@@ -211,31 +174,11 @@ class AssessmentResult(ChoiceLabels, models.Model):
 class AdjustmentLine(models.Model):
     """加扣分明细: one occurrence of a rule's fact, naming the evidence behind it."""
 
-    scheme = models.ForeignKey(
-        AssessmentScheme,
-        on_delete=models.CASCADE,
-        related_name="adjustment_lines",
-        db_constraint=False,
-        db_index=False,
-    )
-    unit = models.ForeignKey(
-        "units.Unit",
-        verbose_name=_("Units"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    rule = models.ForeignKey(
-        AdjustmentRule,
-        verbose_name=_("Rule"),
-        on_delete=models.CASCADE,
-        related_name="lines",
-        db_constraint=False,
-    )
-    evidence_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
-    )
+    scheme = derived_key(AssessmentScheme, related_name="adjustment_lines")
+    unit = derived_key("units.Unit", verbose_name=_("Units"), on_delete=models.PROTECT)
+    # Indexed: a veto's units are named by their lines of the rule.
+    rule = derived_key(AdjustmentRule, verbose_name=_("Rule"), related_name="lines", index=True)
+    evidence_type = derived_key(ContentType, on_delete=models.PROTECT)
     evidence_id = models.PositiveBigIntegerField()
     evidence = GenericForeignKey("evidence_type", "evidence_id")
     evidence_date = models.DateField(_("Date"), null=True)
