@@ -77,3 +77,9 @@ class IdsFirstPaginator(Paginator):
         """The rows of those keys, in the same order (the query that reads whole rows)."""
         rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=keys)}
         return [rows[pk] for pk in keys if pk in rows]
+
+
+class ExactIdsFirstPaginator(IdsFirstPaginator):
+    """For a list whose page shows its exact total (counted in full, from an index)."""
+
+    count_limit = None

@@ -26,7 +26,7 @@ from assessments.forms import (
 from assessments.models import AssessmentScheme, Evaluation, EvaluationAssignment
 from units.actions import attach_errors, form_error_text
 from units.models import Unit
-from units.paging import IdsFirstPaginator
+from units.paging import ExactIdsFirstPaginator
 
 # --- Evaluations -----------------------------------------------------------------------
 
@@ -268,12 +268,6 @@ def _assigner_scheme(request: HttpRequest, pk: int) -> AssessmentScheme:
     return scheme
 
 
-class AssignmentPaginator(IdsFirstPaginator):
-    # A page's ids first, without what has been scored; that is read for its 50 rows only
-    # (a province's last page computed it for 20,000 rows). The exact total is shown.
-    count_limit = None
-
-
 def _assignments_page(
     request: HttpRequest,
     scheme: AssessmentScheme,
@@ -295,7 +289,9 @@ def _assignments_page(
         user=request.user,
         evaluator_id=int(evaluator_id) if evaluator_id.isdigit() else None,
     )
-    page = AssignmentPaginator(assignments, ASSIGNMENTS_PAGE).get_page(request.GET.get("page"))
+    # Ids first: what has been scored is computed for the page's rows only (a province's
+    # last page computed it for 20,000 rows).
+    page = ExactIdsFirstPaginator(assignments, ASSIGNMENTS_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -24,7 +24,7 @@ from assessments.forms import TokenForm
 from assessments.models import Survey
 from assessments.survey_sets import Sets, survey_sets
 from units.actions import Action, error_text, perform
-from units.paging import IdsFirstPaginator
+from units.paging import ExactIdsFirstPaginator
 
 
 @login_required
@@ -532,15 +532,10 @@ def survey_open_vote(request: HttpRequest, survey_pk: int) -> HttpResponse:
     return _wizard(request, survey, draft=draft, submit=submit, context={"open_mode": True})
 
 
-class FeedbackPaginator(IdsFirstPaginator):
-    # The page says how many pages there are: counted from the comments' index alone.
-    count_limit = None
-
-
 @login_required
 @require_GET
 def feedback_list(request: HttpRequest) -> HttpResponse:
-    page = FeedbackPaginator(selectors.feedback_for(user=request.user), 30).get_page(
+    page = ExactIdsFirstPaginator(selectors.feedback_for(user=request.user), 30).get_page(
         request.GET.get("page")
     )
     return render(request, "assessments/feedback_list.html", {"page": page})
