@@ -639,6 +639,11 @@ def crawl_in_this_process(*, scale: str, log: Log) -> dict[str, Any]:
     # crawl's (a statement timeout is a page of traceback).
     logging.getLogger("django.request").setLevel(logging.CRITICAL)
     roles = roles_setup(log)
+    # As a web worker does at the end of its start-up (config.wsgi): the objects alive now
+    # are set aside from the collector, so a full collection does not land on a page's time.
+    from config.heap import freeze_startup_objects
+
+    freeze_startup_objects()
     most, budget = REPS.get(scale, REPS["small"])
     path = crawl_table_path(scale)
 

@@ -6,4 +6,7 @@ select_settings()
 
 from django.core.asgi import get_asgi_application  # noqa: E402 (after the settings are chosen)
 
+from config.heap import freeze_startup_objects  # noqa: E402
+
 application = get_asgi_application()
+freeze_startup_objects()
