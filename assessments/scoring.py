@@ -138,43 +138,60 @@ def _survey_answers(scheme: AssessmentScheme, unit_ids: QuerySet[Any]) -> QueryS
 def stage_survey(scheme: AssessmentScheme, unit_ids: QuerySet[Any]) -> None:
     """Category and dimension means from one pass over the answers.
 
-    The answers (millions in a province) are summed once per (unit, category, dimension)
-    into a temporary table; both staging tables are grouped from that. A mean is the sum
-    over the count, so this gives what AVG over the answers gives.
+    The answers (millions in a province) are summed once per (unit, category) into a
+    temporary table, with a count and a sum per dimension side by side: a survey has a
+    handful of dimensions, so this is one row per unit and category instead of one per
+    unit, category and dimension, and the database aggregates it in memory rather than in
+    batches spilled to disk (8 times fewer groups in a province). The category means are
+    read from its rows, the dimension means from its columns. A mean is the sum over the
+    count, so this gives what AVG over the answers gives.
     """
+    dimensions = list(
+        SurveyDimension.objects.filter(survey__scheme=scheme)
+        .order_by("pk")
+        .values_list("pk", "name")
+    )
+    if not dimensions:
+        return
+    per_dimension: dict[str, Any] = {}
+    for pk, _name in dimensions:
+        per_dimension[f"x_n{pk}"] = Count("pk", filter=Q(dimension_id=pk))
+        per_dimension[f"x_s{pk}"] = Sum("option__value", filter=Q(dimension_id=pk))
     cells = (
         _survey_answers(scheme, unit_ids)
-        .values(
-            x_unit=F("response__unit_id"),
-            x_category=F("response__category_id"),
-            x_dimension=F("dimension_id"),
-        )
-        .annotate(x_answers=Count("pk"), x_sum=Sum("option__value"))
+        .values(x_unit=F("response__unit_id"), x_category=F("response__category_id"))
+        .annotate(**per_dimension)
     )
     sql, params = cells.query.sql_with_params()
     qn = connection.ops.quote_name
     category_table = qn(SurveyCategoryScore._meta.db_table)
     dimension_table = qn(SurveyDimensionScore._meta.db_table)
     rater_table = qn(RaterCategory._meta.db_table)
-    survey_dimension_table = qn(SurveyDimension._meta.db_table)
+    answers = " + ".join(f"zf_c.x_n{pk}" for pk, _name in dimensions)
+    total = " + ".join(f"COALESCE(zf_c.x_s{pk}, 0)" for pk, _name in dimensions)
+    # One arm per dimension: (unit, dimension name, answers, sum) where it was answered.
+    arms = " UNION ALL ".join(
+        f"SELECT zf_c.x_unit AS x_unit, %s AS x_name, zf_c.x_n{pk} AS x_answers,"  # noqa: S608
+        f" zf_c.x_s{pk} AS x_sum FROM zf_survey_cells zf_c WHERE zf_c.x_n{pk} > 0"
+        for pk, _name in dimensions
+    )
     # SQLite would divide integer sums of whole-number values as integers: hence * 1.0.
-    mean = "ROUND(SUM(zf_c.x_sum) * 1.0 / SUM(zf_c.x_answers), 4)"
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS zf_survey_cells")
         cursor.execute(f"CREATE TEMPORARY TABLE zf_survey_cells AS {sql}", params)
         cursor.execute(
             f"INSERT INTO {category_table} (scheme_id, unit_id, category_id, weight, answers, mean)"  # noqa: S608
-            f" SELECT %s, zf_c.x_unit, zf_c.x_category, MAX(c.weight), SUM(zf_c.x_answers), {mean}"
-            f" FROM zf_survey_cells zf_c JOIN {rater_table} c ON c.id = zf_c.x_category"
-            f" GROUP BY zf_c.x_unit, zf_c.x_category",
+            f" SELECT %s, zf_c.x_unit, zf_c.x_category, c.weight, {answers},"
+            f" ROUND(({total}) * 1.0 / ({answers}), 4)"
+            f" FROM zf_survey_cells zf_c JOIN {rater_table} c ON c.id = zf_c.x_category",
             [scheme.pk],
         )
         cursor.execute(
             f"INSERT INTO {dimension_table} (scheme_id, unit_id, dimension, answers, mean)"  # noqa: S608
-            f" SELECT %s, zf_c.x_unit, d.name, SUM(zf_c.x_answers), {mean}"
-            f" FROM zf_survey_cells zf_c JOIN {survey_dimension_table} d ON d.id = zf_c.x_dimension"
-            f" GROUP BY zf_c.x_unit, d.name",
-            [scheme.pk],
+            f" SELECT %s, zf_d.x_unit, zf_d.x_name, SUM(zf_d.x_answers),"
+            f" ROUND(SUM(zf_d.x_sum) * 1.0 / SUM(zf_d.x_answers), 4)"
+            f" FROM ({arms}) zf_d GROUP BY zf_d.x_unit, zf_d.x_name",
+            [scheme.pk, *(name for _pk, name in dimensions)],
         )
         cursor.execute("DROP TABLE zf_survey_cells")
 
