@@ -118,15 +118,12 @@ def workspace_panels(request: Any, role: str | None) -> list[Panel]:
         role == roles.EVALUATOR or selectors.open_schemes_for_evaluator(user=user).exists()
     ):
         # The evaluator's day starts here: what is still to score, per scheme, and by when.
+        schemes = selectors.evaluator_assignments(user=user, statuses=selectors.SCORING_STATUSES)
+        selectors.with_units([row for s in schemes for row in s["pending"][:PANEL_UNITS]])
         panels.append(
             Panel(
                 "assessments/panel_evaluation.html",
-                {
-                    "schemes": selectors.evaluator_assignments(
-                        user=user, statuses=selectors.SCORING_STATUSES
-                    ),
-                    "shown": PANEL_UNITS,
-                },
+                {"schemes": schemes, "shown": PANEL_UNITS},
                 order=20,
             )
         )

@@ -420,9 +420,11 @@ def feedback_for(*, user: AnyUser) -> QuerySet[SurveyResponse]:
 
 
 def evaluator_units(*, scheme: AssessmentScheme, user: AnyUser) -> list[dict[str, Any]]:
-    """The evaluator's assigned units with how many of their indicators they have scored."""
+    """The evaluator's assigned units with how many of their indicators they have scored
+    (every row with its unit and indicators: for the scoring sheet and its import)."""
     found = evaluator_assignments(user=user, scheme_id=scheme.pk)
-    return found[0]["units"] if found else []
+    rows = found[0]["units"] if found else []
+    return with_units(rows)
 
 
 # Evaluators score until the results are published (services.evaluations says the same).
@@ -442,19 +444,31 @@ def evaluator_assignments(
     """Per scheme the user is assigned in (latest year first): each unit with the indicators
     to score (every indicator, or those assigned), how many are scored, its deadline.
 
-    Three queries whatever the number of schemes and units.
+    Three queries whatever the number of schemes and units. The rows carry ids only (an
+    evaluator of a province has a thousand units): `with_units` gives the rows a page
+    shows their unit and indicators.
     """
-    assignments = EvaluationAssignment.objects.filter(evaluator_id=user.pk).select_related(
-        "scheme", "unit", "unit__group", "indicator"
-    )
+    assignments = EvaluationAssignment.objects.filter(evaluator_id=user.pk)
     if scheme_id is not None:
         assignments = assignments.filter(scheme_id=scheme_id)
     if statuses:
         assignments = assignments.filter(scheme__status__in=statuses)
-    rows = list(assignments.order_by("-scheme__year", "unit__path", "indicator__sort_order"))
-    scheme_ids = {a.scheme_id for a in rows}
+    rows = assignments.order_by("-scheme__year", "unit__path", "indicator__sort_order").values_list(
+        "scheme_id", "unit_id", "indicator_id", "deadline"
+    )
+    schemes: dict[int, dict[int, dict[str, Any]]] = {}
+    for scheme_pk, unit_pk, indicator_pk, deadline in rows:
+        unit = schemes.setdefault(scheme_pk, {}).setdefault(
+            unit_pk, {"unit_id": unit_pk, "indicator_ids": [], "all": False, "deadline": None}
+        )
+        if indicator_pk is None:
+            unit["all"] = True
+        else:
+            unit["indicator_ids"].append(indicator_pk)
+        if deadline and (unit["deadline"] is None or deadline < unit["deadline"]):
+            unit["deadline"] = deadline
     indicator_totals = dict(
-        Indicator.objects.filter(scheme_id__in=scheme_ids)
+        Indicator.objects.filter(scheme_id__in=schemes)
         .order_by()
         .values("scheme_id")
         .annotate(n=Count("pk"))
@@ -462,34 +476,23 @@ def evaluator_assignments(
     )
     scored: dict[tuple[int, int], set[int]] = {}
     for scheme_pk, unit_pk, indicator_pk in Evaluation.objects.filter(
-        evaluator_id=user.pk, scheme_id__in=scheme_ids
+        evaluator_id=user.pk, scheme_id__in=schemes
     ).values_list("scheme_id", "unit_id", "indicator_id"):
         scored.setdefault((scheme_pk, unit_pk), set()).add(indicator_pk)
-    schemes: dict[int, dict[str, Any]] = {}
-    for a in rows:
-        entry = schemes.setdefault(a.scheme_id, {"scheme": a.scheme, "by_unit": {}})
-        unit = entry["by_unit"].setdefault(
-            a.unit_id, {"unit": a.unit, "indicators": [], "all": False, "deadline": None}
-        )
-        if a.indicator_id is None:
-            unit["all"] = True
-        else:
-            unit["indicators"].append(a.indicator)
-        if a.deadline and (unit["deadline"] is None or a.deadline < unit["deadline"]):
-            unit["deadline"] = a.deadline
+    by_pk = AssessmentScheme.objects.in_bulk(list(schemes))
     today = timezone.localdate()
     result = []
-    for scheme_pk, entry in schemes.items():
+    for scheme_pk, by_unit in schemes.items():
         units = []
-        for unit_pk, unit in entry["by_unit"].items():
+        for unit_pk, unit in by_unit.items():
             done = scored.get((scheme_pk, unit_pk), set())
             if unit["all"]:
-                unit["indicators"] = []
+                unit["indicator_ids"] = []
                 unit["total"] = indicator_totals.get(scheme_pk, 0)
                 unit["scored"] = len(done)
             else:
-                unit["total"] = len(unit["indicators"])
-                unit["scored"] = sum(1 for i in unit["indicators"] if i.pk in done)
+                unit["total"] = len(unit["indicator_ids"])
+                unit["scored"] = sum(1 for i in unit["indicator_ids"] if i in done)
             unit["finished"] = unit["total"] > 0 and unit["scored"] >= unit["total"]
             unit["overdue"] = bool(
                 unit["deadline"] and unit["deadline"] < today and not unit["finished"]
@@ -499,10 +502,11 @@ def evaluator_assignments(
         units.sort(key=lambda u: u["finished"])
         pending = [u for u in units if not u["finished"]]
         deadlines = [u["deadline"] for u in (pending or units) if u["deadline"]]
+        scheme = by_pk[scheme_pk]
         result.append(
             {
-                "scheme": entry["scheme"],
-                "scoring": entry["scheme"].status in SCORING_STATUSES,
+                "scheme": scheme,
+                "scoring": scheme.status in SCORING_STATUSES,
                 "units": units,
                 "pending": pending,
                 "count": len(units),
@@ -514,6 +518,19 @@ def evaluator_assignments(
             }
         )
     return result
+
+
+def with_units(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows` of evaluator_assignments, each given its `unit` (with its group) and its
+    assigned `indicators` (in the scheme's order): two queries for any number of rows."""
+    units = Unit.objects.select_related("group").in_bulk({row["unit_id"] for row in rows})
+    indicators = Indicator.objects.in_bulk({pk for row in rows for pk in row["indicator_ids"]})
+    for row in rows:
+        row["unit"] = units[row["unit_id"]]
+        row["indicators"] = sorted(
+            (indicators[pk] for pk in row["indicator_ids"]), key=lambda i: (i.sort_order, i.pk)
+        )
+    return rows
 
 
 def assigned_indicators(

@@ -31,6 +31,12 @@ from units.paging import ExactIdsFirstPaginator
 # --- Evaluations -----------------------------------------------------------------------
 
 
+# Units listed on the scoring page per page, and per scheme on the assignments page (the
+# units still to score; the scoring page has the rest).
+HOME_UNITS = 50
+INDEX_UNITS = 10
+
+
 def _evaluator_scheme(request: HttpRequest, pk: int) -> AssessmentScheme:
     if not permissions.can_evaluate(request.user):
         raise Http404(_("Assessment scheme not found."))
@@ -57,31 +63,47 @@ def _assigned_unit(request: HttpRequest, scheme: AssessmentScheme, unit_pk: int)
 @login_required
 @require_GET
 def evaluation_index(request: HttpRequest) -> HttpResponse:
-    """The evaluator's assignments, per scheme: units, indicators, progress, deadline."""
+    """The evaluator's assignments, per scheme: progress, deadline and the first units still
+    to score (the scheme's scoring page lists them all, a page at a time)."""
     if not permissions.can_evaluate(request.user):
         raise Http404(_("Assessment scheme not found."))
+    schemes = selectors.evaluator_assignments(user=request.user)
+    for entry in schemes:
+        entry["shown"] = (entry["pending"] if entry["scoring"] else entry["units"])[:INDEX_UNITS]
+    selectors.with_units([row for entry in schemes for row in entry["shown"]])
     return render(
         request,
         "assessments/evaluation_index.html",
-        {
-            "schemes": selectors.evaluator_assignments(user=request.user),
-            "today": timezone.localdate(),
-        },
+        {"schemes": schemes, "today": timezone.localdate(), "shown": INDEX_UNITS},
     )
 
 
 @login_required
 @require_GET
 def evaluation_home(request: HttpRequest, pk: int) -> HttpResponse:
+    """One scheme's assigned units, still to score first, a page at a time; ?show=pending or
+    ?show=done for one half."""
     scheme = _evaluator_scheme(request, pk)
     found = selectors.evaluator_assignments(user=request.user, scheme_id=scheme.pk)
+    entry = found[0] if found else None
+    show = request.GET.get("show", "")
+    rows = entry["units"] if entry else []
+    if show == "pending":
+        rows = entry["pending"] if entry else []
+    elif show == "done":
+        rows = [row for row in rows if row["finished"]]
+    else:
+        show = ""
+    page = Paginator(rows, HOME_UNITS).get_page(request.GET.get("page"))
+    selectors.with_units(list(page.object_list))
     return render(
         request,
         "assessments/evaluation_home.html",
         {
             "scheme": scheme,
-            "entry": found[0] if found else None,
-            "rows": found[0]["units"] if found else [],
+            "entry": entry,
+            "page": page,
+            "show": show,
             "today": timezone.localdate(),
         },
     )

@@ -78,12 +78,15 @@ def test_evaluator_lands_on_their_assignments(client_for, cast, scoring):
         assert unit.name in page
         assert reverse("assessments:evaluation_unit", args=[scheme.pk, unit.pk]) in page
     assert reverse("assessments:evaluation_unit", args=[scheme.pk, cast.dept_a.pk]) not in page
-    # The landing page of the navigation: every unit, its indicators, progress and deadline.
+    # The landing page of the navigation: the units still to score, their indicators,
+    # progress and deadline; the scheme's scoring page lists every unit.
     index = client.get(reverse("assessments:evaluation_index"))
     assert index.status_code == 200
     html = index.content.decode()
-    assert f"{total} / {total}" in html and f"0 / {total}" in html and "0 / 2" in html
+    assert f"0 / {total}" in html and "0 / 2" in html and f"{total} / {total}" not in html
     assert all(i.name in html for i in scoring["two"])
+    home = client.get(reverse("assessments:evaluation_home", args=[scheme.pk])).content.decode()
+    assert f"{total} / {total}" in home and f"0 / {total}" in home and "0 / 2" in home
     assert reverse("assessments:evaluation_index") in page  # the panel links to it
 
 
@@ -108,8 +111,8 @@ def test_scoring_stays_open_once_the_nightly_run_computed_the_scheme(client_for,
     url = reverse("assessments:evaluation_unit", args=[scheme.pk, cast.township.pk])
     indicators = list(scheme.indicators.all())
     assert client.post(url, {f"score_{i.pk}": "1" for i in indicators}).status_code == 302
-    index = client.get(reverse("assessments:evaluation_index")).content.decode()
-    assert f"{len(indicators)} / {len(indicators)}" in index
+    home = client.get(reverse("assessments:evaluation_home", args=[scheme.pk])).content.decode()
+    assert f"{len(indicators)} / {len(indicators)}" in home
     scheme.refresh_from_db()
     # The scores came in after the computation: publishing waits for a new one.
     with pytest.raises(ValidationError):
