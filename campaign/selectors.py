@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -910,6 +912,63 @@ def board_keys(*, parts: list[QuerySet[Any]]) -> QuerySet[Any]:
     OFFSET read. No names, paths or 督办 lookups: those are read for one page's rows only
     (board_page_rows), not for every overdue row of a province, twice."""
     return board_rows(parts=[part.values(*BOARD_ORDER) for part in parts])
+
+
+# One page of the board's keys and its total in one statement. The union is read once (a
+# CTE referenced more than once is materialized, on PostgreSQL and SQLite alike): counted,
+# then sorted for the page, a page past the middle from the list's end (the other branch's
+# LIMIT is 0, so its sort never runs). The offset is clamped to the last page in SQL, so a
+# page past the end costs no second statement.
+_BOARD_PAGE_SQL = """
+WITH board AS ({union}),
+total AS (
+    SELECT n, CASE WHEN %s < last THEN %s ELSE last END AS off
+    FROM (
+        SELECT COUNT(*) AS n,
+               CASE WHEN COUNT(*) > 0 THEN (COUNT(*) - 1) / %s * %s ELSE 0 END AS last
+        FROM board
+    ) counted
+),
+size AS (SELECT CASE WHEN n - off < %s THEN n - off ELSE %s END AS k FROM total)
+SELECT total.n, total.off, page.row_kind, page.row_id
+FROM total LEFT JOIN (
+    SELECT * FROM (
+        SELECT row_deadline, row_kind, row_id FROM board
+        ORDER BY row_deadline, row_kind, row_id
+        LIMIT (SELECT CASE WHEN 2 * off <= n THEN %s ELSE 0 END FROM total)
+        OFFSET (SELECT off FROM total)
+    ) forward
+    UNION ALL
+    SELECT * FROM (
+        SELECT row_deadline, row_kind, row_id FROM board
+        ORDER BY row_deadline DESC, row_kind DESC, row_id DESC
+        LIMIT (SELECT CASE WHEN 2 * off > n THEN k ELSE 0 END FROM total, size)
+        OFFSET (SELECT n - off - k FROM total, size)
+    ) backward
+) page ON 1 = 1
+ORDER BY page.row_deadline, page.row_kind, page.row_id
+"""
+
+
+def board_keys_page(
+    *, parts: list[QuerySet[Any]], offset: int, per_page: int
+) -> tuple[int, int, list[tuple[str, int]]]:
+    """(total, offset, keys): the board's row count and the (kind, id) keys of the page
+    starting at `offset` (the last page's when past the end), in the board's order, from
+    one statement: the union of every source is planned and read once, not once to count
+    and again to page (the two cost the same: each reads every overdue row in reach)."""
+    keys = board_keys(parts=parts).order_by()
+    try:
+        union, params = keys.query.get_compiler(using=keys.db).as_sql()
+    except EmptyResultSet:  # no source, or none that can hold a row
+        return 0, 0, []
+    sql = _BOARD_PAGE_SQL.format(union=union)
+    params = (*params, offset, offset, per_page, per_page, per_page, per_page, per_page)
+    with connections[keys.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total, first = rows[0][0], rows[0][1]
+    return total, first, [(kind, pk) for _, _, kind, pk in rows if kind is not None]
 
 
 def board_page_rows(
