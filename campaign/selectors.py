@@ -574,24 +574,49 @@ def status_counts(*, items: QuerySet[RectificationItem]) -> dict[str, int]:
     return dict(items.order_by().values_list("status").annotate(n=Count("pk")))  # type: ignore[arg-type]
 
 
+# How many rows of each list the review queue shows (its badge counts them all): the queue
+# is worked from the top, and a province's 5 000 submitted items drawn in full, or 500 of
+# them under a badge saying 500, helped nobody and cost 250 ms.
+REVIEW_QUEUE_ROWS = 100
+
+
 def review_queue(*, user: AnyUser) -> dict[str, Any]:
-    """What waits for inspection staff: submitted lists, closure requests, extension requests."""
-    overseen = items_overseen_by(user=user).select_related("unit", "campaign", "category")
+    """What waits for inspection staff: submitted lists, closure requests, extension requests,
+    the first REVIEW_QUEUE_ROWS of each with the exact count of each (5 queries)."""
+    overseen = items_overseen_by(user=user)
+    shown = overseen.select_related("unit").only("problem", "deadline", "unit__name")
+    counts = overseen.filter(status__in=[Status.SUBMITTED, Status.CLOSURE_REQUESTED]).aggregate(
+        submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        closure_requested=Count("pk", filter=Q(status=Status.CLOSURE_REQUESTED)),
+    )
+    extensions = ExtensionRequest.objects.filter(
+        unit_scope_q(user=user, codename=OVERSEE, prefix="item__unit__"),
+        status=ExtensionRequest.Status.PENDING,
+    )
     return {
+        "rows_shown": REVIEW_QUEUE_ROWS,
         "submitted": list(
-            overseen.filter(status=Status.SUBMITTED).order_by("unit__path", "pk")[:500]
+            shown.filter(status=Status.SUBMITTED).order_by("unit__path", "pk")[:REVIEW_QUEUE_ROWS]
         ),
+        "submitted_count": counts["submitted"],
         "closure_requested": list(
-            overseen.filter(status=Status.CLOSURE_REQUESTED).order_by("deadline", "pk")[:500]
+            shown.filter(status=Status.CLOSURE_REQUESTED).order_by("deadline", "pk")[
+                :REVIEW_QUEUE_ROWS
+            ]
         ),
+        "closure_requested_count": counts["closure_requested"],
         "extensions": list(
-            ExtensionRequest.objects.filter(
-                unit_scope_q(user=user, codename=OVERSEE, prefix="item__unit__"),
-                status=ExtensionRequest.Status.PENDING,
+            extensions.select_related("item", "item__unit")
+            .only(
+                "old_deadline",
+                "requested_deadline",
+                "reason",
+                "item__problem",
+                "item__unit__name",
             )
-            .select_related("item", "item__unit", "requested_by")
-            .order_by("created_at")[:500]
+            .order_by("created_at")[:REVIEW_QUEUE_ROWS]
         ),
+        "extensions_count": extensions.count(),
     }
 
 

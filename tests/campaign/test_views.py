@@ -346,3 +346,20 @@ def test_ledger_rows_escape_what_units_typed(client_for, cast, campaign, make_it
         )
         assert "<script>alert(1)</script>问题" not in content
         assert "&lt;script&gt;alert(1)&lt;/script&gt;问题" in content and "a &amp; b" in content
+
+
+def test_review_queue_shows_its_first_rows_and_counts_them_all(
+    client_for, cast, make_item, monkeypatch
+):
+    from campaign import selectors
+
+    monkeypatch.setattr(selectors, "REVIEW_QUEUE_ROWS", 2)
+    for n in range(3):
+        make_item(S.SUBMITTED, problem=f"等待审核{n}")
+    make_item(S.CLOSURE_REQUESTED, problem="申请销号的问题")
+    content = client_for(cast.officer).get(reverse("campaign:review_queue")).content.decode()
+    assert 'data-testid="submitted-count">3<' in content
+    assert 'data-testid="closure-count">1<' in content
+    assert content.count("等待审核") == 2 and "申请销号的问题" in content
+    # Said once, for the list that holds more than it shows.
+    assert content.count('data-testid="queue-more"') == 1 and "仅显示前2条（共3条）" in content
