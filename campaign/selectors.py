@@ -810,6 +810,18 @@ def inspections_visible_to(*, user: AnyUser) -> QuerySet[Inspection]:
     return Inspection.objects.filter(own)
 
 
+def finding_count() -> Coalesce:
+    """An inspection's findings (all of them) as a correlated count, for annotating a page."""
+    counted = (
+        Finding.objects.filter(inspection=OuterRef("pk"))
+        .order_by()
+        .values("inspection")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def findings_visible_to(*, user: AnyUser) -> QuerySet[Finding]:
     return Finding.objects.filter(unit_scope_q(user=user, prefix="unit__"))
 
