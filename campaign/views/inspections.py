@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,8 +33,9 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         selectors.inspections_visible_to(user=request.user)
         .select_related("campaign")
         .prefetch_related("units")
-        .annotate(finding_count=Count("findings", distinct=True))
-        # Meta.ordering is dropped in GROUP BY queries: order explicitly for the paginator.
+        # Counted for the page's 50 rows only: a join to the findings grouped every
+        # inspection in reach before the page was cut (and the pager's count joined them too).
+        .annotate(finding_count=selectors.finding_count())
         .order_by("-date", "-pk")
     )
     can_manage = permissions.can_manage_campaigns(request.user)

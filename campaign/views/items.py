@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -43,6 +44,11 @@ from units.transitions import InvalidTransition
 
 class LedgerPaginator(IdsFirstPaginator):
     count_limit = None
+
+    def _rows(self, keys: Sequence[Any]) -> list[Any]:
+        rows = self.object_list.order_by().only(*selectors.LEDGER_ROW_FIELDS).filter(pk__in=keys)
+        found = {row.pk: row for row in rows}
+        return [found[pk] for pk in keys if pk in found]
 
 
 def _ledger_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:

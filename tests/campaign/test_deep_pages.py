@@ -115,3 +115,34 @@ def test_ledger_and_board_query_counts_are_the_same_for_3_and_30_rows(
     _items(cast, campaign, 40)
     many = {url: _queries(client, url) for url in urls}
     assert many == few
+
+
+def test_board_get_page_answers_as_paginator_get_page_from_one_statement(cast, campaign, category):
+    _items(cast, campaign, 17, overdue=True)
+    complaint = complaint_drive(cast, category, Complaint.Status.ASSIGNED)
+    Complaint.objects.filter(pk=complaint.pk).update(
+        deadline=timezone.localdate() - datetime.timedelta(days=2)
+    )
+    sources = overdue_sources(user=cast.officer, today=timezone.localdate())
+    parts = {source.kind: source.rows for source in sources}
+    plain = Paginator(selectors.board_rows(parts=list(parts.values())), 4)
+    # 18 rows in pages of 4: the first, one before and one past the middle, the last (2
+    # rows), past the end, not a page number, below 1, absurdly large.
+    for number in (1, 2, 4, 5, LAST, "x", 0, -3, "", None, 10**40):
+        expected = plain.get_page(number)
+        fresh = BoardPaginator(parts, 4)
+        with CaptureQueriesContext(connection) as ctx:
+            page = fresh.get_page(number)
+            assert fresh.count == 18 and fresh.num_pages == 5
+        # The keys and the count in one statement, then the page's whole rows in one.
+        assert len(ctx.captured_queries) == 2
+        assert page.number == expected.number
+        assert list(page.object_list) == list(expected.object_list)
+
+
+def test_an_empty_board_is_one_empty_page(cast):
+    sources = overdue_sources(user=cast.officer, today=timezone.localdate())
+    paginator = BoardPaginator({source.kind: source.rows for source in sources}, 4)
+    page = paginator.get_page(LAST)
+    assert page.number == 1 and list(page.object_list) == [] and paginator.count == 0
+    assert BoardPaginator({}, 4).get_page(1).paginator.count == 0

@@ -132,3 +132,38 @@ def test_inspection_list_query_count_does_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url, query)
     assert len(response.context["page"]) == 11
+
+
+def test_inspection_list_counts_every_finding_of_each_inspection(client_for, cast, campaign):
+    from campaign import services
+
+    def finding(unit, text: str):
+        return services.FindingInput(
+            unit=unit,
+            severity="minor",
+            description=text,
+            deadline=timezone.localdate() + datetime.timedelta(days=30),
+        )
+
+    both = services.inspection_record(
+        campaign=campaign,
+        kind="secret",
+        date=datetime.date(2026, 3, 2),
+        actor=cast.officer,
+        team="第三暗访组",
+        findings=[finding(cast.dept_a, "窗口脱岗"), finding(cast.dept_b, "大厅无人")],
+    )
+    none = services.inspection_record(
+        campaign=campaign,
+        kind="open",
+        date=datetime.date(2026, 3, 1),
+        actor=cast.officer,
+        team="第四明察组",
+        findings=[],
+    )
+    page = client_for(cast.officer).get(reverse("campaign:inspection_list")).context["page"]
+    counts = {inspection.pk: inspection.finding_count for inspection in page}
+    assert counts[both.pk] == 2 and counts[none.pk] == 0
+    # A unit head sees the inspection of its unit with the count of all its findings.
+    page = client_for(cast.head_a).get(reverse("campaign:inspection_list")).context["page"]
+    assert {inspection.pk: inspection.finding_count for inspection in page} == {both.pk: 2}

@@ -317,3 +317,49 @@ def test_attachments_are_served_through_the_scoping(client_for, cast, make_item)
     for user in (cast.head_b, cast.leader, cast.in_charge, cast.outsider):
         assert client_for(user).get(url).status_code == 404
     assert client_for(cast.head_a).post(url).status_code == 405
+
+
+def test_printed_ledger_says_which_rows_it_holds_and_offers_the_others(
+    client_for, cast, campaign, django_assert_max_num_queries
+):
+    _bulk_items(cast, campaign, 1005)
+    client = client_for(cast.officer)
+    url = reverse("campaign:ledger", args=[campaign.pk]) + "?print=1"
+    content = client.get(url).content.decode()
+    assert "第1–1000条，共1005条" in content
+    assert content.count('data-item="') == 1000
+    # The other pages are offered on screen only (hidden when printed).
+    assert 'class="no-print' in content and "?print=1&amp;page=2" in content
+    with django_assert_max_num_queries(20):
+        content = client.get(url + "&page=2").content.decode()
+    assert "第1001–1005条，共1005条" in content and content.count('data-item="') == 5
+    assert "?print=1&amp;page=1" in content
+
+
+def test_ledger_rows_escape_what_units_typed(client_for, cast, campaign, make_item):
+    make_item(S.ACCEPTED, problem="<script>alert(1)</script>问题", measures="a & b")
+    for query in ("", "?print=1"):
+        content = (
+            client_for(cast.head_a)
+            .get(reverse("campaign:ledger", args=[campaign.pk]) + query)
+            .content.decode()
+        )
+        assert "<script>alert(1)</script>问题" not in content
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;问题" in content and "a &amp; b" in content
+
+
+def test_review_queue_shows_its_first_rows_and_counts_them_all(
+    client_for, cast, make_item, monkeypatch
+):
+    from campaign import selectors
+
+    monkeypatch.setattr(selectors, "REVIEW_QUEUE_ROWS", 2)
+    for n in range(3):
+        make_item(S.SUBMITTED, problem=f"等待审核{n}")
+    make_item(S.CLOSURE_REQUESTED, problem="申请销号的问题")
+    content = client_for(cast.officer).get(reverse("campaign:review_queue")).content.decode()
+    assert 'data-testid="submitted-count">3<' in content
+    assert 'data-testid="closure-count">1<' in content
+    assert content.count("等待审核") == 2 and "申请销号的问题" in content
+    # Said once, for the list that holds more than it shows.
+    assert content.count('data-testid="queue-more"') == 1 and "仅显示前2条（共3条）" in content
