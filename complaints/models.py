@@ -563,6 +563,15 @@ class ComplaintFigure(models.Model):
                 name="complaint_figure_kind_unrouted",
                 condition=Q(handling_unit__isnull=True),
             ),
+            # The figures by unit find their units (total not 0) in order from this alone
+            # (figures_db.unit_keys_in_order): an index-only scan grouped as it reads, in
+            # place of 40,000 rows from the table hashed.
+            models.Index(
+                fields=["kind", "unit"],
+                include=["year", "total"],
+                name="complaint_figure_unit_totals",
+                condition=Q(kind__in=["unit", "handling_unit"]),
+            ),
         ]
 
     def __str__(self) -> str:
