@@ -71,7 +71,7 @@ def overdue_sources(*, user: AnyUser, today: datetime.date) -> list[OverdueSourc
         When(supervision=LISTED, then=title), default=F("title"), output_field=CharField()
     )
     # Both are open cases: said first, so that the open cases' covering index
-    # (complaint_open_status_deadline) answers without the table.
+    # (complaint_open_status_cover) answers without the table.
     overdue = Q(status__in=Complaint.OPEN_STATUSES) & (
         clock_running_q() & Q(deadline__lt=today, unit__isnull=False) | Q(supervision=LISTED)
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import cached_property
 from typing import Any, overload
 
 from django.contrib.auth.models import AnonymousUser
@@ -540,8 +541,8 @@ def _rolled_up_figures(
 
     The sums are grouped by the key alone (a hash of 10,000 units at province scale, in
     memory) and the keys' names read apart: grouped by name and path as well, PostgreSQL
-    sorted 47,000 roll-up rows on disk first. Rows are dressed (rates) only when read."""
-    key = _ROLLED_UP_KEY[by]
+    sorted 47,000 roll-up rows on disk first. Rows are dressed (rates) only when read; by
+    unit, only the rows read are summed at all (UnitFigureRows)."""
     if scoped_to is None:
         parts = [ComplaintFigure.objects.filter(kind=by)]
         live: Any = Complaint.objects.all()
@@ -557,10 +558,42 @@ def _rolled_up_figures(
             for routed in (True, False)
         ]
         live = complaints_visible_to(user=scoped_to)
+    if year:
+        parts = [part.filter(year=year) for part in parts]
+    # 逾期未办结 and 逾期办理 of cases still open: they change with the day, so they are
+    # counted live, from the few open cases whose deadline has passed (a partial index).
+    live = live.filter(status__in=Complaint.OPEN_STATUSES, deadline__lt=today)
+    if year:
+        live = live.filter(received_at__year=year)
+    if by in UnitFigureRows.DIMENSIONS:
+        return UnitFigureRows(by=by, parts=parts, live=live, today=today)
+    totals = _rolled_up_sums(by, parts)
+    return FigureRows(
+        by=by,
+        totals=totals,
+        names=_key_names(by, totals),
+        open_late=_open_late(by, live, today),
+    )
+
+
+def _keys_q(field: str, keys: list[Any] | None) -> Q:
+    """`field` among `keys` (None among them: NULL too); every row when `keys` is None."""
+    if keys is None:
+        return Q()
+    q = Q(**{f"{field}__in": [k for k in keys if k is not None]})
+    return q | Q(**{f"{field}__isnull": True}) if None in keys else q
+
+
+def _rolled_up_sums(
+    by: str, parts: list[QuerySet[ComplaintFigure]], keys: list[Any] | None = None
+) -> dict[Any, dict[str, int]]:
+    """The roll-up's counts per key (of `keys` only, if given), keys whose total is 0 left
+    out: each part summed in the database, the parts added up here."""
+    key = _ROLLED_UP_KEY[by]
     totals: dict[Any, dict[str, int]] = {}
     for part in parts:
         summed = (
-            (part.filter(year=year) if year else part)
+            part.filter(_keys_q(key, keys))
             .order_by()
             .values(key)
             .annotate(**{f"sum_{name}": Sum(name) for name in figures_db.COUNTS})
@@ -573,22 +606,23 @@ def _rolled_up_figures(
             else:
                 for name, number in zip(figures_db.COUNTS, sums, strict=True):
                     kept[name] += number
-    totals = {value: sums for value, sums in totals.items() if sums["total"] > 0}
-    # 逾期未办结 and 逾期办理 of cases still open: they change with the day, so they are
-    # counted live, from the few open cases whose deadline has passed (a partial index).
-    live = live.filter(status__in=Complaint.OPEN_STATUSES, deadline__lt=today)
-    if year:
-        live = live.filter(received_at__year=year)
-    open_late = {
+    return {value: sums for value, sums in totals.items() if sums["total"] > 0}
+
+
+def _open_late(
+    by: str, live: QuerySet[Complaint], today: datetime.date, keys: list[Any] | None = None
+) -> dict[Any, dict[str, Any]]:
+    """逾期未办结 and 逾期办理 of the open cases past their deadline, per key (of `keys`)."""
+    return {
         row["key"]: row
         for row in live.order_by()
         .annotate(key=_LIVE_KEY[by])
+        .filter(_keys_q("key", keys))
         .values("key")
         .annotate(
             overdue=Count("pk", filter=overdue_q(today)), late=Count("pk", filter=late_q(today))
         )
     }
-    return FigureRows(by=by, totals=totals, names=_key_names(by, totals), open_late=open_late)
 
 
 def _key_names(by: str, keys: Any) -> dict[Any, tuple[Any, Any]]:
@@ -670,6 +704,55 @@ class FigureRows(Sequence[dict[str, Any]]):
             else:
                 row[label] = None
         return _rates(row, keyed)
+
+
+class UnitFigureRows(FigureRows):
+    """The rolled-up figures by unit: ten thousand rows in a province, of which the page
+    shows a hundred. The rows' keys are found and put in order in the database (one query,
+    the keys alone: figures_db.unit_keys_in_order); a slice's sums, names and open cases
+    past their deadline are read for its keys alone (three queries), the whole list's at
+    once when it is read whole (the API, the tests)."""
+
+    DIMENSIONS = ("unit", "handling_unit")
+    # More keys than this are read whole: their ids would cost more than the rows.
+    KEYS_AT_ONCE = 500
+
+    def __init__(
+        self,
+        *,
+        by: str,
+        parts: list[QuerySet[ComplaintFigure]],
+        live: QuerySet[Complaint],
+        today: datetime.date,
+    ) -> None:
+        self.by, self.totals, self.names, self.open_late = by, {}, {}, {}
+        self._parts, self._live, self._today = parts, live, today
+
+    @cached_property
+    def keys(self) -> list[Any]:  # type: ignore[override]
+        return figures_db.unit_keys_in_order(
+            [part.order_by().values_list("unit", "total") for part in self._parts]
+        )
+
+    def __getitem__(self, index: int | slice) -> Any:
+        keys = self.keys[index] if isinstance(index, slice) else [self.keys[index]]
+        self._read([key for key in keys if key not in self.totals])
+        return super().__getitem__(index)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self[:])
+
+    def _read(self, keys: list[Any]) -> None:
+        if not keys:
+            return
+        wanted = None if len(keys) > self.KEYS_AT_ONCE else keys
+        by = self.by
+        self.totals |= _rolled_up_sums(by, self._parts, wanted)
+        # A key whose rows changed since the keys were read (its total now 0) shows zeros.
+        zero = dict.fromkeys(figures_db.COUNTS, 0)
+        self.totals |= {key: dict(zero) for key in keys if key not in self.totals}
+        self.names |= _key_names(by, wanted if wanted is not None else self.keys)
+        self.open_late |= _open_late(by, self._live, self._today, wanted)
 
 
 def county_figures(

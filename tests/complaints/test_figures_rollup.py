@@ -236,3 +236,36 @@ def test_a_bulk_load_is_counted_once_afterwards(cast, category, check):
     check()
     found = selectors.text_search(Complaint.objects.all(), "态度")
     assert found.filter(number__startswith="TS-BULK").count() == 3
+
+
+def test_a_page_of_units_sums_its_own_rows(cast, category, monkeypatch):
+    """By unit, a province has ten thousand rows: the keys are put in order in the
+    database, and a slice sums, names and counts live its own keys only (a few queries
+    whatever its size); read whole (or a slice of many keys), the rows are the same."""
+    for unit in (cast.dept_a, cast.dept_b):
+        complaint_drive(cast, category, S.CLOSED, unit=unit)
+    for unit in (cast.dept_a, cast.dept_b, cast.division_a, cast.township):
+        complaint_drive(cast, category, S.ASSIGNED, unit=unit)
+    complaint_drive(cast, category, S.REJECTED, unit=cast.township)
+    later = timezone.localdate() + 40 * DAY  # the open cases past their deadline by then
+    for user in (cast.officer, cast.township_officer, cast.head_b):
+        for by in ("unit", "handling_unit"):
+            live = selectors.figures_live(user=user, by=by, today=later)
+            assert live
+            assert any(row["overdue"] for row in live) or user == cast.head_b
+            for start in range(len(live)):
+                rows = selectors.figures(user=user, by=by, today=later)
+                assert isinstance(rows, selectors.UnitFigureRows)
+                with CaptureQueriesContext(connection) as ctx:
+                    assert rows[start : start + 2] == live[start : start + 2], (user, by)
+                    assert rows[start] == live[start]
+                # The keys, the sums (one per part: a subtree's two), names, open cases.
+                assert len(ctx.captured_queries) <= 5
+                assert len(rows) == len(live)
+            # Read whole, as the API and the comparisons read it.
+            monkeypatch.setattr(selectors.UnitFigureRows, "KEYS_AT_ONCE", 1)
+            rows = selectors.figures(user=user, by=by, today=later)
+            with CaptureQueriesContext(connection) as ctx:
+                assert list(rows) == live
+            assert len(ctx.captured_queries) <= 5
+            monkeypatch.undo()

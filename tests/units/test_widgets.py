@@ -30,3 +30,27 @@ def test_a_multiple_select_marks_every_chosen_unit():
         forms.SelectMultiple(choices=CHOICES[1:]).render("commended", [1, 3])
     )
     assert html.count(" selected") == 2 and " multiple" in html
+
+
+def test_the_list_filters_select_renders_as_djangos_written_from_its_choices():
+    """OnePassSelect writes its options from the choices directly (no dict per option)."""
+    from django.utils.functional import lazystr
+    from django.utils.safestring import mark_safe
+
+    from units.widgets import OnePassSelect
+
+    choices = [
+        (None, lazystr("全部单位 & 部门")),
+        *CHOICES[1:],
+        ("局机关", [(4, "办公室"), (5, mark_safe("<b>法规科</b>"))]),
+        (6, '"引号" 单位'),
+    ]
+    for value in (None, "", 2, "5", 99):
+        ours = OnePassSelect(choices=choices, attrs={"class": "form-select"})
+        django = forms.Select(choices=choices, attrs={"class": "form-select"})
+        html = ours.render("unit", value, attrs={"id": "filter_unit"})
+        expected = django.render("unit", value, attrs={"id": "filter_unit"})
+        assert _normalised(html) == _normalised(expected), value
+    assert '<option value="2" selected>县市场监督管理局 &lt;局机关&gt;</option>' in (
+        OnePassSelect(choices=choices).render("unit", 2)
+    )
