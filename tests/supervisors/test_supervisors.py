@@ -219,7 +219,10 @@ def test_a_supervisor_files_a_report_through_the_page(
 def test_bad_report_input_is_refused(cast, client_for):
     client = client_for(cast.supervisor)
     url = reverse("campaign:supervisor_report_create", args=[cast.dept_a.pk])
-    tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+    # Today as the service sees it now, not when the module was imported: a run that
+    # crosses midnight (Beijing time) made the import-time tomorrow today.
+    today = timezone.localdate()
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
     response = client.post(
         url, {"date": tomorrow, "place": "大厅", "observation": "  ", "verdict": "problem"}
     )
@@ -228,7 +231,7 @@ def test_bad_report_input_is_refused(cast, client_for):
         report_services.supervisor_report_file(
             actor=cast.supervisor,
             unit=cast.dept_a,
-            date=TODAY + datetime.timedelta(days=1),
+            date=today + datetime.timedelta(days=1),
             place="大厅",
             observation="看到的情况",
             verdict="problem",
