@@ -12,19 +12,9 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("entry", ["config.wsgi", "config.asgi"])
-def test_the_entry_points_freeze_what_start_up_made(entry: str) -> None:
-    """In a fresh interpreter (freezing the test process would keep its garbage): after
-    importing the entry point, the start-up objects (models, URL patterns) are frozen and
-    a full collection walks only what came after."""
-    script = (
-        "import gc, importlib\n"
-        f"importlib.import_module({entry!r})\n"
-        "from units.models import Unit\n"
-        "frozen = gc.get_freeze_count()\n"
-        "tracked = len(gc.get_objects())\n"
-        "print(frozen, tracked, any(o is Unit for o in gc.get_objects()))\n"
-    )
+def _python(script: str) -> str:
+    """`script`'s output in a fresh interpreter (freezing the test process would keep its
+    garbage), with the test settings."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     out = subprocess.run(  # noqa: S603 (this interpreter)
         [sys.executable, "-c", script],
@@ -34,7 +24,22 @@ def test_the_entry_points_freeze_what_start_up_made(entry: str) -> None:
         text=True,
         check=True,
     )
-    frozen, tracked, unit_tracked = out.stdout.split()
+    return out.stdout
+
+
+@pytest.mark.parametrize("entry", ["config.wsgi", "config.asgi"])
+def test_the_entry_points_freeze_what_start_up_made(entry: str) -> None:
+    """After importing the entry point, the start-up objects (models, URL patterns) are
+    frozen and a full collection walks only what came after."""
+    script = (
+        "import gc, importlib\n"
+        f"importlib.import_module({entry!r})\n"
+        "from units.models import Unit\n"
+        "frozen = gc.get_freeze_count()\n"
+        "tracked = len(gc.get_objects())\n"
+        "print(frozen, tracked, any(o is Unit for o in gc.get_objects()))\n"
+    )
+    frozen, tracked, unit_tracked = _python(script).split()
     assert int(frozen) > 50_000
     assert int(tracked) < int(frozen) // 5
     assert unit_tracked == "False"  # the model class is frozen, not walked
@@ -50,13 +55,4 @@ def test_freezing_keeps_collecting_new_garbage() -> None:
         "del a, b\n"
         "print(gc.collect())\n"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    out = subprocess.run(  # noqa: S603 (this interpreter)
-        [sys.executable, "-c", script],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert int(out.stdout.strip()) >= 2
+    assert int(_python(script).strip()) >= 2
