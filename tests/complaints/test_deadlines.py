@@ -11,6 +11,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from complaints import services
 from complaints.models import Complaint, ComplaintEscalation
@@ -159,7 +160,8 @@ def test_return_visit_due_the_working_day_after_approval_and_escalated_once(
     run = django_capture_on_commit_callbacks
     complaint = make_complaint("return_visit")
     complaint.refresh_from_db()
-    approved = complaint.transitions.get(to_status="return_visit").created_at.date()
+    # The day is Beijing's, as the service reads it, not the host's (UTC).
+    approved = timezone.localdate(complaint.transitions.get(to_status="return_visit").created_at)
     assert complaint.visit_due == add_working_days(approved, 1)
     _set(complaint, visit_due=DEADLINE)
     assert _sweep(D(2026, 12, 30), run)["visit_reminded"] == 0
