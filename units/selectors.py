@@ -32,14 +32,24 @@ from units.models import (  # the scoping rule is re-exported: this is where app
 from units.types import AnyUser
 
 
+def _ancestor_paths(unit: Unit) -> list[str]:
+    return [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+
+
 def overseers_of(*, unit: Unit, permission: str = "") -> QuerySet[Any]:
     """Active accounts with inspection jurisdiction over `unit`: the whole county's staff and
     those whose subtree holds it (an oversight grant on the unit or an ancestor, directly or
     through a group). `permission` ("app.codename") narrows them to holders of that ability.
 
     Whom a unit's answer, closure request or material is announced to. Superusers are not
-    counted: administering the system is no jurisdiction.
+    counted: administering the system is no jurisdiction. For many units at once (a sweep),
+    `Overseers` gives the same answer with one query per distinct set of granted ancestors.
     """
+    return _overseers_granted_at(_ancestor_paths(unit), permission)
+
+
+def _overseers_granted_at(paths: list[str], permission: str) -> QuerySet[Any]:
+    """overseers_of for a unit whose ancestors (itself included) have these `paths`."""
     user_model = get_user_model()
     memberships = user_model.groups.through.objects
 
@@ -52,12 +62,7 @@ def overseers_of(*, unit: Unit, permission: str = "") -> QuerySet[Any]:
             )
         ) | Q(pk__in=memberships.filter(group__in=groups).values("user_id"))
 
-    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    granted = {
-        "permission__codename": OVERSEE,
-        "permission__content_type__app_label": "units",
-        "content_object__path__in": ancestors,
-    }
+    granted = {**_OVERSIGHT_GRANT, "content_object__path__in": paths}
     by_grant = Q(pk__in=UnitUserObjectPermission.objects.filter(**granted).values("user_id")) | Q(
         pk__in=memberships.filter(
             group__in=UnitGroupObjectPermission.objects.filter(**granted).values("group_id")
@@ -69,6 +74,47 @@ def overseers_of(*, unit: Unit, permission: str = "") -> QuerySet[Any]:
     if permission:
         qs = qs.filter(holders(*permission.split(".", 1)))
     return qs.order_by("pk")
+
+
+_OVERSIGHT_GRANT = {
+    "permission__codename": OVERSEE,
+    "permission__content_type__app_label": "units",
+}
+
+
+class Overseers:
+    """`overseers_of` for many units in one pass (the daily sweep's thousands of cases).
+
+    Who oversees a unit depends only on which of its ancestors carry an oversight grant: the
+    granted units are read once, and the staff are asked for once per distinct set of granted
+    ancestors (a few dozen in a province, however many units the cases name). The lists are
+    those `overseers_of(unit=…, permission=…)` returns, in the same order. Meant for one
+    sweep: a grant given while it runs is seen by the next one.
+    """
+
+    def __init__(self, *, permission: str = "") -> None:
+        self.permission = permission
+        self._granted: frozenset[str] | None = None
+        self._staff: dict[tuple[str, ...], list[Any]] = {}
+
+    def key(self, unit: Unit) -> tuple[str, ...]:
+        """The unit's granted ancestors (itself included): units with equal keys have the
+        same overseers."""
+        if self._granted is None:
+            paths = [
+                model.objects.filter(**_OVERSIGHT_GRANT).values_list(
+                    "content_object__path", flat=True
+                )
+                for model in (UnitUserObjectPermission, UnitGroupObjectPermission)
+            ]
+            self._granted = frozenset(paths[0].union(paths[1]))
+        return tuple(path for path in _ancestor_paths(unit) if path in self._granted)
+
+    def of(self, unit: Unit) -> list[Any]:
+        key = self.key(unit)
+        if key not in self._staff:
+            self._staff[key] = list(_overseers_granted_at(list(key), self.permission))
+        return self._staff[key]
 
 
 def units_visible_to(*, user: AnyUser) -> QuerySet[Unit]:

@@ -40,7 +40,7 @@ from units.cadres import cadres_of_units
 from units.models import Notification, Person, Unit
 from units.notifications import NoticeBatch
 from units.permissions import can_act_for_unit
-from units.selectors import overseers_of
+from units.selectors import Overseers, overseers_of
 from units.transitions import record_transitions, transition
 from units.types import AnyUser
 from units.workdays import add_working_days, due_soon_cutoff
@@ -497,7 +497,7 @@ def _escalate(today: datetime.date, people: Any, chunk: int = 1000) -> int:
     if not due:
         return 0
     waiting = waiting.filter(due_date__in=due)
-    overseers: dict[int, list[Any]] = {}
+    overseers = Overseers()
     moved = 0
     now = timezone.now()
     while True:
@@ -520,10 +520,8 @@ def _escalate(today: datetime.date, people: Any, chunk: int = 1000) -> int:
             notices = NoticeBatch()
             for milestone in batch:
                 project = milestone.project
-                if project.unit_id not in overseers:
-                    overseers[project.unit_id] = list(overseers_of(unit=project.unit))
                 recipients = people(project) + [
-                    u for u in overseers[project.unit_id] if u not in people(project)
+                    u for u in overseers.of(project.unit) if u not in people(project)
                 ]
                 notices.add(
                     recipients=recipients,

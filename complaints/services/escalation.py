@@ -31,8 +31,10 @@ from complaints.models import (
     ComplaintTransition,
     clock_running_q,
 )
+from complaints.permissions import HANDLE
 from complaints.services.notices import notify_staff, notify_unit
 from units.models import Notification
+from units.selectors import Overseers
 from units.services import NoticeBatch
 from units.transitions import record_transitions
 from units.workdays import add_working_days, due_soon_cutoff
@@ -74,9 +76,10 @@ def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[s
     """
     today = today or timezone.localdate()
     handling = Complaint.objects.filter(clock_running_q(), unit__isnull=False)
-    # Looked up once per unit (pair of units for the staff), not once per case.
+    # Looked up once per unit (once per set of granted ancestors for the staff), not once
+    # per case.
     recipients_of: dict[int, dict[str, list[Any]]] = {}
-    staff_of: dict[tuple[int | None, int | None], list[Any]] = {}
+    staff_of = Overseers(permission=HANDLE)
     now = timezone.now()
 
     def to_unit(title: str, kind: str, suffix: str, in_charge: bool = True) -> Notify:
@@ -102,7 +105,7 @@ def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[s
                 title=title % {"number": complaint.number, "deadline": day},
                 object_suffix=suffix,
                 deadline=day,
-                cache=staff_of,
+                overseers=staff_of,
                 notices=notices,
             )
 

@@ -10,7 +10,7 @@ from complaints.models import Complaint
 from complaints.permissions import HANDLE
 from complaints.selectors import unit_recipients
 from units.models import Notification, Unit
-from units.selectors import overseers_of
+from units.selectors import Overseers, overseers_of
 from units.services import NoticeBatch, notification_send
 
 
@@ -57,26 +57,24 @@ def notify_unit(
     )
 
 
-def staff_recipients(
-    complaint: Complaint, *, cache: dict[tuple[int | None, int | None], list[Any]] | None = None
-) -> list[Any]:
+def staff_recipients(complaint: Complaint, *, overseers: Overseers | None = None) -> list[Any]:
     """The inspection staff who hold the case: jurisdiction over both of its units (over
-    the whole county for a case naming neither). A sweep passes `cache` to look each pair
-    of units up once."""
-    key = (complaint.unit_id, complaint.subject_unit_id)
-    if cache is not None and key in cache:
-        return cache[key]
+    the whole county for a case naming neither), with the ability to handle cases. A sweep
+    passes one `overseers` lookup (Overseers(permission=HANDLE)) for all its cases."""
     units = [unit for unit in (complaint.unit, complaint.subject_unit) if unit is not None]
     if not units:
         units = list(Unit.get_root_nodes()[:1])
-    staff = None
-    for unit in units:
-        holders = overseers_of(unit=unit, permission=HANDLE)
-        staff = holders if staff is None else staff & holders
-    people = list(staff) if staff is not None else []
-    if cache is not None:
-        cache[key] = people
-    return people
+    if overseers is None:  # one case: one query
+        staff: Any = None
+        for unit in units:
+            holders = overseers_of(unit=unit, permission=HANDLE)
+            staff = holders if staff is None else staff & holders
+        return list(staff)
+    people = overseers.of(units[0])
+    for unit in units[1:]:
+        held = {person.pk for person in overseers.of(unit)}
+        people = [person for person in people if person.pk in held]
+    return list(people)
 
 
 def notify_staff(
@@ -86,12 +84,12 @@ def notify_staff(
     object_suffix: str,
     kind: str = Notification.Kind.INFO,
     deadline: Any = None,
-    cache: dict[tuple[int | None, int | None], list[Any]] | None = None,
+    overseers: Overseers | None = None,
     notices: NoticeBatch | None = None,
 ) -> None:
     """Tell the inspection staff who hold the case (jurisdiction over its units) that it
     waits for them; the notice carries the case number and subject, never who complained."""
-    staff = staff_recipients(complaint, cache=cache)
+    staff = staff_recipients(complaint, overseers=overseers)
     if not staff:
         return
     (notices.add if notices is not None else notification_send)(

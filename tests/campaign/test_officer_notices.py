@@ -74,6 +74,49 @@ def test_overseers_through_a_group_grant_and_a_permission(cast):
     assert not overseers_of(unit=cast.dept_b, permission="assessments.nothing_like_this").exists()
 
 
+def test_one_pass_lookup_names_the_same_overseers_for_every_unit(
+    cast, django_assert_max_num_queries
+):
+    """`Overseers` (the sweep's lookup) is `overseers_of` for every unit of the tree, for
+    grants to people and to groups at several depths, an inactive officer and a permission."""
+    from guardian.shortcuts import assign_perm
+
+    from units.models import Unit
+    from units.selectors import Overseers
+
+    group = Group.objects.create(name="第二纪检组")
+    assign_perm("units.oversee_unit", group, cast.dept_b)
+    member = UserFactory(username="member")
+    member.groups.add(group, Group.objects.get(name=roles.SUBTREE_INSPECTION_STAFF))
+    deep = UserFactory(username="deep_officer")
+    deep.groups.add(Group.objects.get(name=roles.SUBTREE_INSPECTION_STAFF))
+    assign_perm("units.oversee_unit", deep, cast.division_a)
+    gone = UserFactory(username="gone_officer", is_active=False)
+    assign_perm("units.oversee_unit", gone, cast.dept_a)
+    units = list(Unit.objects.order_by("path"))
+    assert len(units) >= 5
+    for permission in ("", "complaints.handle_complaint"):
+        lookup = Overseers(permission=permission)
+        keys = {lookup.key(unit) for unit in units}
+        # The granted units once, then the staff once per distinct set of granted ancestors.
+        with django_assert_max_num_queries(1 + len(keys)):
+            answers = {unit.pk: lookup.of(unit) for unit in units}
+        for unit in units:
+            assert answers[unit.pk] == list(overseers_of(unit=unit, permission=permission)), unit
+    # A case's staff hold both its units: the sweep's lists equal the one-case query's.
+    from complaints.services.notices import staff_recipients
+
+    lookup = Overseers(permission="complaints.handle_complaint")
+    for unit in units:
+        for subject in (None, *units):
+            case = Complaint(unit=unit, subject_unit=subject)
+            assert staff_recipients(case, overseers=lookup) == staff_recipients(case)
+    names = {u.username for u in Overseers().of(cast.division_a)}
+    assert {"deep_officer", "officer"} <= names and "gone_officer" not in names
+    assert "member" in {u.username for u in Overseers().of(cast.dept_b)}
+    assert "deep_officer" not in {u.username for u in Overseers().of(cast.dept_a)}
+
+
 def test_officers_hear_of_an_answer(cast, category):
     complaint = complaint_drive(cast, category, Complaint.Status.ANSWERED)
     assert _staff(
