@@ -364,7 +364,7 @@ def _rolled_up_units(
         .query.sql_with_params()
     )
     open_filed = ", ".join(["%s"] * len(OPEN_FILED))
-    order = "rank_rate DESC, overdue, path"
+    order = "rank_rate DESC, overdue, rank_path"
     sql = f"""
 WITH f AS (
   SELECT unit_id, sum(items) AS items, sum(closed) AS closed,
@@ -377,7 +377,8 @@ WITH f AS (
   WHERE campaign_id = %s AND status IN ({open_filed}) AND NOT long_term AND deadline < %s
   GROUP BY unit_id
 ), ranked AS (
-  SELECT u.*, f.items, f.closed, f.closed_on_time, f.long_term,
+  -- Ranked on the figures and the path alone; the rows kept get their units' columns.
+  SELECT f.unit_id, u.path AS rank_path, f.items, f.closed, f.closed_on_time, f.long_term,
          COALESCE(o.overdue, 0) AS overdue, f.closed_late + COALESCE(o.overdue, 0) AS late,
          -- 整改率 as units.rates.percent rounds it (half up, one decimal): the ranking.
          round(f.closed::numeric * 100 / f.items, 1) AS rank_rate
@@ -386,11 +387,12 @@ WITH f AS (
   ORDER BY {order}
   {"LIMIT %s" if limit is not None else ""}
 )
-SELECT ranked.*,
+SELECT u.*, ranked.items, ranked.closed, ranked.closed_on_time, ranked.long_term,
+       ranked.overdue, ranked.late, ranked.rank_rate,
        (SELECT count(*) FROM {RecheckEntry._meta.db_table} r
           JOIN {RectificationItem._meta.db_table} i ON i.id = r.item_id
-         WHERE r.status = %s AND i.campaign_id = %s AND i.unit_id = ranked.id) AS relapsed
-FROM ranked ORDER BY {order}
+         WHERE r.status = %s AND i.campaign_id = %s AND i.unit_id = ranked.unit_id) AS relapsed
+FROM ranked JOIN {Unit._meta.db_table} u ON u.id = ranked.unit_id ORDER BY {order}
 """  # noqa: S608 (table names and placeholders only)
     params = [
         campaign.pk,
@@ -770,8 +772,12 @@ def deliverable_counts(
     units and missing (未报) — counted in SQL, the definitions of docs/FIGURES.md."""
     today = today or timezone.localdate()
     required = required_units(campaign=campaign).count()
-    by_required = required_units_q(campaign=campaign, prefix="submissions__unit__")
-    handed_in = Q(submissions__status__in=HANDED_IN) & by_required
+    # The required units' ids as a subquery (a score of units), not a join of every
+    # submission to the units table: a province's deliverables have thousands each.
+    handed_in = Q(
+        submissions__status__in=HANDED_IN,
+        submissions__unit__in=required_units(campaign=campaign).values("pk"),
+    )
     launched = campaign.status != Campaign.Status.DRAFT
     return campaign.deliverables.annotate(
         submitted_count=Count("submissions"),
