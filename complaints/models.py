@@ -154,17 +154,20 @@ class Complaint(ChoiceLabels, models.Model):
     # (PostgreSQL uses a partial index only when the query's condition matches it).
     OPEN_STATUSES = tuple(sorted(set(Status.values) - FINAL_STATUSES))
 
-    number = models.CharField(_("Case number"), max_length=20, unique=True)
+    # number and tracking_hash are unique by constraints, status and supervision indexed in
+    # Meta: a field's unique=True or db_index=True also builds a varchar_pattern_ops copy
+    # of the index on PostgreSQL, for LIKE 'x%', which nothing asks of these columns, and
+    # every new case wrote into both (the hash's copies are 240 MB each, written at random).
+    number = models.CharField(_("Case number"), max_length=20)
     # Only HMAC-SHA256 of the tracking code (complaints/tracking.py): the code itself is shown
     # once and never stored; `tracking_code` below holds it on the instance that created it.
-    tracking_hash = models.CharField(_("Tracking code hash"), max_length=64, unique=True)
+    tracking_hash = models.CharField(_("Tracking code hash"), max_length=64)
     channel = models.CharField(_("Channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(
         _("Status"),
         max_length=20,
         choices=Status.choices,
         default=Status.REGISTERED,
-        db_index=True,
     )
     category = models.ForeignKey(
         ComplaintCategory,
@@ -225,7 +228,6 @@ class Complaint(ChoiceLabels, models.Model):
         max_length=16,
         choices=Supervision.choices,
         default=Supervision.NONE,
-        db_index=True,
     )
     supervised_at = models.DateTimeField(_("Supervised since"), null=True, blank=True)
     listed_at = models.DateTimeField(_("Listed since"), null=True, blank=True)
@@ -323,9 +325,15 @@ class Complaint(ChoiceLabels, models.Model):
                 fields=["source_client", "source_ticket"],
                 condition=~Q(source_ticket=""),
                 name="one_complaint_per_source_ticket",
-            )
+            ),
+            models.UniqueConstraint(fields=["number"], name="complaint_number_unique"),
+            models.UniqueConstraint(
+                fields=["tracking_hash"], name="complaint_tracking_hash_unique"
+            ),
         ]
         indexes = [
+            models.Index(fields=["status"], name="complaint_status"),
+            models.Index(fields=["supervision"], name="complaint_supervision"),
             models.Index(fields=["unit", "status"], name="complaint_unit_status"),
             # The complaints of a period, with what scoring's facts (属实, 逾期办理, 违诺) and
             # the figures read of each: a year's complaints are counted from the index alone

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db.migrations.operations import AddIndex, RunSQL
+from django.db.migrations.operations.base import Operation
 
 
 class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
@@ -52,3 +53,35 @@ class RunSQLOnPostgres(RunSQL):
     ) -> None:
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class ElsewhereThanPostgres(Operation):
+    """`operation` on every database but PostgreSQL (SQLite), for a
+    SeparateDatabaseAndState whose PostgreSQL half is a RunSQLOnPostgres: the state moves
+    as `operation` says everywhere."""
+
+    reversible = True
+
+    def __init__(self, operation: Operation) -> None:
+        self.operation = operation
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (self.__class__.__name__, [self.operation], {})
+
+    def describe(self) -> str:
+        return f"{self.operation.describe()} (not on PostgreSQL)"
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        self.operation.state_forwards(app_label, state)
+
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            self.operation.database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            self.operation.database_backwards(app_label, schema_editor, from_state, to_state)
