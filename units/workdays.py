@@ -14,6 +14,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 import chinese_calendar
+from django.db import connection
 from django.db.models import Case, CharField, Q, Value, When
 
 logger = logging.getLogger(__name__)
@@ -29,13 +30,22 @@ class Light(StrEnum):
 
 
 def _overrides(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+    """The table's overrides in [start, end]. One fixed statement rather than a queryset:
+    every new case and every deadline asks, and building the query cost more than running
+    it (0.5 of 0.7 ms). SQLite hands dates back as text, hence the parse."""
     from units.models import CalendarOverride
 
-    return dict(
-        CalendarOverride.objects.filter(date__range=(start, end)).values_list(
-            "date", "is_working_day"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "date", is_working_day FROM {CalendarOverride._meta.db_table} '  # noqa: S608
+            'WHERE "date" BETWEEN %s AND %s',
+            [start, end],
         )
-    )
+        rows = cursor.fetchall()
+    return {
+        day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day): bool(working)
+        for day, working in rows
+    }
 
 
 @lru_cache(maxsize=20_000)  # some fifty years of dates
