@@ -199,7 +199,7 @@ def test_query_count_flat_at_10_and_500_units(cast, extra):
     county = build_county(cast.officer, extra_units=extra)
     count = _count_scoring_queries(county["scheme"])
     assert AssessmentResult.objects.filter(scheme=county["scheme"]).count() == 12 + extra
-    assert count == QUERY_BUDGET, count
+    assert count == QUERY_BUDGET + (connection.vendor == "postgresql"), count
 
 
 # Measured once: the same at 12 and at 500 units (it depends on rules, not units).
@@ -212,4 +212,6 @@ def test_query_count_flat_at_10_and_500_units(cast, extra):
 # 48: the results scored, totalled and ranked in one upsert (the UPDATEs for the lines' sum,
 # the total and the ranks folded into it). 49: the survey's dimensions read first, to sum the
 # answers per unit and category with one column per dimension.
+# 50 on PostgreSQL: the survey's staging raises work_mem for the scoring transaction (SET
+# LOCAL), so that its counters are hashed in memory.
 QUERY_BUDGET = 49
