@@ -48,18 +48,31 @@ def _area_label(area: Unit | None) -> str:
 
 
 def _save_rule(rule: DispatchRule, fields: list[str] | None = None) -> None:
+    taken = ValidationError(
+        {
+            "area": _(
+                "The catalogue already has an entry in force for this category and area: "
+                "edit that one, or retire it first."
+            )
+        }
+    )
+    # The constraint refuses a second entry in force on PostgreSQL, two sessions at once
+    # included; SQLite (the trial deployment) cannot hold it for the county-wide entry (its
+    # area is NULL), so the same rule is also checked here, first.
+    if (
+        rule.status == DispatchRule.Status.ACTIVE
+        and DispatchRule.objects.filter(
+            category_id=rule.category_id, area_id=rule.area_id, status=DispatchRule.Status.ACTIVE
+        )
+        .exclude(pk=rule.pk)
+        .exists()
+    ):
+        raise taken
     try:
         with transaction.atomic():
             rule.save(update_fields=fields) if fields else rule.save()
     except IntegrityError:
-        raise ValidationError(
-            {
-                "area": _(
-                    "The catalogue already has an entry in force for this category and area: "
-                    "edit that one, or retire it first."
-                )
-            }
-        ) from None
+        raise taken from None
 
 
 def rule_create(
