@@ -18,6 +18,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -53,6 +54,11 @@ from tests.factories import make_unit
 from units.rates import format_percent, percent
 
 pytestmark = pytest.mark.django_db
+
+# The benchmark's floor (bench/floor.py) is hand-written PostgreSQL (AT TIME ZONE, FILTER).
+postgres_floor = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="bench/floor.py is PostgreSQL's SQL"
+)
 
 YEAR = 2026
 TODAY = datetime.date(2026, 12, 5)
@@ -623,11 +629,6 @@ def test_scoring_counts_what_the_pages_show(county, cast):
     assert results["C"].veto_reason == "严重问责"
     assert results["C"].veto == str(AdjustmentRule.Veto.FULL.label)
     assert results["D"].veto == "" and results["D"].veto_reason == ""
-    # The benchmark's hand-written SQL floor (bench/floor.py) adds up the same totals.
-    floor = floor_totals(scheme=scheme, cutoff=scheme.facts_as_of)
-    assert {_code(units, pk): str(total) for pk, total in floor.items()} == {
-        code: expected[0] for code, expected in RESULTS.items()
-    }
     # Each deduction's count is the figure a page shows for the same unit and day.
     rows = {
         _code(units, r["unit_id"]): r
@@ -742,8 +743,6 @@ def test_the_whole_year_once_it_is_over(county, today):
     # four units: A 0 → 1, B 1 → 2, C 1 → 2, D 2 → 3.
     assert counts[("A", "投诉逾期办结")] == 3
     assert [counts.get((c, "规定动作材料未报"), 0) for c in "ABCD"] == [1, 2, 2, 3]
-    totals = {r.unit_id: r.total for r in AssessmentResult.objects.filter(scheme=scheme)}
-    assert floor_totals(scheme=scheme, cutoff=scheme.facts_as_of) == totals
     # The figures page, read on 1 January, counts the same.
     assert (
         complaint_selectors.late_complaints(year=YEAR, as_of=D(2027, 1, 1))
@@ -751,3 +750,24 @@ def test_the_whole_year_once_it_is_over(county, today):
         .count()
         == 3
     )
+
+
+@postgres_floor
+def test_the_benchmark_floor_adds_up_the_same_totals(county):
+    """bench/floor.py's hand-written SQL, the floor scoring is measured against, agrees."""
+    units = county["units"]
+    scheme = _compute(county)
+    floor = floor_totals(scheme=scheme, cutoff=scheme.facts_as_of)
+    assert {_code(units, pk): str(total) for pk, total in floor.items()} == {
+        code: expected[0] for code, expected in RESULTS.items()
+    }
+
+
+@postgres_floor
+def test_the_benchmark_floor_adds_up_the_whole_year(county, today):
+    today(AFTER_YEAR)
+    scheme = _compute(county)
+    assert not scheme.is_provisional
+    totals = {r.unit_id: r.total for r in AssessmentResult.objects.filter(scheme=scheme)}
+    assert len(totals) == len(county["units"])
+    assert floor_totals(scheme=scheme, cutoff=scheme.facts_as_of) == totals

@@ -147,6 +147,9 @@ def test_hash_is_keyed_and_compared_in_constant_time(settings):
     assert not tracking.tracking_code_matches(code, derived)
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="rebuilds the old column with ALTER COLUMN"
+)
 def test_migration_hashes_an_existing_code_which_keeps_working(client, cast, make_complaint):
     """A row as it was before the migration (clear code, no hash) is hashed by it."""
     old_code = "7K3M9QXT2VBN8RWC"

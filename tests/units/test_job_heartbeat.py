@@ -109,6 +109,8 @@ def test_a_run_beats_while_its_body_waits_on_a_lock(fast_beats, cast):
 
 @pytest.mark.django_db(transaction=True)
 def test_progress_is_written_by_the_beat_while_the_body_holds_a_transaction(fast_beats):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer: the body's transaction (BEGIN IMMEDIATE) holds it")
     reported = threading.Event()
     proceed = threading.Event()
 
