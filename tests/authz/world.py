@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from assessments import services as assessment_services
 from assessments.models import AssessmentResult, AssessmentScheme, ReminderTalk, Survey
@@ -98,7 +99,7 @@ def build_world() -> World:
     deliverable = campaign.deliverables.order_by("due_date", "pk").first()
     assert deliverable is not None
     category = ComplaintCategory.objects.get(name="服务态度")
-    far = datetime.date.today() + datetime.timedelta(days=120)
+    far = timezone.localdate() + datetime.timedelta(days=120)
 
     for side, (unit, head) in _heads(cast).items():
         objects["unit"][side] = unit
@@ -395,7 +396,7 @@ def _supervisor_objects(world: World) -> None:
     from units.supervisors import supervisor_appoint
 
     cast = world.cast
-    today = datetime.date.today()
+    today = timezone.localdate()
 
     def appoint(actor: Any, username: str, name: str, unit: Any) -> Supervisor:
         return supervisor_appoint(

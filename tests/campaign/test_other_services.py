@@ -8,6 +8,7 @@ import itertools
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from campaign import selectors, services, tasks
@@ -222,12 +223,12 @@ def test_inspection_findings_become_items_and_are_fed_back(
     cast, campaign, django_capture_on_commit_callbacks
 ):
     category = ProblemCategory.objects.get(code="F3-2")
-    deadline = datetime.date.today() + datetime.timedelta(days=20)
+    deadline = timezone.localdate() + datetime.timedelta(days=20)
     with django_capture_on_commit_callbacks(execute=True):
         inspection = services.inspection_record(
             campaign=campaign,
             kind="secret",
-            date=datetime.date.today(),
+            date=timezone.localdate(),
             actor=cast.officer,
             team="明察暗访组",
             findings=[
@@ -261,7 +262,7 @@ def test_inspection_findings_become_items_and_are_fed_back(
     # The unit head may not record inspections.
     with pytest.raises(PermissionDenied):
         services.inspection_record(
-            campaign=campaign, kind="open", date=datetime.date.today(), actor=cast.head_a
+            campaign=campaign, kind="open", date=timezone.localdate(), actor=cast.head_a
         )
     with pytest.raises(ValidationError):
         services.finding_add(
@@ -276,7 +277,7 @@ def test_inspection_findings_become_items_and_are_fed_back(
 
 def test_warning_talk_is_an_accountability_action(cast, campaign):
     inspection = services.inspection_record(
-        campaign=campaign, kind="patrol", date=datetime.date.today(), actor=cast.officer
+        campaign=campaign, kind="patrol", date=timezone.localdate(), actor=cast.officer
     )
     for n in range(3):
         services.finding_add(
@@ -286,7 +287,7 @@ def test_warning_talk_is_an_accountability_action(cast, campaign):
                 unit=cast.dept_b,
                 severity="minor",
                 description=f"问题{n}",
-                deadline=datetime.date.today(),
+                deadline=timezone.localdate(),
             ),
         )
     assert [u.code for u in selectors.units_with_many_findings(campaign=campaign)] == ["SLX-JYJ"]

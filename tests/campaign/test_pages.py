@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from campaign import services
 from campaign.models import Campaign, Circular, Finding, Inspection, RectificationItem, Submission
@@ -134,7 +135,7 @@ def test_inspection_pages(client_for, cast, campaign):
     inspection = Inspection.objects.get()
     assert response.status_code == 302
     url = reverse("campaign:inspection_detail", args=[inspection.pk])
-    deadline = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    deadline = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
     response = client_for(cast.officer).post(
         url,
         {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintPart, DispatchDispute
 from complaints.services.cohandling import part_answer
@@ -162,7 +163,7 @@ def test_officer_assigns_with_cohandlers_and_decides_a_dispute(client_for, cast,
     # Past its decision date, a pending dispute is marked overdue on the list.
     complaint2 = make_complaint(Complaint.Status.REROUTE_REQUESTED)
     DispatchDispute.objects.filter(complaint=complaint2).update(
-        decide_by=datetime.date.today() - datetime.timedelta(days=3)
+        decide_by=timezone.localdate() - datetime.timedelta(days=3)
     )
     listing = client.get(reverse("complaints:disputes")).content.decode()
     assert 'data-overdue="1"' in listing
@@ -170,7 +171,7 @@ def test_officer_assigns_with_cohandlers_and_decides_a_dispute(client_for, cast,
 
 def test_overdue_parts_show_on_the_case_page(client_for, cast, cohandled):
     ComplaintPart.objects.filter(complaint=cohandled, unit=cast.dept_b).update(
-        deadline=datetime.date.today() - datetime.timedelta(days=2)
+        deadline=timezone.localdate() - datetime.timedelta(days=2)
     )
     page = client_for(cast.officer).get(reverse("complaints:detail", args=[cohandled.pk]))
     assert len(page.context["parts_overdue"]) == 1
@@ -207,7 +208,7 @@ def test_overdue_parts_show_on_the_board(client_for, cast, cohandled):
     officer = client_for(cast.officer)
     assert reverse("complaints:part", args=[part.pk]) not in officer.get(board).content.decode()
     ComplaintPart.objects.filter(pk=part.pk).update(
-        deadline=datetime.date.today() - datetime.timedelta(days=2)
+        deadline=timezone.localdate() - datetime.timedelta(days=2)
     )
     page = officer.get(board).content.decode()
     assert reverse("complaints:part", args=[part.pk]) in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from complaints import services
 from complaints.models import ComplaintCategory, ServiceCommitment
@@ -32,7 +33,7 @@ def reception_day_make(cast, *, date: datetime.date | None = None, unit=None, **
         "leader_post": "县长",
         "unit": unit,
         "place": "县人民来访接待中心一楼",
-        "date": date or datetime.date.today() + datetime.timedelta(days=7),
+        "date": date or timezone.localdate() + datetime.timedelta(days=7),
         "starts_at": datetime.time(9, 0),
         "ends_at": datetime.time(11, 30),
         "topic": "优化营商环境",

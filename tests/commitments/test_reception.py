@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from complaints.models import Complaint, ReceptionDay
 from tests.commitments.conftest import commitment_make, reception_day_make
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def test_officer_publishes_a_day_and_bad_input_is_refused(cast, client_for):

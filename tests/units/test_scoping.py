@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from tests.factories import make_person_with_login, make_unit
 from units import roles, services
@@ -103,7 +104,7 @@ def test_overlapping_responsibilities_keep_the_grant_until_the_last_one_ends(cas
 
 def test_future_responsibility_grants_only_from_its_start_date(cast):
     person, user = make_person_with_login("吴新任", "newcomer")
-    start = datetime.date.today() + datetime.timedelta(days=5)
+    start = timezone.localdate() + datetime.timedelta(days=5)
     services.responsibility_assign(
         person=person, unit=cast.township, role=Responsibility.Role.PRINCIPAL, start_date=start
     )
