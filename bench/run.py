@@ -558,6 +558,13 @@ class Gunicorn:
                 self.process.kill()
 
 
+def _spread(rows: Any, count: int = 500) -> list[Any]:
+    """`count` rows taken evenly from the whole list (every city's and county's units, not
+    the first city's): the load's cases land across the province as real intake does."""
+    rows = list(rows)
+    return rows[:: max(1, len(rows) // count)][:count]
+
+
 def measure_http(log: Log, seconds: float, threads: int, workers: int) -> dict[str, Any]:
     from assessments import services as assessment_services
     from assessments.models import RaterCategory, RaterToken, Survey, SurveyResponse
@@ -567,7 +574,7 @@ def measure_http(log: Log, seconds: float, threads: int, workers: int) -> dict[s
     from units.models import Unit
 
     categories = list(ComplaintCategory.objects.values_list("pk", flat=True))
-    units = list(Unit.objects.filter(depth__gte=3).values_list("pk", "name")[:500])
+    units = _spread(Unit.objects.filter(depth__gte=3).order_by("path").values_list("pk", "name"))
     with Gunicorn(workers) as server:
 
         def complaint(i: int, n: int, session: Any) -> tuple[str, list[tuple[str, str]]]:
@@ -813,8 +820,11 @@ def measure_api(log: Log, seconds: float, threads: int, workers: int) -> dict[st
         defaults={"can_push_complaints": True, "can_read_status": True, "rate": "1000000/min"},
     )
     secret = api_key_issue(client=client, actor=None).secret
-    codes = list(
-        Unit.objects.filter(depth__gte=3).exclude(code="").values_list("code", flat=True)[:500]
+    codes = _spread(
+        Unit.objects.filter(depth__gte=3)
+        .exclude(code="")
+        .order_by("path")
+        .values_list("code", flat=True)
     )
     run_id = f"{int(time.time())}"
     _complaint_transitions(log)
