@@ -368,10 +368,26 @@ class Complaint(ChoiceLabels, models.Model):
                 name="complaint_reception_day",
                 condition=Q(reception_day__isnull=False),
             ),
-            # The ledger of open cases (a few percent of the table), oldest first.
+            # The ledger of open cases (a few percent of the table), oldest first, and the
+            # lists newest first; with what their scope and filters read (the state, the
+            # handling unit and the unit complained about, the category, the channel, 督办,
+            # the light's deadline and paused clock), a page's ids are found from the index
+            # alone. Without them each open case
+            # passed over was read from the table: on a province whose newest open cases
+            # were 40,000 intake not yet routed, a city head's list read them all (170 ms).
             models.Index(
                 fields=["received_at", "id"],
-                name="complaint_open_received",
+                include=[
+                    "status",
+                    "unit",
+                    "subject_unit",
+                    "category",
+                    "channel",
+                    "supervision",
+                    "deadline",
+                    "clock_paused",
+                ],
+                name="complaint_open_received_cover",
                 condition=Q(
                     status__in=[
                         "accepted",
