@@ -19,7 +19,7 @@ from complaints.models import Complaint, ComplaintCategory, clock_running_q
 from complaints.permissions import is_handler
 from complaints.selectors import text_search
 from complaints.tracking import TRACKING_CODE_LENGTH, tracking_code_normalise, tracking_hash
-from units.filters import DATE, ScopedFilterSet, UnitFilter
+from units.filters import DayFilter, ScopedFilterSet, UnitFilter
 from units.workdays import due_soon_cutoff
 
 OPEN = "open"
@@ -75,24 +75,19 @@ class ComplaintFilter(ScopedFilterSet):
         method="by_supervision",
         empty_label=_("All"),
     )
-    received_from = df.DateFilter(
-        label=_("Received from"), field_name="received_at", lookup_expr="date__gte", widget=DATE
-    )
-    received_to = df.DateFilter(
-        label=_("Received until"), field_name="received_at", lookup_expr="date__lte", widget=DATE
+    received_from = DayFilter(label=_("Received from"), field_name="received_at", instants=True)
+    received_to = DayFilter(
+        label=_("Received until"), field_name="received_at", instants=True, until=True
     )
     # What a digest's "closed" lines count (units.digests): the dates a case was closed on.
-    closed_from = df.DateFilter(
-        label=pgettext_lazy("complaint", "Closed from"),
-        field_name="closed_at",
-        lookup_expr="date__gte",
-        widget=DATE,
+    closed_from = DayFilter(
+        label=pgettext_lazy("complaint", "Closed from"), field_name="closed_at", instants=True
     )
-    closed_to = df.DateFilter(
+    closed_to = DayFilter(
         label=pgettext_lazy("complaint", "Closed until"),
         field_name="closed_at",
-        lookup_expr="date__lte",
-        widget=DATE,
+        instants=True,
+        until=True,
     )
     satisfaction = df.ChoiceFilter(
         label=_("Satisfaction"), choices=Complaint.Satisfaction.choices, empty_label=_("All")

@@ -64,7 +64,7 @@ from units.models import (
 from units.models.records import edits_digests, reads_digests
 from units.notifications import notification_send
 from units.transitions import InvalidTransition, transition
-from units.workdays import add_working_days
+from units.workdays import add_working_days, day_start
 
 BOTTOM_UNITS = 5
 COMMENT_MAX_LENGTH = 2000
@@ -99,7 +99,7 @@ class Period:
 
     @staticmethod
     def _midnight(day: datetime.date) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        return day_start(day)
 
     @property
     def since(self) -> datetime.datetime:

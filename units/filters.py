@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from units.models import Unit
 from units.types import AnyUser
 from units.widgets import OnePassSelect
+from units.workdays import local_days_q
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -41,12 +42,24 @@ class UnitFilter(df.ModelChoiceFilter):
         return qs.filter(**{lookup: value.path})
 
 
-def date_range(field_name: str, label_from: Any, label_to: Any) -> tuple[Any, Any]:
-    """Two date filters, on or after and on or before, on a date or (its date) a datetime."""
-    return (
-        df.DateFilter(field_name=field_name, lookup_expr="gte", label=label_from, widget=DATE),
-        df.DateFilter(field_name=field_name, lookup_expr="lte", label=label_to, widget=DATE),
-    )
+class DayFilter(df.DateFilter):
+    """Cases on or after a day (or, `until=True`, on or before it). On a datetime field
+    (`instants=True`) the day is the local day, compared as a range of the column's own
+    values so that an index on it serves the list (units.workdays.local_days_q)."""
+
+    def __init__(self, *args: Any, until: bool = False, instants: bool = False, **kwargs: Any):
+        kwargs.setdefault("widget", DATE)
+        super().__init__(*args, **kwargs)
+        self.until = until
+        self.instants = instants
+
+    def filter(self, qs: QuerySet[Any], value: datetime.date | None) -> QuerySet[Any]:
+        if not value:
+            return qs
+        if self.instants:
+            bound = {"until": value} if self.until else {"since": value}
+            return qs.filter(local_days_q(self.field_name, **bound))
+        return qs.filter(**{f"{self.field_name}__{'lte' if self.until else 'gte'}": value})
 
 
 class ScopedFilterSet(df.FilterSet):

@@ -16,6 +16,7 @@ from functools import lru_cache
 import chinese_calendar
 from django.db import connection
 from django.db.models import Case, CharField, Q, Value, When
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -169,3 +170,22 @@ def traffic_light(
     if deadline <= due_soon_cutoff(today):
         return Light.YELLOW
     return Light.GREEN
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """The first instant of a local (Beijing) day."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def local_days_q(
+    field: str, *, since: datetime.date | None = None, until: datetime.date | None = None
+) -> Q:
+    """A datetime `field` falling on the local days `since` to `until` (both included, either
+    open), as a range of instants. What `field__date__gte` means, said so that an index on
+    the field serves it: `__date` computes every row's day before comparing."""
+    q = Q()
+    if since is not None:
+        q &= Q(**{f"{field}__gte": day_start(since)})
+    if until is not None:
+        q &= Q(**{f"{field}__lt": day_start(until + datetime.timedelta(days=1))})
+    return q

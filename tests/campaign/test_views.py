@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import services
+from campaign import selectors, services
 from campaign.models import RectificationItem
 
 pytestmark = pytest.mark.django_db
@@ -351,7 +351,6 @@ def test_ledger_rows_escape_what_units_typed(client_for, cast, campaign, make_it
 def test_review_queue_shows_its_first_rows_and_counts_them_all(
     client_for, cast, make_item, monkeypatch
 ):
-    from campaign import selectors
 
     monkeypatch.setattr(selectors, "REVIEW_QUEUE_ROWS", 2)
     for n in range(3):
@@ -363,3 +362,27 @@ def test_review_queue_shows_its_first_rows_and_counts_them_all(
     assert content.count("等待审核") == 2 and "申请销号的问题" in content
     # Said once, for the list that holds more than it shows.
     assert content.count('data-testid="queue-more"') == 1 and "仅显示前2条（共3条）" in content
+
+
+def test_ledger_filed_and_closed_days_are_beijing_days(client_for, cast, campaign, make_item):
+    """The digest's links (filed or closed from … until …) take whole local days."""
+    late = make_item(RectificationItem.Status.CLOSED, problem="深夜录入的问题")
+    early = make_item(RectificationItem.Status.ACCEPTED, problem="凌晨录入的问题")
+    beijing = datetime.timezone(datetime.timedelta(hours=8))
+    RectificationItem.objects.filter(pk=late.pk).update(
+        created_at=datetime.datetime(2026, 12, 1, 23, 30, tzinfo=beijing),
+        closed_at=datetime.datetime(2026, 12, 3, 23, 59, tzinfo=beijing),
+    )
+    RectificationItem.objects.filter(pk=early.pk).update(
+        created_at=datetime.datetime(2026, 12, 2, 0, 10, tzinfo=beijing)
+    )
+
+    def problems(**filters) -> set[str]:
+        items = selectors.ledger(user=cast.officer, campaign=campaign, filters=filters)
+        return set(items.values_list("problem", flat=True))
+
+    day = datetime.date
+    assert problems(filed_from=day(2026, 12, 1), filed_to=day(2026, 12, 1)) == {"深夜录入的问题"}
+    assert problems(filed_from=day(2026, 12, 2)) == {"凌晨录入的问题"}
+    assert problems(closed_from=day(2026, 12, 3), closed_to=day(2026, 12, 3)) == {"深夜录入的问题"}
+    assert problems(closed_to=day(2026, 12, 2)) == set()

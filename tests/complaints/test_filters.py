@@ -210,3 +210,36 @@ def test_unit_list_query_count_does_not_grow_with_the_page(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("complaints:mine"), {"q": "窗口", "status": ""})
     assert len(response.context["page"]) == 13
+
+
+def test_received_and_closed_days_are_beijing_days_to_the_minute(
+    client_for, cast, category, make_complaint
+):
+    """A day filter takes the whole local day: a case received at 23:30 on 1 December is
+    received on the 1st (it is 15:30 UTC), one at 00:10 on the 2nd on the 2nd."""
+    late = _submit(cast, category, "深夜件")
+    early = _submit(cast, category, "凌晨件")
+    closed = make_complaint("closed")
+    beijing = datetime.timezone(datetime.timedelta(hours=8))
+    at = {
+        late.pk: datetime.datetime(2026, 12, 1, 23, 30, tzinfo=beijing),
+        early.pk: datetime.datetime(2026, 12, 2, 0, 10, tzinfo=beijing),
+    }
+    for pk, when in at.items():
+        Complaint.objects.filter(pk=pk).update(received_at=when)
+    Complaint.objects.filter(pk=closed.pk).update(
+        closed_at=datetime.datetime(2026, 12, 2, 23, 59, 30, tzinfo=beijing)
+    )
+    client = client_for(cast.officer)
+
+    def numbers(**query) -> set[str]:
+        response = client.get(reverse("complaints:list"), {"status": "", **query})
+        assert response.status_code == 200
+        return set(_numbers(response))
+
+    assert numbers(received_from="2026-12-01", received_to="2026-12-01") == {late.number}
+    assert numbers(received_from="2026-12-02", received_to="2026-12-02") == {early.number}
+    assert {late.number, early.number} <= numbers(received_to="2026-12-02")
+    assert numbers(closed_from="2026-12-02", closed_to="2026-12-02") == {closed.number}
+    assert numbers(closed_to="2026-12-01") == set()
+    assert numbers(closed_from="2026-12-03") == set()
