@@ -115,7 +115,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     if too_many_rows(rows):
         return export_offer(request, kind=exports.CSV, rows=rows, params=request.GET.urlencode())
     response = StreamingHttpResponse(
-        reports.export_csv(exports.exportable(request.user)),
+        reports.export_csv(exports.exportable(request.user, request.GET)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{exports.filename("csv")}"'

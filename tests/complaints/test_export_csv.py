@@ -47,3 +47,31 @@ def test_csv_export_chunks_large_ledgers(cast, make_complaint):
     make_complaint()
     chunks = list(reports.export_csv(Complaint.objects.all()))
     assert b"".join(chunks).decode("utf-8").count("\n") == 2
+
+
+def test_an_export_from_the_list_holds_the_cases_the_list_shows(client_for, cast, make_complaint):
+    """The list's export buttons carry its filters: the file holds what the page listed."""
+    make_complaint(title="登记未受理")
+    make_complaint(Complaint.Status.ASSIGNED, title="已交办件")
+    make_complaint(Complaint.Status.CLOSED, title="已办结件")
+    make_complaint(Complaint.Status.CLOSED, title="另一件办结", unit=cast.dept_b)
+    client = client_for(cast.officer)
+
+    # The list opens on the open cases: its buttons say so.
+    page = client.get(reverse("complaints:list")).content.decode()
+    assert f'href="{reverse("complaints:export_csv")}?status=open&amp;sort=new"' in page
+    assert f'href="{reverse("complaints:export")}?status=open&amp;sort=new"' in page
+
+    def titles(**query) -> list[str]:
+        response = client.get(reverse("complaints:export_csv"), query)
+        assert response.status_code == 200
+        return sorted(row[3] for row in _csv(response)[1:])
+
+    assert titles(status="open", sort="new") == ["已交办件", "登记未受理"]
+    assert titles(status="closed") == ["另一件办结", "已办结件"]
+    assert titles(status="closed", subject_unit=cast.dept_b.pk) == ["另一件办结"]
+    assert titles(q="交办") == ["已交办件"]
+    # Without the list's query string: every case the user sees, as before.
+    assert len(titles()) == 4
+    # A filter value the list would refuse is left out, as on the list.
+    assert len(titles(status="no-such-status")) == 4

@@ -172,6 +172,28 @@ def test_the_workbook_built_in_the_background_is_the_direct_export(client_for, c
     assert len(direct) == 3
 
 
+def test_a_filtered_list_exported_in_the_background_keeps_its_filters(
+    client_for, cast, cases, limit
+):
+    """Above the limit the offer carries the list's query string to the job: the file in
+    我的导出 holds what the list showed (two of the three cases), under its count."""
+    client = client_for(cast.officer)
+    # Counted as filtered: two cases are within the limit of two, sent directly.
+    direct = client.get(reverse("complaints:export_csv"), {"status": "registered"})
+    assert direct.streaming and len(_csv_rows(_body(direct))) == 2
+    limit.ZUOFENG_EXPORT_DIRECT_MAX_ROWS = 1
+    offer = client.get(reverse("complaints:export_csv"), {"status": "registered"})
+    assert offer.status_code == 200 and not offer.streaming
+    assert 'value="status=registered"' in offer.content.decode()
+    job = _job(cast.officer, CSV, "status=registered&sort=new")
+    assert job.label == "投诉台账（CSV）（状态：已登记）", job.label
+    assert tasks.build_export(job.pk) is True
+    job.refresh_from_db()
+    assert job.rows == 2
+    rows = _csv_rows(_body(client.get(reverse("units:export_download", args=[job.pk]))))
+    assert sorted(row[3] for row in rows) == ["学校乱收费", "窗口推诿一"]
+
+
 def test_running_twice_builds_once_and_notifies_once(cast, cases, media):
     job = _job(cast.officer, CSV)
     assert tasks.build_export(job.pk) is True
