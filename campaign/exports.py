@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -48,7 +49,15 @@ def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
     rows = ledger_export_kind.count_in(request.user, campaign, request.GET)
     if too_many_rows(rows):
         params = ledger_export_kind.params_for(campaign, request.GET)
-        return export_offer(request, kind=ledger_export_kind.KIND, rows=rows, params=params)
+        back = reverse("campaign:ledger", args=[campaign.pk])
+        query = request.GET.urlencode()
+        return export_offer(
+            request,
+            kind=ledger_export_kind.KIND,
+            rows=rows,
+            params=params,
+            back=f"{back}?{query}" if query else back,
+        )
     name, _rows, content = ledger_export_kind.build_in(request.user, campaign, request.GET)
     # FileResponse closes the temporary file when the response is done, which deletes it.
     return FileResponse(content, as_attachment=True, filename=name, content_type=XLSX_TYPE)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -93,6 +94,12 @@ def figures(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _list_url(request: HttpRequest) -> str:
+    """The complaint list the export was asked from, with the same filters."""
+    query = request.GET.urlencode()
+    return f"{reverse('complaints:list')}?{query}" if query else reverse("complaints:list")
+
+
 @login_required
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
@@ -100,7 +107,13 @@ def export(request: HttpRequest) -> HttpResponse:
     finished file is never read into memory); above the direct limit, offered in the background."""
     rows = exports.count(request.user, request.GET)
     if too_many_rows(rows):
-        return export_offer(request, kind=exports.XLSX, rows=rows, params=request.GET.urlencode())
+        return export_offer(
+            request,
+            kind=exports.XLSX,
+            rows=rows,
+            params=request.GET.urlencode(),
+            back=_list_url(request),
+        )
     name, _rows, content = exports.build_xlsx(request.user, request.GET)
     # FileResponse closes the temporary file when the response is done, which deletes it.
     return FileResponse(content, as_attachment=True, filename=name, content_type=XLSX_TYPE)
@@ -113,7 +126,13 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     the background (a province's file takes longer than a request may)."""
     rows = exports.count(request.user, request.GET)
     if too_many_rows(rows):
-        return export_offer(request, kind=exports.CSV, rows=rows, params=request.GET.urlencode())
+        return export_offer(
+            request,
+            kind=exports.CSV,
+            rows=rows,
+            params=request.GET.urlencode(),
+            back=_list_url(request),
+        )
     response = StreamingHttpResponse(
         reports.export_csv(exports.exportable(request.user, request.GET)),
         content_type="text/csv; charset=utf-8",

@@ -21,8 +21,11 @@ class _JobPaginator(IdsFirstPaginator):
     count_limit = None
 
 
-def export_offer(request: HttpRequest, *, kind: str, rows: int, params: str) -> HttpResponse:
-    """The page an export view answers with instead of a file too large to send at once."""
+def export_offer(
+    request: HttpRequest, *, kind: str, rows: int, params: str, back: str
+) -> HttpResponse:
+    """The page an export view answers with instead of a file too large to send at once;
+    `back`: the list the export was asked from, with its filters (the way back to it)."""
     return render(
         request,
         "units/export_offer.html",
@@ -32,6 +35,7 @@ def export_offer(request: HttpRequest, *, kind: str, rows: int, params: str) -> 
             "rows": rows,
             "limit": settings.ZUOFENG_EXPORT_DIRECT_MAX_ROWS,
             "params": params,
+            "back": back,
         },
     )
 

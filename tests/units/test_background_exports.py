@@ -98,6 +98,11 @@ def test_above_the_limit_the_page_offers_the_background_and_creates_nothing(
     assert "本次导出共3行" in text and "超过可直接下载的上限（2行）" in text
     assert "在后台生成" in text and "csrfmiddlewaretoken" in text
     assert not ExportJob.objects.exists()
+    # The way back: the list it was asked from, with its filters.
+    back = f'<a class="btn btn-link" href="{reverse("complaints:list")}" data-testid="export-back">返回列表</a>'
+    assert back in text
+    filtered = client_for(cast.officer).get(reverse(name), {"status": "", "q": "窗口"})
+    assert "?status=&amp;q=%E7%AA%97%E5%8F%A3" in filtered.content.decode()
 
 
 def test_the_offer_keeps_the_permission_of_the_export(client_for, cast, cases, limit):
@@ -267,6 +272,8 @@ def test_the_rectification_ledger_goes_to_the_background_with_its_filters(
     assert offer.status_code == 200 and "本次导出共2行" in offer.content.decode()
     params = offer.context["params"]
     assert f"campaign={campaign.pk}" in params
+    ledger = reverse("campaign:ledger", args=[campaign.pk])
+    assert offer.context["back"] == f"{ledger}?q=%E9%A6%96%E9%97%AE%E8%B4%9F%E8%B4%A3"
     response = _start(client, "campaign.ledger_xlsx", params)
     assert response.status_code == 302
     job = ExportJob.objects.get()
