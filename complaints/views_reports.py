@@ -22,7 +22,7 @@ from units.excel.report import GROUPED_SHOWN, group_problems
 from units.excel.staging import Staged
 from units.excel.writer import XLSX_TYPE
 from units.export_views import export_offer
-from units.exports import too_many_rows
+from units.exports import export_kind, export_logged, too_many_rows
 from units.paging import IdsFirstPaginator
 
 FIGURE_ROWS = 100
@@ -94,6 +94,10 @@ def figures(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _export_title(kind: str, request: HttpRequest) -> str:
+    return export_kind(kind).label_for(request.user, request.GET)
+
+
 def _list_url(request: HttpRequest) -> str:
     """The complaint list the export was asked from, with the same filters."""
     query = request.GET.urlencode()
@@ -114,7 +118,8 @@ def export(request: HttpRequest) -> HttpResponse:
             params=request.GET.urlencode(),
             back=_list_url(request),
         )
-    name, _rows, content = exports.build_xlsx(request.user, request.GET)
+    name, built, content = exports.build_xlsx(request.user, request.GET)
+    export_logged(request=request, title=_export_title(exports.XLSX, request), rows=built)
     # FileResponse closes the temporary file when the response is done, which deletes it.
     return FileResponse(content, as_attachment=True, filename=name, content_type=XLSX_TYPE)
 
@@ -133,6 +138,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             params=request.GET.urlencode(),
             back=_list_url(request),
         )
+    export_logged(request=request, title=_export_title(exports.CSV, request), rows=rows)
     response = StreamingHttpResponse(
         reports.export_csv(exports.exportable(request.user, request.GET)),
         content_type="text/csv; charset=utf-8",

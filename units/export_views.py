@@ -85,4 +85,5 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = exports.get_export_for_user_or_404(request.user, pk)
     if not job.file or not job.file.storage.exists(job.file.name):
         raise Http404
+    exports.export_logged(request=request, title=job.label, rows=job.rows)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)

@@ -21,7 +21,7 @@ from complaints.models import Complaint
 from tests.campaign.conftest import campaign_start, item_drive
 from tests.complaints.conftest import complaint_drive
 from units import exports, tasks
-from units.models import ExportJob, Notification
+from units.models import ExportJob, Notification, SecurityEvent
 
 XLSX, CSV = complaint_exports.XLSX, complaint_exports.CSV
 
@@ -353,3 +353,28 @@ def test_every_registered_kind_comes_from_its_app():
     assert set(kinds) == {XLSX, CSV, "campaign.ledger_xlsx"}
     with pytest.raises(exports.UnknownExport):
         exports.export_kind("units.nothing")
+
+
+def test_every_file_taken_is_in_the_security_log(client_for, cast, cases, media, settings):
+    """安全日志: who took which file, how many rows, from where: a direct download (CSV or
+    workbook, with the list's filters in its title) and a download from 我的导出."""
+    client = client_for(cast.officer)
+    _body(client.get(reverse("complaints:export_csv"), {"status": "registered"}))
+    _body(client.get(reverse("complaints:export")))
+    job = _job(cast.officer, CSV)
+    tasks.build_export(job.pk)
+    _body(client.get(reverse("units:export_download", args=[job.pk])))
+    events = list(SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).order_by("pk"))
+    assert [(e.user, e.detail) for e in events] == [
+        (cast.officer, "投诉台账（CSV）（状态：已登记）：2 行"),
+        (cast.officer, "投诉台账：3 行"),
+        (cast.officer, "投诉台账（CSV）：3 行"),
+    ]
+    assert events[0].path == reverse("complaints:export_csv")  # the path, never the query
+    assert events[2].path == reverse("units:export_download", args=[job.pk])
+    # A file someone else asks for is not theirs (404) and nothing is logged as taken.
+    assert (
+        client_for(cast.leader).get(reverse("units:export_download", args=[job.pk])).status_code
+        == 404
+    )
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).count() == 3
