@@ -4,7 +4,8 @@
 code (the identity requests of complaints, for one) calls it. Recorded here: sign-ins and
 sign-outs, failed sign-ins (with the username as typed), lockouts (django-axes), wrong
 two-factor codes (units.two_factor_views), refused access (any 403 response, through
-`PermissionDeniedLogMiddleware`) and ended sessions (units.services.user_sessions_end).
+`PermissionDeniedLogMiddleware`), ended sessions (units.services.user_sessions_end) and
+files of records taken (units.exports.export_logged).
 An outsider who gets a 404 is not logged: the 404 is what keeps them from learning that
 the record exists.
 """
