@@ -65,7 +65,7 @@ def build_csv(user: Any, params: QueryDict) -> Built:
 
 
 def _filters_said(user: Any, params: QueryDict) -> str:
-    """The list's filters in words (处理状态：已登记；投诉类别：…), for 我的导出's title."""
+    """The list's filters in words (状态：已登记；投诉类别：服务态度), for 我的导出's title."""
     form = ComplaintFilter(params, Complaint.objects.none(), user=user).form
     form.is_valid()
     said = []

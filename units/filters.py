@@ -43,7 +43,7 @@ class UnitFilter(df.ModelChoiceFilter):
 
 
 class DayFilter(df.DateFilter):
-    """Cases on or after a day (or, `until=True`, on or before it). On a datetime field
+    """Rows on or after a day (or, `until=True`, on or before it). On a datetime field
     (`instants=True`) the day is the local day, compared as a range of the column's own
     values so that an index on it serves the list (units.workdays.local_days_q)."""
 
