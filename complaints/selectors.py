@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from typing import Any, overload
 
@@ -260,28 +260,75 @@ def suggested_unit(*, category: ComplaintCategory | None, subject_unit: Unit | N
     return None
 
 
+HEAD_ROLES = ("first", "principal", "liaison")
+
+
 def unit_recipients(*, unit: Unit) -> dict[str, list[Any]]:
     """Login accounts of the unit's heads and of its leaders in charge (also on ancestors)."""
+    return units_recipients(units=[unit])[unit.pk]
+
+
+def units_recipients(*, units: Iterable[Unit]) -> dict[int, dict[str, list[Any]]]:
+    """unit_recipients for many units in one query (a sweep's thousand cases name a few
+    hundred units): per unit's id, its heads and the leaders in charge of it or of an
+    ancestor, each list in the responsibilities' order (unit path, role, start date)."""
+    units = {unit.pk: unit for unit in units}
     steplen = Unit.steplen
-    ancestor_paths = [unit.path[:i] for i in range(steplen, len(unit.path) + 1, steplen)]
+    ancestors = {
+        pk: [unit.path[:i] for i in range(steplen, len(unit.path) + 1, steplen)]
+        for pk, unit in units.items()
+    }
     rows = (
         Responsibility.objects.current()
         .filter(person__user__isnull=False, person__user__is_active=True)
         .filter(
-            Q(unit=unit, role__in=("first", "principal", "liaison"))
-            | Q(unit__path__in=ancestor_paths, role="in_charge")
+            Q(unit__in=list(units), role__in=HEAD_ROLES)
+            | Q(
+                unit__path__in={path for paths in ancestors.values() for path in paths},
+                role="in_charge",
+            )
         )
-        .select_related("person__user")
+        .select_related("person__user", "unit")
     )
-    heads: dict[int, Any] = {}
-    in_charge: dict[int, Any] = {}
+    heads_of: dict[int, list[Any]] = {}
+    in_charge_on: dict[str, list[Any]] = {}  # by the path of the unit they are in charge of
     for row in rows:
         user = row.person.user
         if user is None:
             continue
-        target = in_charge if row.role == "in_charge" else heads
-        target[user.pk] = user
-    return {"heads": list(heads.values()), "in_charge": list(in_charge.values())}
+        if row.role == "in_charge":
+            in_charge_on.setdefault(row.unit.path, []).append(user)
+        else:
+            heads_of.setdefault(row.unit_id, []).append(user)
+    found = {}
+    for pk in units:
+        heads = {user.pk: user for user in heads_of.get(pk, [])}
+        in_charge: dict[int, Any] = {}
+        for path in ancestors[pk]:  # root first, as the responsibilities are ordered
+            for user in in_charge_on.get(path, []):
+                in_charge.setdefault(user.pk, user)
+        found[pk] = {"heads": list(heads.values()), "in_charge": list(in_charge.values())}
+    return found
+
+
+class UnitRecipients:
+    """units_recipients as a sweep needs it: `prefetch` the units of a batch of cases (one
+    query for those not yet known), then `of(unit)` for each case."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, dict[str, list[Any]]] = {}
+
+    def prefetch(self, units: Iterable[Unit | None]) -> None:
+        wanted = {
+            unit.pk: unit for unit in units if unit is not None and unit.pk not in self._known
+        }
+        if wanted:
+            self._known.update(units_recipients(units=wanted.values()))
+
+    def of(self, unit: Unit) -> dict[str, list[Any]]:
+        if unit.pk not in self._known:
+            self.prefetch([unit])
+        return self._known[unit.pk]
 
 
 def ledger(*, user: AnyUser) -> QuerySet[Complaint]:

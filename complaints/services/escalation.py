@@ -32,6 +32,7 @@ from complaints.models import (
     clock_running_q,
 )
 from complaints.permissions import HANDLE
+from complaints.selectors import UnitRecipients
 from complaints.services.notices import notify_staff, notify_unit
 from units.models import Notification
 from units.selectors import Overseers
@@ -53,6 +54,8 @@ class Step:
     notify: Notify
     document: tuple[str, str] | None = None  # (stage, kind) of the document issued
     deadline_field: str = "deadline"
+    # Before the notices of a batch: what they will look up, read for the whole batch.
+    prefetch: Callable[[list[Complaint]], None] | None = None
 
 
 def _past(cases: models.QuerySet[Complaint], field: str, days: int, today: datetime.date) -> Any:
@@ -76,9 +79,13 @@ def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[s
     """
     today = today or timezone.localdate()
     handling = Complaint.objects.filter(clock_running_q(), unit__isnull=False)
-    # Looked up once per unit (once per set of granted ancestors for the staff), not once
-    # per case.
-    recipients_of: dict[int, dict[str, list[Any]]] = {}
+    # Looked up once per batch for its units (once per set of granted ancestors for the
+    # staff), not once per case.
+    recipients_of = UnitRecipients()
+
+    def units_first(batch: list[Complaint]) -> None:
+        recipients_of.prefetch(complaint.unit for complaint in batch)
+
     staff_of = Overseers(permission=HANDLE)
     now = timezone.now()
 
@@ -165,6 +172,7 @@ def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[s
                 "",
                 in_charge=False,
             ),
+            prefetch=units_first,
         ),
     )
     counts["supervised"] = _run(
@@ -181,6 +189,7 @@ def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[s
                 ":supervised",
             ),
             document=(Stage.HANDLING, Kind.NOTICE),
+            prefetch=units_first,
         ),
     )
     counts["listed"] = _run(
@@ -199,6 +208,7 @@ def complaints_escalation_sweep(*, today: datetime.date | None = None) -> dict[s
                 ":listed",
             ),
             document=(Stage.HANDLING, Kind.LISTING),
+            prefetch=units_first,
         ),
     )
     counts["criticism_proposed"] = _run(
@@ -314,6 +324,8 @@ def _run(cases: models.QuerySet[Complaint], step: Step, *, chunk: int = 1000) ->
                     ],
                     batch_size=1000,
                 )
+            if step.prefetch is not None:
+                step.prefetch(batch)
             notices = NoticeBatch()
             for complaint in batch:
                 step.notify(complaint, notices)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
 from complaints.permissions import HANDLE
-from complaints.selectors import unit_recipients
+from complaints.selectors import UnitRecipients, unit_recipients
 from units.models import Notification, Unit
 from units.selectors import Overseers, overseers_of
 from units.services import NoticeBatch, notification_send
@@ -21,22 +21,20 @@ def notify_unit(
     title: str,
     include_in_charge: bool = False,
     object_suffix: str = "",
-    recipients_of: dict[int, dict[str, list[Any]]] | None = None,
+    recipients_of: UnitRecipients | None = None,
     notices: NoticeBatch | None = None,
 ) -> None:
     """Tell the handling unit (and maybe its leaders in charge); e-mails go after commit.
 
-    A sweep passes `recipients_of` to look each unit's recipients up once, and `notices`
-    to write the notices in batches.
+    A sweep passes `recipients_of` to look its units' recipients up once per batch, and
+    `notices` to write the notices in batches.
     """
     if complaint.unit is None:
         return
     if recipients_of is None:
         people = unit_recipients(unit=complaint.unit)
     else:
-        if complaint.unit.pk not in recipients_of:
-            recipients_of[complaint.unit.pk] = unit_recipients(unit=complaint.unit)
-        people = recipients_of[complaint.unit.pk]
+        people = recipients_of.of(complaint.unit)
     recipients = people["heads"] + (people["in_charge"] if include_in_charge else [])
     body = _("Case %(number)s: %(title)s. Handling deadline: %(deadline)s.") % {
         "number": complaint.number,
