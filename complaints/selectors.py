@@ -272,17 +272,17 @@ def units_recipients(*, units: Iterable[Unit]) -> dict[int, dict[str, list[Any]]
     """unit_recipients for many units in one query (a sweep's thousand cases name a few
     hundred units): per unit's id, its heads and the leaders in charge of it or of an
     ancestor, each list in the responsibilities' order (unit path, role, start date)."""
-    units = {unit.pk: unit for unit in units}
+    by_pk: dict[int, Unit] = {unit.pk: unit for unit in units}
     steplen = Unit.steplen
     ancestors = {
         pk: [unit.path[:i] for i in range(steplen, len(unit.path) + 1, steplen)]
-        for pk, unit in units.items()
+        for pk, unit in by_pk.items()
     }
     rows = (
         Responsibility.objects.current()
         .filter(person__user__isnull=False, person__user__is_active=True)
         .filter(
-            Q(unit__in=list(units), role__in=HEAD_ROLES)
+            Q(unit__in=list(by_pk), role__in=HEAD_ROLES)
             | Q(
                 unit__path__in={path for paths in ancestors.values() for path in paths},
                 role="in_charge",
@@ -300,8 +300,8 @@ def units_recipients(*, units: Iterable[Unit]) -> dict[int, dict[str, list[Any]]
             in_charge_on.setdefault(row.unit.path, []).append(user)
         else:
             heads_of.setdefault(row.unit_id, []).append(user)
-    found = {}
-    for pk in units:
+    found: dict[int, dict[str, list[Any]]] = {}
+    for pk in by_pk:
         heads = {user.pk: user for user in heads_of.get(pk, [])}
         in_charge: dict[int, Any] = {}
         for path in ancestors[pk]:  # root first, as the responsibilities are ordered
