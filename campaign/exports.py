@@ -49,14 +49,12 @@ def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
     rows = ledger_export_kind.count_in(request.user, campaign, request.GET)
     if too_many_rows(rows):
         params = ledger_export_kind.params_for(campaign, request.GET)
-        back = reverse("campaign:ledger", args=[campaign.pk])
-        query = request.GET.urlencode()
         return export_offer(
             request,
             kind=ledger_export_kind.KIND,
             rows=rows,
             params=params,
-            back=f"{back}?{query}" if query else back,
+            back=reverse("campaign:ledger", args=[campaign.pk]),
         )
     name, built, content = ledger_export_kind.build_in(request.user, campaign, request.GET)
     title = export_kind(ledger_export_kind.KIND).label_for(

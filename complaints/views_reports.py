@@ -98,10 +98,15 @@ def _export_title(kind: str, request: HttpRequest) -> str:
     return export_kind(kind).label_for(request.user, request.GET)
 
 
-def _list_url(request: HttpRequest) -> str:
-    """The complaint list the export was asked from, with the same filters."""
-    query = request.GET.urlencode()
-    return f"{reverse('complaints:list')}?{query}" if query else reverse("complaints:list")
+def _offer(request: HttpRequest, kind: str, rows: int) -> HttpResponse:
+    """Too many rows to send at once: the background export, with the list's filters."""
+    return export_offer(
+        request,
+        kind=kind,
+        rows=rows,
+        params=request.GET.urlencode(),
+        back=reverse("complaints:list"),
+    )
 
 
 @login_required
@@ -111,13 +116,7 @@ def export(request: HttpRequest) -> HttpResponse:
     finished file is never read into memory); above the direct limit, offered in the background."""
     rows = exports.count(request.user, request.GET)
     if too_many_rows(rows):
-        return export_offer(
-            request,
-            kind=exports.XLSX,
-            rows=rows,
-            params=request.GET.urlencode(),
-            back=_list_url(request),
-        )
+        return _offer(request, exports.XLSX, rows)
     name, built, content = exports.build_xlsx(request.user, request.GET)
     export_logged(request=request, title=_export_title(exports.XLSX, request), rows=built)
     # FileResponse closes the temporary file when the response is done, which deletes it.
@@ -131,13 +130,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     the background (a province's file takes longer than a request may)."""
     rows = exports.count(request.user, request.GET)
     if too_many_rows(rows):
-        return export_offer(
-            request,
-            kind=exports.CSV,
-            rows=rows,
-            params=request.GET.urlencode(),
-            back=_list_url(request),
-        )
+        return _offer(request, exports.CSV, rows)
     export_logged(request=request, title=_export_title(exports.CSV, request), rows=rows)
     response = StreamingHttpResponse(
         reports.export_csv(exports.exportable(request.user, request.GET)),

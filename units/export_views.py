@@ -25,7 +25,9 @@ def export_offer(
     request: HttpRequest, *, kind: str, rows: int, params: str, back: str
 ) -> HttpResponse:
     """The page an export view answers with instead of a file too large to send at once;
-    `back`: the list the export was asked from, with its filters (the way back to it)."""
+    `back`: the list the export was asked from, to which the request's own query string (the
+    list's filters) is added for the way back."""
+    query = request.GET.urlencode()
     return render(
         request,
         "units/export_offer.html",
@@ -35,7 +37,7 @@ def export_offer(
             "rows": rows,
             "limit": settings.ZUOFENG_EXPORT_DIRECT_MAX_ROWS,
             "params": params,
-            "back": back,
+            "back": f"{back}?{query}" if query else back,
         },
     )
 
