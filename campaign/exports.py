@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,7 @@ from units.excel.report import GROUPED_SHOWN, group_problems
 from units.excel.staging import Staged
 from units.excel.writer import XLSX_TYPE
 from units.export_views import export_offer
-from units.exports import export_kind, export_logged, too_many_rows
+from units.exports import export_logged, too_many_rows
 from units.models import Unit
 from units.selectors import ACT, unit_scope_q
 
@@ -57,10 +57,7 @@ def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
             back=reverse("campaign:ledger", args=[campaign.pk]),
         )
     name, built, content = ledger_export_kind.build_in(request.user, campaign, request.GET)
-    title = export_kind(ledger_export_kind.KIND).label_for(
-        request.user, QueryDict(ledger_export_kind.params_for(campaign, request.GET))
-    )
-    export_logged(request=request, title=title, rows=built)
+    export_logged(request=request, title=ledger_export_kind.title_of(campaign), rows=built)
     # FileResponse closes the temporary file when the response is done, which deletes it.
     return FileResponse(content, as_attachment=True, filename=name, content_type=XLSX_TYPE)
 

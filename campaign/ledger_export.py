@@ -86,8 +86,13 @@ def build(user: Any, params: QueryDict) -> Built:
     return build_in(user, _campaign(user, params), params)
 
 
+def title_of(campaign: Campaign) -> str:
+    """The file's title in 我的导出 and in the security log."""
+    return _("Rectification ledger (%(campaign)s)") % {"campaign": campaign.name}
+
+
 def label(user: Any, params: QueryDict) -> str:
-    return _("Rectification ledger (%(campaign)s)") % {"campaign": _campaign(user, params).name}
+    return title_of(_campaign(user, params))
 
 
 def export_kinds() -> list[ExportKind]:

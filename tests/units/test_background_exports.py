@@ -267,6 +267,8 @@ def test_the_rectification_ledger_goes_to_the_background_with_its_filters(
     url = reverse("campaign:ledger_export", args=[campaign.pk])
     direct = _workbook_rows(_body(client.get(url, {"q": "首问负责"})))
     assert len(direct) == 2
+    taken = SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT)
+    assert (taken.user, taken.detail) == (cast.head_a, f"整改台账（{campaign.name}）：2 行")
     settings.ZUOFENG_EXPORT_DIRECT_MAX_ROWS = 1
     offer = client.get(url, {"q": "首问负责"})
     assert offer.status_code == 200 and "本次导出共2行" in offer.content.decode()
