@@ -75,18 +75,13 @@ class ComplaintFilter(ScopedFilterSet):
         method="by_supervision",
         empty_label=_("All"),
     )
-    received_from = DayFilter(label=_("Received from"), field_name="received_at", instants=True)
-    received_to = DayFilter(
-        label=_("Received until"), field_name="received_at", instants=True, until=True
-    )
+    received_from = DayFilter(label=_("Received from"), field_name="received_at")
+    received_to = DayFilter(label=_("Received until"), field_name="received_at", until=True)
     # What a digest's "closed" lines count (units.digests): the dates a case was closed on.
-    closed_from = DayFilter(
-        label=pgettext_lazy("complaint", "Closed from"), field_name="closed_at", instants=True
-    )
+    closed_from = DayFilter(label=pgettext_lazy("complaint", "Closed from"), field_name="closed_at")
     closed_to = DayFilter(
         label=pgettext_lazy("complaint", "Closed until"),
         field_name="closed_at",
-        instants=True,
         until=True,
     )
     satisfaction = df.ChoiceFilter(

@@ -43,23 +43,20 @@ class UnitFilter(df.ModelChoiceFilter):
 
 
 class DayFilter(df.DateFilter):
-    """Rows on or after a day (or, `until=True`, on or before it). On a datetime field
-    (`instants=True`) the day is the local day, compared as a range of the column's own
-    values so that an index on it serves the list (units.workdays.local_days_q)."""
+    """A datetime field on or after a local day (or, `until=True`, on or before it), compared
+    as a range of the column's own values so that an index on it serves the list
+    (units.workdays.local_days_q)."""
 
-    def __init__(self, *args: Any, until: bool = False, instants: bool = False, **kwargs: Any):
+    def __init__(self, *args: Any, until: bool = False, **kwargs: Any):
         kwargs.setdefault("widget", DATE)
         super().__init__(*args, **kwargs)
         self.until = until
-        self.instants = instants
 
     def filter(self, qs: QuerySet[Any], value: datetime.date | None) -> QuerySet[Any]:
         if not value:
             return qs
-        if self.instants:
-            bound = {"until": value} if self.until else {"since": value}
-            return qs.filter(local_days_q(self.field_name, **bound))
-        return qs.filter(**{f"{self.field_name}__{'lte' if self.until else 'gte'}": value})
+        bound = {"until": value} if self.until else {"since": value}
+        return qs.filter(local_days_q(self.field_name, **bound))
 
 
 class ScopedFilterSet(df.FilterSet):
