@@ -11,8 +11,8 @@ class ScopeCacheMiddleware:
     """Gives the signed-in user an empty `_zf_grants` for this request.
 
     units.models.organisation._granted_roots keeps its answer there (the units on which the
-    user holds a grant), so that the dozen scoped querysets of a page ask the database once
-    instead of once each. The user object lives for one request, so nothing outlives it;
+    user holds a grant to view, act or oversee), so that the dozen scoped querysets of a
+    page ask the database once instead of once each. The user object lives for one request, so nothing outlives it;
     a service that changes grants empties it (units.services) for the rest of the request.
     """
 

@@ -5,7 +5,7 @@ by units.selectors)."""
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -175,39 +175,45 @@ def _granted_roots(*, user: AnyUser, codenames: tuple[str, ...]) -> tuple[list[s
     top-level unit, i.e. the whole tree. One query: the tree's top-level paths come in the
     same UNION as the grants, so that the answer costs nothing extra and cannot be stale.
 
-    Within a request the answer is kept on the user (units.middleware.ScopeCacheMiddleware
-    gives request.user an empty `_zf_grants`): a page scopes a dozen querysets and asks
-    once. Outside a request (services, tasks, tests) every call asks the database."""
-    cache: dict[tuple[str, ...], tuple[list[str], bool]] | None = getattr(user, "_zf_grants", None)
-    if cache is not None:
-        if codenames not in cache:
-            cache[codenames] = _granted_roots_query(user=user, codenames=codenames)
-        return cache[codenames]
-    return _granted_roots_query(user=user, codenames=codenames)
+    Within a request the grants are kept on the user (units.middleware.ScopeCacheMiddleware
+    gives request.user an empty `_zf_grants`): a page scopes a dozen querysets, some to
+    read (view, act or oversee), some to act, some to oversee, and asks once for all three.
+    Outside a request (services, tasks, tests) every call asks the database."""
+    cache: dict[Any, Any] | None = getattr(user, "_zf_grants", None)
+    if cache is None:
+        return _roots_of(_grant_rows(user=user, codenames=codenames), codenames)
+    if codenames not in cache:
+        if "rows" not in cache:
+            cache["rows"] = _grant_rows(user=user, codenames=(VIEW, ACT, OVERSEE))
+        cache[codenames] = _roots_of(cache["rows"], codenames)
+    return cache[codenames]  # type: ignore[no-any-return]
 
 
-def _granted_roots_query(*, user: AnyUser, codenames: tuple[str, ...]) -> tuple[list[str], bool]:
-    granted = models.Value(True, output_field=models.BooleanField())
-    top = models.Value(False, output_field=models.BooleanField())
+def _grant_rows(*, user: AnyUser, codenames: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(path, codename) of the user's grants, and (path, "") for every top-level unit."""
     user_paths = UnitUserObjectPermission.objects.filter(
         user_id=user.pk,  # type: ignore[misc]
         permission__codename__in=codenames,
         permission__content_type__app_label="units",
-    ).values_list("content_object__path", granted)
+    ).values_list("content_object__path", "permission__codename")
     group_paths = UnitGroupObjectPermission.objects.filter(
         group__user=user.pk,
         permission__codename__in=codenames,
         permission__content_type__app_label="units",
-    ).values_list("content_object__path", granted)
+    ).values_list("content_object__path", "permission__codename")
+    top = models.Value("", output_field=models.CharField())
     tops = Unit.objects.filter(depth=1).order_by().values_list("path", top)
-    rows = list(user_paths.order_by().union(group_paths.order_by(), tops))
-    paths = sorted({path for path, is_grant in rows if is_grant})
+    return list(user_paths.order_by().union(group_paths.order_by(), tops))
+
+
+def _roots_of(rows: list[tuple[str, str]], codenames: tuple[str, ...]) -> tuple[list[str], bool]:
+    paths = sorted({path for path, codename in rows if codename in codenames})
     # Drop paths already covered by an ancestor's grant to keep the OR short.
     roots: list[str] = []
     for path in paths:
         if not roots or not path.startswith(roots[-1]):
             roots.append(path)
-    top_paths = {path for path, is_grant in rows if not is_grant}
+    top_paths = {path for path, codename in rows if not codename}
     return roots, bool(top_paths) and top_paths <= set(roots)
 
 
