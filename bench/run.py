@@ -75,6 +75,7 @@ KEYS = [
     "crawl_failed",
     "crawl_exports",
     "crawl_queries",
+    "crawl_repeats",
 ]
 GOALS = {
     "scoring_s": ("<=", 15),
@@ -966,12 +967,20 @@ def table(results: dict[str, Any], other: dict[str, Any] | None = None) -> str:
     for row in results.get("crawl_failed") or []:
         lines.append(f"  not 200: {row['role']} {row['url']} {row['status']} {row['error']}")
     if other:
-        from bench.crawl import query_differences
+        from bench.crawl import content_differences, query_differences
 
         differing = query_differences(results, other)
         if differing:
-            lines += ["", "Crawled pages whose query count differs between the scales:"]
+            lines += ["", "Crawled pages whose queries grow or shrink with the scale:"]
             lines += [f"  {line}" for line in differing]
+        by_content = content_differences(results, other)
+        if by_content:
+            lines += [
+                "",
+                "Crawled pages whose instances differ in content between the scales "
+                "(other sections, the same repeats):",
+            ]
+            lines += [f"  {line}" for line in by_content]
     missed = goals_missed(results)
     lines += ["", "Goals missed: " + ("; ".join(missed) if missed else "none")]
     return "\n".join(lines)

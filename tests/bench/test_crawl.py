@@ -143,11 +143,48 @@ def test_figures_and_the_comparison_between_scales():
     assert found["crawl_errors"] == 1
     assert found["crawl_export_peak_rss_mb"] == 140.0
     assert found["crawl_queries"] == {"officer complaints:list": 9}
-    other = {"crawl_queries": {"officer complaints:list": 11}}
-    assert crawl.query_differences(found, other) == [
-        "officer complaints:list: 9 here, 11 at the other scale"
+    assert found["crawl_repeats"] == {"officer complaints:list": 0}
+    # An older results file (no repeats counted): compared by the totals.
+    older = {"crawl_queries": {"officer complaints:list": 11}}
+    assert crawl.query_differences(found, older) == [
+        "officer complaints:list: 9 queries here, 11 at the other scale"
     ]
+    assert crawl.content_differences(found, older) == []
+    # Two more statements of their own forms: other content, not a query per row.
+    sections = {
+        "crawl_queries": {"officer complaints:list": 11},
+        "crawl_repeats": found["crawl_repeats"],
+    }
+    assert crawl.query_differences(found, sections) == []
+    assert crawl.content_differences(found, sections) == [
+        "officer complaints:list: 9 queries here, 11 at the other scale"
+    ]
+    # Two more of a form already run: a query per row.
+    per_row = {
+        "crawl_queries": {"officer complaints:list": 11},
+        "crawl_repeats": {"officer complaints:list": 2},
+    }
+    assert crawl.query_differences(found, per_row) == [
+        "officer complaints:list: 0 repeated statements here, 2 at the other scale"
+    ]
+    assert crawl.content_differences(found, per_row) == []
     assert "complaints:list" in crawl.page_table(rows, exports, title="t")
+
+
+def test_statements_of_one_form_are_told_apart_from_other_statements():
+    """A query per row repeats one form with other values; a section is a form of its own."""
+    unit = 'SELECT "units_unit"."name" FROM "units_unit" WHERE "units_unit"."id" = %s LIMIT 21'
+    assert crawl.statement_form(unit) == crawl.statement_form(unit.replace("21", "1"))
+    listed = 'SELECT 1 FROM "t" WHERE "t"."path" IN (%s, %s, %s) AND "t"."name" = \'a\'\'b\''
+    assert crawl.statement_form(listed) == crawl.statement_form(
+        'SELECT 1 FROM "t" WHERE "t"."path" IN (%s) AND "t"."name" = \'c\''
+    )
+    assert crawl.statement_form(unit) != crawl.statement_form(unit.replace("name", "path"))
+
+    counter = crawl.QueryCounter()
+    for sql in (unit, unit, unit, listed):
+        counter(lambda *args: None, sql, (), False, {})
+    assert (counter.count, counter.repeats) == (4, 2)
 
 
 def test_the_background_exports_list_is_a_page_and_its_files_are_downloads():
