@@ -8,20 +8,20 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from units.models import Unit
-from units.selectors import ACT, OVERSEE, unit_scope_q
+from units.selectors import ACT, OVERSEE, unit_in_scope, unit_scope_q
 from units.types import AnyUser
 
 
 def can_view_unit(user: AnyUser, unit: Unit) -> bool:
-    return Unit.objects.visible_to(user).filter(pk=unit.pk).exists()
+    return unit_in_scope(user=user, unit=unit)
 
 
 def can_act_for_unit(user: AnyUser, unit: Unit) -> bool:
-    return Unit.objects.filter(unit_scope_q(user=user, codename=ACT), pk=unit.pk).exists()
+    return unit_in_scope(user=user, unit=unit, codename=ACT)
 
 
 def can_oversee_unit(user: AnyUser, unit: Unit) -> bool:
-    return Unit.objects.filter(unit_scope_q(user=user, codename=OVERSEE), pk=unit.pk).exists()
+    return unit_in_scope(user=user, unit=unit, codename=OVERSEE)
 
 
 def can_oversee_all_units(user: AnyUser) -> bool:

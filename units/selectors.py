@@ -26,6 +26,7 @@ from units.models import (  # the scoping rule is re-exported: this is where app
     UnitGroupObjectPermission,
     UnitUserObjectPermission,
     granted_unit_paths,  # noqa: F401
+    unit_in_scope,  # noqa: F401
     unit_scope_q,
     user_sees_all_units,  # noqa: F401
 )

@@ -4,14 +4,25 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import make_person_with_login, make_unit
 from units import roles, services
 from units.models import Responsibility, Unit
 from units.permissions import can_act_for_unit, can_oversee_unit, get_unit_for_user_or_404
-from units.selectors import units_actable_by, units_overseen_by, units_visible_to
+from units.selectors import (
+    ACT,
+    OVERSEE,
+    VIEW,
+    unit_in_scope,
+    unit_scope_q,
+    units_actable_by,
+    units_overseen_by,
+    units_visible_to,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +180,60 @@ def test_a_login_account_belongs_to_one_cadre(cast):
         services.person_update(person=cast.head_b.person, user=cast.head_a)
     cast.head_b.person.refresh_from_db()
     assert cast.head_b.person.user == cast.head_b
+
+
+@pytest.mark.parametrize("codename", [VIEW, ACT, OVERSEE])
+def test_a_units_answer_is_the_querysets_answer_for_every_user_and_unit(cast, codename):
+    """unit_in_scope decides on the unit's path what unit_scope_q asks the database: the
+    same rule, for every kind of user (global, subtree, whole tree, none) and every unit."""
+    from django.contrib.auth.models import AnonymousUser
+
+    root_person, province_head = make_person_with_login("全县负责人", "whole_tree_head")
+    services.responsibility_assign(
+        person=root_person, unit=cast.root, role=Responsibility.Role.FIRST_RESPONSIBLE
+    )
+    gone_person, inactive = make_person_with_login("离职人员", "gone")
+    services.responsibility_assign(
+        person=gone_person, unit=cast.division_a, role=Responsibility.Role.PRINCIPAL
+    )
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+    users = [
+        cast.officer,
+        cast.leader,
+        cast.head_a,
+        cast.head_b,
+        cast.in_charge,
+        cast.evaluator,
+        cast.outsider,
+        cast.township_officer,
+        province_head,
+        inactive,
+        AnonymousUser(),
+    ]
+    units = list(Unit.objects.all())
+    decided = 0
+    for user in users:
+        in_reach = set(
+            Unit.objects.filter(unit_scope_q(user=user, codename=codename)).values_list(
+                "pk", flat=True
+            )
+        )
+        for unit in units:
+            assert unit_in_scope(user=user, unit=unit, codename=codename) == (
+                unit.pk in in_reach
+            ), (user, unit.name, codename)
+            decided += unit.pk in in_reach
+    assert decided  # some user reaches some unit: the comparison is not all "no"
+
+
+def test_a_page_asks_nothing_more_for_the_same_unit_in_a_request(cast):
+    officer = cast.township_officer
+    officer._zf_grants = {}  # as units.middleware leaves it for a request
+    assert can_oversee_unit(officer, cast.division_a)  # the grants, asked once
+    with CaptureQueriesContext(connection) as ctx:
+        for _ in range(3):
+            assert can_oversee_unit(officer, cast.division_a)
+            assert not can_oversee_unit(officer, cast.dept_b)
+            assert not can_act_for_unit(officer, cast.township)
+    assert len(ctx.captured_queries) == 0

@@ -21,6 +21,7 @@ from units.models.organisation import (
     UnitQuerySet,
     UnitUserObjectPermission,
     granted_unit_paths,
+    unit_in_scope,
     unit_scope_q,
     user_sees_all_units,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "UnitTransition",
     "UnitUserObjectPermission",
     "granted_unit_paths",
+    "unit_in_scope",
     "unit_scope_q",
     "user_sees_all_units",
 ]

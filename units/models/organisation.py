@@ -222,6 +222,27 @@ def granted_unit_paths(*, user: AnyUser, codenames: tuple[str, ...]) -> list[str
     return _granted_roots(user=user, codenames=codenames)[0]
 
 
+def _scope(*, user: AnyUser, codename: str) -> tuple[str, list[str]]:
+    """The user's reach for `codename`: ("nothing", []), ("all", []) for a global
+    permission (rows without a unit included), ("tree", []) for a grant on every top-level
+    unit, or ("subtrees", the granted subtrees' root paths)."""
+    if not user.is_authenticated or not user.is_active:
+        return "nothing", []
+    global_perm = _GLOBAL.get(codename)
+    if user.is_superuser or (global_perm and user.has_perm(global_perm)):  # type: ignore[union-attr]
+        return "all", []
+    if codename == VIEW:
+        if user.has_perm(_GLOBAL[OVERSEE]):  # type: ignore[union-attr]
+            return "all", []
+        # Whoever may act for or oversee a unit may also read it.
+        paths, whole_tree = _granted_roots(user=user, codenames=(VIEW, ACT, OVERSEE))
+    else:
+        paths, whole_tree = _granted_roots(user=user, codenames=(codename,))
+    if not paths:
+        return "nothing", []
+    return ("tree", []) if whole_tree else ("subtrees", paths)
+
+
 def unit_scope_q(*, user: AnyUser, codename: str = VIEW, prefix: str = "") -> Q:
     """A Q on Unit (or on a model reaching Unit through `prefix`, e.g. "unit__").
 
@@ -230,27 +251,28 @@ def unit_scope_q(*, user: AnyUser, codename: str = VIEW, prefix: str = "") -> Q:
     rows without one: it is "has a unit", which needs no join and no prefix scan of the
     whole tree; anything else is one indexed prefix range per granted subtree.
     """
-    if not user.is_authenticated or not user.is_active:
+    reach, paths = _scope(user=user, codename=codename)
+    if reach == "nothing":
         return _NOTHING
-    global_perm = _GLOBAL.get(codename)
-    if user.is_superuser or (global_perm and user.has_perm(global_perm)):  # type: ignore[union-attr]
+    if reach == "all":
         return Q()
-    if codename == VIEW:
-        if user.has_perm(_GLOBAL[OVERSEE]):  # type: ignore[union-attr]
-            return Q()
-        # Whoever may act for or oversee a unit may also read it.
-        paths, whole_tree = _granted_roots(user=user, codenames=(VIEW, ACT, OVERSEE))
-    else:
-        paths, whole_tree = _granted_roots(user=user, codenames=(codename,))
-    if not paths:
-        return _NOTHING
-    if whole_tree:
+    if reach == "tree":
         # `unit__pk__isnull` is answered from the foreign key column itself (no join).
         return Q(**{f"{prefix}pk__isnull": False})
     q = Q()
     for path in paths:
         q |= Q(**{f"{prefix}path__startswith": path})
     return q
+
+
+def unit_in_scope(*, user: AnyUser, unit: Unit, codename: str = VIEW) -> bool:
+    """Whether `unit` (a stored unit) is within unit_scope_q(user, codename): the same rule,
+    decided on the unit's path. Within a request the grants are already on the user, so a
+    page that asks about the same unit for each of its buttons asks the database nothing."""
+    reach, paths = _scope(user=user, codename=codename)
+    if reach == "subtrees":
+        return any(unit.path.startswith(path) for path in paths)
+    return reach != "nothing"
 
 
 def user_sees_all_units(*, user: AnyUser) -> bool:
