@@ -12,8 +12,9 @@ class ScopeCacheMiddleware:
 
     units.models.organisation._granted_roots keeps its answer there (the units on which the
     user holds a grant to view, act or oversee), so that the dozen scoped querysets of a
-    page ask the database once instead of once each. The user object lives for one request, so nothing outlives it;
-    a service that changes grants empties it (units.services) for the rest of the request.
+    page ask the database once instead of once each. The user object lives for one
+    request, so nothing outlives it; a service that changes grants empties it
+    (units.services) for the rest of the request.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

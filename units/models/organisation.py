@@ -5,7 +5,7 @@ by units.selectors)."""
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.db import models
@@ -222,7 +222,10 @@ def granted_unit_paths(*, user: AnyUser, codenames: tuple[str, ...]) -> list[str
     return _granted_roots(user=user, codenames=codenames)[0]
 
 
-def _scope(*, user: AnyUser, codename: str) -> tuple[str, list[str]]:
+Reach = Literal["nothing", "all", "tree", "subtrees"]
+
+
+def _scope(*, user: AnyUser, codename: str) -> tuple[Reach, list[str]]:
     """The user's reach for `codename`: ("nothing", []), ("all", []) for a global
     permission (rows without a unit included), ("tree", []) for a grant on every top-level
     unit, or ("subtrees", the granted subtrees' root paths)."""
