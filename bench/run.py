@@ -266,7 +266,7 @@ def _child(args: list[str], timeout: float | None = None, pg_options: str = "") 
 
 def measure_crawl(log: Log, *, scale: str) -> dict[str, Any]:
     """The crawl in a child process (its RSS is the pages' alone), then each download in one."""
-    from bench import crawl
+    from bench import crawl_figures
 
     # A page still waiting on a query after this long is reported as such (status 504, at
     # least this slow), so that one pathological page cannot hold the crawl for minutes.
@@ -296,7 +296,7 @@ def measure_crawl(log: Log, *, scale: str) -> dict[str, Any]:
             f"peak RSS {entry['peak_rss_mb']} MB{'  ' + entry['error'] if entry['error'] else ''}"
         )
         exports.append(entry)
-    figures = crawl.figures(rows, exports)
+    figures = crawl_figures.figures(rows, exports)
     stamp = f"{timezone.now():%Y-%m-%d %H:%M} UTC"
     path = crawl_table_path(scale)
     title = (
@@ -304,7 +304,7 @@ def measure_crawl(log: Log, *, scale: str) -> dict[str, Any]:
         f"{figures['crawl_pages']} pages, p95 worst {figures['crawl_p95_ms']} ms, "
         f"max {figures['crawl_max_ms']} ms, {figures['crawl_errors']} errors"
     )
-    path.write_text(crawl.page_table(rows, exports, title=title))
+    path.write_text(crawl_figures.page_table(rows, exports, title=title))
     log(f"crawl: {title}; every page in {path.relative_to(BASE_DIR)}")
     return figures
 
@@ -967,7 +967,7 @@ def table(results: dict[str, Any], other: dict[str, Any] | None = None) -> str:
     for row in results.get("crawl_failed") or []:
         lines.append(f"  not 200: {row['role']} {row['url']} {row['status']} {row['error']}")
     if other:
-        from bench.crawl import content_differences, query_differences
+        from bench.crawl_figures import content_differences, query_differences
 
         differing = query_differences(results, other)
         if differing:

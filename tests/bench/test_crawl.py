@@ -12,7 +12,7 @@ import datetime
 
 import pytest
 
-from bench import crawl
+from bench import crawl, crawl_figures
 from bench.generate import generate
 
 TODAY = datetime.date(2026, 11, 23)
@@ -136,7 +136,7 @@ def test_figures_and_the_comparison_between_scales():
             "error": "",
         }
     ]
-    found = crawl.figures(rows, exports)
+    found = crawl_figures.figures(rows, exports)
     assert found["crawl_pages"] == 1
     assert found["crawl_max_ms"] == 30000.0  # the cut-off page counts among the worst
     assert found["crawl_slowest"][0]["page"] == "campaign:ledger"
@@ -146,17 +146,17 @@ def test_figures_and_the_comparison_between_scales():
     assert found["crawl_repeats"] == {"officer complaints:list": 0}
     # An older results file (no repeats counted): compared by the totals.
     older = {"crawl_queries": {"officer complaints:list": 11}}
-    assert crawl.query_differences(found, older) == [
+    assert crawl_figures.query_differences(found, older) == [
         "officer complaints:list: 9 queries here, 11 at the other scale"
     ]
-    assert crawl.content_differences(found, older) == []
+    assert crawl_figures.content_differences(found, older) == []
     # Two more statements of their own forms: other content, not a query per row.
     sections = {
         "crawl_queries": {"officer complaints:list": 11},
         "crawl_repeats": found["crawl_repeats"],
     }
-    assert crawl.query_differences(found, sections) == []
-    assert crawl.content_differences(found, sections) == [
+    assert crawl_figures.query_differences(found, sections) == []
+    assert crawl_figures.content_differences(found, sections) == [
         "officer complaints:list: 9 queries here, 11 at the other scale"
     ]
     # Two more of a form already run: a query per row.
@@ -164,11 +164,11 @@ def test_figures_and_the_comparison_between_scales():
         "crawl_queries": {"officer complaints:list": 11},
         "crawl_repeats": {"officer complaints:list": 2},
     }
-    assert crawl.query_differences(found, per_row) == [
+    assert crawl_figures.query_differences(found, per_row) == [
         "officer complaints:list: 0 repeated statements here, 2 at the other scale"
     ]
-    assert crawl.content_differences(found, per_row) == []
-    assert "complaints:list" in crawl.page_table(rows, exports, title="t")
+    assert crawl_figures.content_differences(found, per_row) == []
+    assert "complaints:list" in crawl_figures.page_table(rows, exports, title="t")
 
 
 def test_statements_of_one_form_are_told_apart_from_other_statements():
