@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 import chinese_calendar
 from django.db import connection
@@ -30,23 +33,61 @@ class Light(StrEnum):
     RED = "red"
 
 
-def _overrides(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
-    """The table's overrides in [start, end]. One fixed statement rather than a queryset:
-    every new case and every deadline asks, and building the query cost more than running
-    it (0.5 of 0.7 ms). SQLite hands dates back as text, hence the parse."""
+# Within a request (units.middleware.RequestMemoryMiddleware): the whole override table, read
+# at the first question and kept for the rest of the request. A page asking for two windows
+# (a complaint's acceptance and handling deadlines) then reads the table once, whatever the
+# windows. Outside a request (tasks, commands, the shell) every question reads the table.
+_kept: ContextVar[dict[str, dict[datetime.date, bool]] | None] = ContextVar(
+    "zf_calendar_overrides", default=None
+)
+
+
+@contextmanager
+def overrides_kept() -> Iterator[None]:
+    """Keep the override table, once read, until the block ends (one request)."""
+    token = _kept.set({})
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+
+
+def forget_kept_overrides(**kwargs: Any) -> None:
+    """An override was saved or deleted: the rest of the request reads the table again.
+    Connected to CalendarOverride's post_save and post_delete (units.apps)."""
+    kept = _kept.get()
+    if kept is not None:
+        kept.clear()
+
+
+def _read_overrides(start: datetime.date | None, end: datetime.date | None) -> dict:
+    """The table's overrides in [start, end], or all of them (a calendar's few dozen days a
+    year). One fixed statement rather than a queryset: every new case and every deadline
+    asks, and building the query cost more than running it (0.5 of 0.7 ms). SQLite hands
+    dates back as text, hence the parse."""
     from units.models import CalendarOverride
 
+    sql = f'SELECT "date", is_working_day FROM {CalendarOverride._meta.db_table}'  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT "date", is_working_day FROM {CalendarOverride._meta.db_table} '  # noqa: S608
-            'WHERE "date" BETWEEN %s AND %s',
-            [start, end],
-        )
+        if start is None or end is None:
+            cursor.execute(sql)
+        else:
+            cursor.execute(sql + ' WHERE "date" BETWEEN %s AND %s', [start, end])
         rows = cursor.fetchall()
     return {
         day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day): bool(working)
         for day, working in rows
     }
+
+
+def _overrides(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+    """The overrides in [start, end]: from the request's copy of the table, if it keeps one."""
+    kept = _kept.get()
+    if kept is None:
+        return _read_overrides(start, end)
+    if "all" not in kept:
+        kept["all"] = _read_overrides(None, None)
+    return {day: working for day, working in kept["all"].items() if start <= day <= end}
 
 
 @lru_cache(maxsize=20_000)  # some fifty years of dates

@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "units.security.StaffIdleTimeoutMiddleware",
     "units.security.TwoFactorRequiredMiddleware",
     # After sign-in and its checks: the user's grants are asked once per request.
-    "units.middleware.ScopeCacheMiddleware",
+    "units.middleware.RequestMemoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",

@@ -1,6 +1,6 @@
 """A page asks for its user's grants once, however many querysets it scopes.
 
-units.middleware.ScopeCacheMiddleware keeps the answer of units.models.organisation's
+units.middleware.RequestMemoryMiddleware keeps the answer of units.models.organisation's
 _granted_roots on request.user for the request (the grants of all three kinds, asked
 once); outside a request nothing is kept, and a
 service that changes grants empties what was kept.

@@ -62,3 +62,48 @@ def test_traffic_lights():
     assert traffic_light(deadline, D(2026, 10, 15)) == Light.RED
     assert traffic_light(deadline, D(2026, 10, 15), closed=True) is None
     assert traffic_light(None, D(2026, 10, 15)) is None
+
+
+def _override_reads(queries) -> int:
+    return sum("units_calendaroverride" in q["sql"] for q in queries)
+
+
+def test_a_request_reads_the_overrides_once_and_sees_its_own_changes(rf):
+    """Two deadline windows in one request read the table once (units.middleware); an
+    override saved during the request is seen by the next question; after the request
+    every question reads the table again."""
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test.utils import CaptureQueriesContext
+
+    from units.middleware import RequestMemoryMiddleware
+
+    CalendarOverride.objects.create(date=D(2027, 1, 1), is_working_day=False, note="元旦")
+    seen: dict[str, object] = {}
+
+    def view(request):
+        with CaptureQueriesContext(connection) as first:
+            seen["new_year"] = is_working_day(D(2027, 1, 1))
+            seen["three_days"] = add_working_days(D(2026, 12, 31), 3)  # another window
+            seen["between"] = workdays.working_days_between(D(2026, 9, 30), D(2026, 10, 10))
+        seen["first_reads"] = _override_reads(first.captured_queries)
+        CalendarOverride.objects.create(date=D(2027, 1, 4), is_working_day=False, note="补假")
+        with CaptureQueriesContext(connection) as second:
+            seen["after_change"] = add_working_days(D(2026, 12, 31), 3)
+        seen["second_reads"] = _override_reads(second.captured_queries)
+        return HttpResponse("ok")
+
+    RequestMemoryMiddleware(view)(rf.get("/"))
+    assert seen["first_reads"] == 1
+    assert seen["new_year"] is False
+    assert seen["three_days"] == D(2027, 1, 6)  # 01-01 off: 01-04, 01-05, 01-06
+    assert seen["between"] == 3
+    assert seen["second_reads"] == 1  # the saved override forgot the kept table
+    assert seen["after_change"] == D(2027, 1, 7)  # 01-04 off as well
+    # Outside a request nothing is kept: each question reads the table.
+    with CaptureQueriesContext(connection) as outside:
+        is_working_day(D(2027, 1, 1))
+        is_working_day(D(2027, 1, 4))
+    assert _override_reads(outside.captured_queries) == 2
+    CalendarOverride.objects.filter(date=D(2027, 1, 4)).delete()
+    assert is_working_day(D(2027, 1, 4))

@@ -175,7 +175,7 @@ def _granted_roots(*, user: AnyUser, codenames: tuple[str, ...]) -> tuple[list[s
     top-level unit, i.e. the whole tree. One query: the tree's top-level paths come in the
     same UNION as the grants, so that the answer costs nothing extra and cannot be stale.
 
-    Within a request the grants are kept on the user (units.middleware.ScopeCacheMiddleware
+    Within a request the grants are kept on the user (units.middleware.RequestMemoryMiddleware
     gives request.user an empty `_zf_grants`): a page scopes a dozen querysets, some to
     read (view, act or oversee), some to act, some to oversee, and asks once for all three.
     Outside a request (services, tasks, tests) every call asks the database."""
