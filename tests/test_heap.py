@@ -56,3 +56,26 @@ def test_freezing_keeps_collecting_new_garbage() -> None:
         "print(gc.collect())\n"
     )
     assert int(_python(script).strip()) >= 2
+
+
+def test_start_up_compiles_the_templates_into_the_frozen_objects() -> None:
+    """A worker's templates are compiled at start-up and frozen with the rest: the base
+    template and its nodes are not among the objects a full collection walks, and the
+    first request's get_template returns that very compiled template."""
+    script = (
+        "import gc\n"
+        "import config.wsgi\n"
+        "from django.template.loader import get_template\n"
+        "tracked = {id(o) for o in gc.get_objects()}\n"
+        "template = get_template('base.html').template\n"
+        "nodes = list(template.nodelist)\n"
+        "print(len(nodes) > 3, any(id(o) in tracked for o in [template, *nodes]),"
+        " get_template('base.html').template is template, gc.get_threshold()[0])\n"
+    )
+    enough_nodes, walked, same, gen0 = _python(script).split()
+    assert enough_nodes == "True"
+    assert walked == "False"
+    assert same == "True"
+    from config.heap import GEN0_THRESHOLD
+
+    assert int(gen0) == GEN0_THRESHOLD
