@@ -32,7 +32,6 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-
 TEMPLATE_SUFFIXES = (".html", ".txt", ".xml")
 # The youngest generation is collected after this many new container objects, instead of
 # CPython's 700: a page that reads a thousand rows makes several thousand, and each young
