@@ -383,14 +383,16 @@ WITH f AS (
   SELECT f.unit_id, u.path AS rank_path, f.items, f.closed, f.closed_on_time, f.long_term,
          COALESCE(o.overdue, 0) AS overdue, f.closed_late + COALESCE(o.overdue, 0) AS late,
          -- 整改率 as units.rates.percent rounds it (half up, one decimal): the ranking.
-         round(f.closed::numeric * 100 / f.items, 1) AS rank_rate
+         round(f.closed::numeric * 100 / f.items, 1) AS rank_rate,
+         -- How many rows there are before the cut: a window, counted before the LIMIT.
+         count(*) OVER () AS ranked_total
   FROM f JOIN {Unit._meta.db_table} u ON u.id = f.unit_id LEFT JOIN o ON o.unit_id = f.unit_id
   WHERE u.id IN ({allowed})
   ORDER BY {order}
   {"LIMIT %s" if limit is not None else ""}
 )
 SELECT u.*, ranked.items, ranked.closed, ranked.closed_on_time, ranked.long_term,
-       ranked.overdue, ranked.late, ranked.rank_rate,
+       ranked.overdue, ranked.late, ranked.rank_rate, ranked.ranked_total,
        (SELECT count(*) FROM {RecheckEntry._meta.db_table} r
           JOIN {RectificationItem._meta.db_table} i ON i.id = r.item_id
          WHERE r.status = %s AND i.campaign_id = %s AND i.unit_id = ranked.unit_id) AS relapsed
@@ -437,30 +439,26 @@ def unit_figures(
     return [_with_rates(row) for row in rows]
 
 
-def unit_figures_count(
+def unit_figures_ranked(
     *,
     user: AnyUser,
     campaign: Campaign,
+    limit: int,
     today: datetime.date | None = None,
-    units: QuerySet[Unit] | None = None,
-) -> int:
-    """How many rows unit_figures has: one query."""
+) -> tuple[list[Unit], int]:
+    """The first `limit` rows of unit_figures and how many rows it has in all. On the
+    roll-up one query: the total is a window over the ranking, counted before the cut."""
     today = today or timezone.localdate()
     if not _rolled_up(today):
-        return len(unit_figures_live(user=user, campaign=campaign, today=today, units=units))
-    return (
-        _figure_units(user=user, campaign=campaign, units=units)
-        .alias(
-            figures=FilteredRelation(
-                "rectification_figures", condition=Q(rectification_figures__campaign=campaign)
-            )
+        rows = unit_figures_live(user=user, campaign=campaign, today=today)
+        return rows[:limit], len(rows)
+    kept = [
+        _with_rates(row)
+        for row in _rolled_up_units(
+            user=user, campaign=campaign, today=today, units=None, limit=limit
         )
-        .filter(figures__isnull=False)
-        .values("pk")
-        .annotate(items=Sum("figures__items"))
-        .filter(items__gt=0)
-        .count()
-    )
+    ]
+    return kept, (kept[0].ranked_total if kept else 0)
 
 
 def unit_figures_live(
@@ -694,11 +692,11 @@ def required_units(*, campaign: Campaign) -> QuerySet[Unit]:
     return Unit.objects.filter(required_units_q(campaign=campaign))
 
 
-def submission_late_q(prefix: str = "") -> Q:
-    """迟报: handed in (submitted or accepted) on a day after the due date."""
-    return _q(prefix, status__in=HANDED_IN) & _q(
-        prefix, submitted_at__date__gt=F(f"{prefix}deliverable__due_date")
-    )
+def submission_late_q(prefix: str = "", due_date: F | None = None) -> Q:
+    """迟报: handed in (submitted or accepted) on a day after the due date. `due_date`: where
+    the query stands on the deliverable already, its own column (no join back to it)."""
+    due = due_date if due_date is not None else F(f"{prefix}deliverable__due_date")
+    return _q(prefix, status__in=HANDED_IN) & _q(prefix, submitted_at__date__gt=due)
 
 
 def _is_due(deliverable: Deliverable, as_of: datetime.date) -> bool:
@@ -773,13 +771,12 @@ def deliverable_counts(
     """Per deliverable: submitted, accepted, returned, late (迟报), handed in by the required
     units and missing (未报) — counted in SQL, the definitions of docs/FIGURES.md."""
     today = today or timezone.localdate()
-    required = required_units(campaign=campaign).count()
-    # The required units' ids as a subquery (a score of units), not a join of every
-    # submission to the units table: a province's deliverables have thousands each.
-    handed_in = Q(
-        submissions__status__in=HANDED_IN,
-        submissions__unit__in=required_units(campaign=campaign).values("pk"),
-    )
+    # The required units' ids (the units directly under the scope: a score or so), read
+    # once and written into the query, not a join of every submission to the units table
+    # nor a subquery evaluated per count: a province's deliverables have thousands each.
+    required_ids = list(required_units(campaign=campaign).values_list("pk", flat=True))
+    required = len(required_ids)
+    handed_in = Q(submissions__status__in=HANDED_IN, submissions__unit__in=required_ids)
     launched = campaign.status != Campaign.Status.DRAFT
     return campaign.deliverables.annotate(
         submitted_count=Count("submissions"),
@@ -789,7 +786,9 @@ def deliverable_counts(
         returned_count=Count(
             "submissions", filter=Q(submissions__status=Submission.Status.RETURNED)
         ),
-        late_count=Count("submissions", filter=submission_late_q("submissions__")),
+        late_count=Count(
+            "submissions", filter=submission_late_q("submissions__", due_date=F("due_date"))
+        ),
         required_count=Value(required),
         handed_in_count=Count("submissions", filter=handed_in),
         missing_count=Case(

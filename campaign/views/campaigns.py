@@ -73,10 +73,9 @@ def _campaign_page(
     today = timezone.localdate()
     # A province has ten thousand units: the table shows the first of the ranking (ranked
     # in the database), the ledger's unit filter reaches every other one.
-    figures = selectors.unit_figures(
+    figures, ranked = selectors.unit_figures_ranked(
         user=request.user, campaign=campaign, today=today, limit=FIGURES_SHOWN
     )
-    ranked = selectors.unit_figures_count(user=request.user, campaign=campaign, today=today)
     phases = list(campaign.phases.all())
     return render(
         request,
