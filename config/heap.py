@@ -9,18 +9,14 @@ everything alive now into a permanent generation the collector no longer walks (
 Python documentation's use of it; the objects stay where they are). Garbage made later is
 collected as before, and a full collection then walks what requests made: a few ms.
 
-Templates are otherwise compiled at their first use and kept (the cached loader): a crawl of
-every page left 80 000 objects for each later full collection to walk, 26–89 ms each, so a
-page's slowest requests were the collector's. Start-up therefore compiles every template
-of the template directories (0.6 s, once per worker) and freezes them with the rest.
-
-The youngest generation is then collected after 10 000 new objects rather than 700
-(`GEN0_THRESHOLD`). With 700, a page reading a thousand rows ran several young collections,
-each moving the page's live objects a generation up, where only the older collections free
-them: the officer's and the city head's crawl (195 pages, 100 s) ran 33 full collections of
-17–55 ms. With 10 000 it ran one; the pages' medians did not move beyond the run-to-run
-spread. Garbage in cycles waits a little longer for its collection: at most some 10 000
-objects, a few megabytes.
+Templates are otherwise compiled at their first use and kept (the cached loader): after the
+officer's pages (117, crawled at province scale) the process held 80 000 objects for each
+later full collection to walk, 26–89 ms each. Start-up therefore compiles every template of
+the template directories (0.6 s, once per worker) and freezes them with the rest: the same
+crawl then left 44 000 objects, and its full collections took 15–51 ms. A worker's first
+request for a page no longer compiles its templates either. (Collecting the youngest
+generation less often, 10 000 objects instead of 700, removed nearly every full collection
+but changed no page's time measurably in an interleaved comparison: not done.)
 
 Called once per process, at the end of start-up: by `config.wsgi` and `config.asgi` (each
 gunicorn worker imports them itself: no preload, no fork after this), and by the bench's
@@ -33,11 +29,6 @@ import gc
 from pathlib import Path
 
 TEMPLATE_SUFFIXES = (".html", ".txt", ".xml")
-# The youngest generation is collected after this many new container objects, instead of
-# CPython's 700: a page that reads a thousand rows makes several thousand, and each young
-# collection promoted that page's live objects a generation up, to be walked again by the
-# older collections. See the module's docstring for the measurements.
-GEN0_THRESHOLD = 10_000
 
 
 def compile_templates() -> int:
@@ -69,6 +60,5 @@ def freeze_startup_objects() -> int:
     get_resolver().url_patterns  # noqa: B018 (imports every app's urls: long-lived patterns)
     compile_templates()
     gc.collect()
-    gc.set_threshold(GEN0_THRESHOLD, *gc.get_threshold()[1:])
     gc.freeze()
     return gc.get_freeze_count()
