@@ -8,9 +8,9 @@ timeouts (settings) bound the wait for a hung Redis, and after a failure the pro
 leaves Redis alone for a few seconds, so one request pays that wait at most once.
 
 Django's client also builds a new `redis.Redis` for every call, and its constructor fills a
-table of some 170 reply callbacks: a public vote paid for two of them, a fifth of its Python
-time. A `redis.Redis` is safe to share between threads (each command takes a connection from
-the pool and hands it back), so one per connection pool serves every call.
+table of some 170 reply callbacks: a public vote paid for two of them, about a tenth of its
+Python time. A `redis.Redis` is safe to share between threads (each command takes a
+connection from the pool and hands it back), so one per connection pool serves every call.
 """
 
 from __future__ import annotations
