@@ -3,32 +3,14 @@ serves threads at once and outlives a Redis restart."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 
-import pytest
-
 from config.cache import FailSoftRedisCache, SharedClientRedisCacheClient
-from tests.jobs.conftest import IN_CI
-from tests.jobs.test_broker_outage import OwnRedis
+from tests.jobs.test_broker_outage import own_redis  # noqa: F401 (the fixture: a Redis of its own)
 
 
-@pytest.fixture
-def redis_of_our_own(tmp_path):
-    if not shutil.which("redis-server"):
-        if IN_CI:
-            pytest.fail("CI needs redis-server to start a Redis of the test's own")
-        pytest.skip("needs redis-server")
-    server = OwnRedis(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def test_one_client_per_pool_serves_threads_and_a_restart(redis_of_our_own):
-    cache = FailSoftRedisCache(redis_of_our_own.url, {"OPTIONS": {"socket_timeout": 1}})
+def test_one_client_per_pool_serves_threads_and_a_restart(own_redis):  # noqa: F811
+    cache = FailSoftRedisCache(own_redis.url, {"OPTIONS": {"socket_timeout": 1}})
     client = cache._cache
     assert isinstance(client, SharedClientRedisCacheClient)
     assert client.get_client() is client.get_client(write=True)  # one server: one pool
@@ -50,8 +32,8 @@ def test_one_client_per_pool_serves_threads_and_a_restart(redis_of_our_own):
     assert cache.add("counter", 0, 30) and cache.incr("counter") == 1
 
     # The same client after Redis restarts (empty: it keeps nothing on disk).
-    redis_of_our_own.stop()
-    redis_of_our_own.start()
+    own_redis.stop()
+    own_redis.start()
     import config.cache
 
     config.cache._down_until = 0.0
