@@ -1,10 +1,12 @@
-"""The survey's floor (bench settings only): a bare Django view doing one INSERT.
+"""The floor of the intake and the survey (bench settings only): a bare Django view doing
+one INSERT.
 
 `bench_run --only http` serves it from the same gunicorn, through the same middleware,
-with the same form a vote posts, just before the votes: what the host and Django cost a
-request that writes one row, so that `survey_ratio_to_floor` shows what the vote itself
-adds, whatever else the host is doing. Mounted by bench/urls.py, which only
-config/settings/bench.py names; production URLs never have it.
+with the same form a vote posts, before the intake and the votes: what the host and Django
+cost a request that writes one row, so that `intake_ratio_to_floor` and
+`survey_ratio_to_floor` show what a complaint and a vote add, whatever else the host is
+doing. Mounted by bench/urls.py, which only config/settings/bench.py names; production
+URLs never have it.
 """
 
 from __future__ import annotations
