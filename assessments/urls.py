@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("surveys/<int:pk>/codes.xlsx", views.survey_tokens_export, name="survey_tokens_export"),
     path("survey/<int:survey_pk>/open/", views.survey_open_vote, name="survey_open_vote"),
+    path("survey/<int:survey_pk>/thanks/", views.survey_thanks, name="survey_thanks"),
     path("survey/<int:survey_pk>/<str:code>/", views.survey_vote, name="survey_vote"),
     path("feedback/", views.feedback_list, name="feedback_list"),
     path("schemes/<int:pk>/assignments/", views.evaluation_assign, name="evaluation_assign"),

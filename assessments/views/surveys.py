@@ -434,11 +434,52 @@ def _wizard(
 
 
 def _file(request: HttpRequest, survey: Survey, draft: Draft, submit: Any) -> HttpResponse:
-    """The final submit: every unit of the draft in one vote; the draft is then forgotten."""
+    """The final submit: every unit of the draft in one vote; the draft is then forgotten.
+
+    The thanks come on a page of their own (post, redirect, get): reloading it, or coming
+    back to it, shows the thanks again instead of asking the browser to send the vote a
+    second time (which the used code would refuse)."""
     ratings, comments = draft.submission()
     submit(ratings, comments)
     draft.discard()
-    return render(request, "assessments/survey_thanks.html", {"survey": survey})
+    thanks = reverse("assessments:survey_thanks", args=[survey.pk])
+    response = redirect(thanks)
+    # Says only that this browser voted in this survey: no code, no answers, no time.
+    response.set_signed_cookie(
+        VOTED_COOKIE,
+        str(survey.pk),
+        salt=_VOTED_SALT,
+        max_age=_VOTED_SECONDS,
+        path=thanks,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+VOTED_COOKIE = "zf_voted"
+_VOTED_SALT = "assessments.voted"
+_VOTED_SECONDS = 86400
+
+
+@require_GET
+def survey_thanks(request: HttpRequest, survey_pk: int) -> HttpResponse:
+    """After a vote (the signed cookie `_file` set for this survey's page); without it the
+    page says nothing of the survey (404)."""
+    voted = request.get_signed_cookie(
+        VOTED_COOKIE, default=None, salt=_VOTED_SALT, max_age=_VOTED_SECONDS
+    )
+    survey = Survey.objects.filter(pk=survey_pk).first() if voted == str(survey_pk) else None
+    if survey is None:
+        return _refusal(
+            request,
+            _("This page thanks a rater after a vote. Open the link on your slip to vote."),
+            404,
+        )
+    response = render(request, "assessments/survey_thanks.html", {"survey": survey})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _refusal(request: HttpRequest, message: str, status: int, survey: Survey | None = None):

@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -109,8 +110,18 @@ def test_one_page_vote_records_one_vote_and_refuses_the_second(client, survey, c
     content = page.content.decode()
     assert "服务态度" in content and "廉洁自律" in content and "基本满意" in content
     response = client.post(url, _post_for(survey, [cast.dept_a, cast.dept_b]))
-    assert response.status_code == 200
-    assert "感谢参评" in response.content.decode()
+    # Post, redirect, get: the thanks are a page of their own, which a reload shows again
+    # without sending the vote a second time.
+    thanks_url = reverse("assessments:survey_thanks", args=[survey.pk])
+    assert response.status_code == 302 and response.url == thanks_url
+    for _ in range(2):
+        thanks = client.get(thanks_url)
+        assert thanks.status_code == 200 and "感谢参评" in thanks.content.decode()
+        assert thanks["Cache-Control"] == "no-store"
+    # Without the cookie the vote set (another browser, another survey), nothing is shown.
+    assert Client().get(thanks_url).status_code == 404
+    elsewhere = reverse("assessments:survey_thanks", args=[survey.pk + 1])
+    assert client.get(elsewhere).status_code == 404
     assert SurveyResponse.objects.filter(survey=survey).count() == 2
     assert SurveyAnswer.objects.count() == 16
     again = client.post(url, _post_for(survey, [cast.dept_a]))
@@ -182,7 +193,8 @@ def test_pages_keep_answers_and_name_the_unit_and_question_left_out(client, surv
     assert done.status_code == 302 and done.url.endswith("?step=review")
     review = client.get(done.url).content.decode()
     assert cast.dept_a.name in review and cast.dept_b.name in review
-    thanks = client.post(url, {"step": "review", "go": "submit"})
+    filed = client.post(url, {"step": "review", "go": "submit"})
+    thanks = client.get(filed.url)
     assert thanks.status_code == 200 and "感谢参评" in thanks.content.decode()
     assert SurveyResponse.objects.filter(survey=survey).count() == 2
     assert SurveyResponse.objects.get(unit=cast.dept_a).comment == "窗口服务好"
@@ -272,7 +284,8 @@ def test_open_mode_uses_the_same_pages(client, survey, cast):
     client.post(url, _page(survey, cast.dept_a, 1, label="不满意"))
     client.post(url, _page(survey, cast.dept_b, 2, go="skip"))
     done = client.post(url, {"step": "review", "go": "submit"})
-    assert done.status_code == 200
+    assert done.status_code == 302
+    assert done.url == reverse("assessments:survey_thanks", args=[survey.pk])
     response = SurveyResponse.objects.get()
     assert response.is_open and response.unit == cast.dept_a and response.category is None
 
@@ -285,7 +298,7 @@ def test_open_mode_is_flagged_separate_and_rate_limited(client, survey, cast, se
     for _ in range(3):
         client.post(url, _page(survey, cast.dept_a, 1, go="prev"))
     for _ in range(2):
-        assert client.post(url, _post_for(survey, [cast.dept_a])).status_code == 200
+        assert client.post(url, _post_for(survey, [cast.dept_a])).status_code == 302
     limited = client.post(url, _post_for(survey, [cast.dept_a]))
     assert limited.status_code == 429
     assert "提交次数过多" in limited.content.decode()

@@ -183,12 +183,12 @@ def test_one_vote_is_two_statements(client, survey, cast, django_assert_num_quer
         response = client.post(
             reverse("assessments:survey_vote", args=[survey.pk, first.code]), data
         )
-    assert response.status_code == 200
+    assert response.status_code == 302
     with django_assert_num_queries(2):
         response = client.post(
             reverse("assessments:survey_vote", args=[survey.pk, second.code]), data
         )
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert SurveyResponse.objects.count() == 4 and SurveyAnswer.objects.count() == 32
 
 

@@ -165,6 +165,14 @@ url(
     na={"read-only": PUBLIC},
 )
 url(
+    # The thanks after a vote: shown with the cookie the vote sets; without it, nothing.
+    "assessments:survey_thanks",
+    "x:survey",
+    ok={"anon": 404},
+    anon=404,
+    na={"sibling": PUBLIC, "read-only": PUBLIC},
+)
+url(
     "assessments:survey_vote",
     "x:survey",
     "x:spare_code",
