@@ -579,6 +579,15 @@ def measure_http(log: Log, seconds: float, threads: int, workers: int) -> dict[s
     units = _spread(Unit.objects.filter(depth__gte=3).order_by("path").values_list("pk", "name"))
     with Gunicorn(workers) as server:
 
+        def load(make_request: Any, for_seconds: float = seconds) -> Any:
+            return run_load(
+                host="127.0.0.1",
+                port=server.port,
+                seconds=for_seconds,
+                threads=threads,
+                make_request=make_request,
+            )
+
         def complaint(i: int, n: int, session: Any) -> tuple[str, list[tuple[str, str]]]:
             return "/complaints/submit/", _complaint_fields(i, n, session)
 
@@ -600,13 +609,7 @@ def measure_http(log: Log, seconds: float, threads: int, workers: int) -> dict[s
             ]
 
         # Warm every worker's imports and connections before timing.
-        run_load(
-            host="127.0.0.1",
-            port=server.port,
-            seconds=2,
-            threads=threads,
-            make_request=complaint,
-        )
+        load(complaint, 2)
         # Fresh one-time codes, made with the real service, so every vote is a new rater.
         survey = Survey.objects.filter(status=Survey.Status.OPEN).order_by("-pk").first()
         needed = int(seconds * 400) + 1000
@@ -655,38 +658,20 @@ def measure_http(log: Log, seconds: float, threads: int, workers: int) -> dict[s
 
         with connection.cursor() as cursor:
             cursor.execute(floor_view.CREATE)
-        floor = run_load(
-            host="127.0.0.1",
-            port=server.port,
-            seconds=seconds,
-            threads=threads,
-            make_request=floor_vote,
-        )
+        floor = load(floor_vote)
         log(
             f"survey floor: {floor.rps:.1f} rps, p99 {floor.percentile(99):.0f} ms, "
             f"{floor.ok} ok, {floor.failed} failed {floor.statuses}"
         )
         before = Complaint.objects.count()
-        intake = run_load(
-            host="127.0.0.1",
-            port=server.port,
-            seconds=seconds,
-            threads=threads,
-            make_request=complaint,
-        )
+        intake = load(complaint)
         stored = Complaint.objects.count() - before
         log(
             f"intake: {intake.rps:.1f} rps, p99 {intake.percentile(99):.0f} ms, "
             f"{intake.ok} ok, {intake.failed} failed {intake.statuses}, {stored} stored"
         )
         responses_before = SurveyResponse.objects.filter(survey=survey).count()
-        votes = run_load(
-            host="127.0.0.1",
-            port=server.port,
-            seconds=seconds,
-            threads=threads,
-            make_request=vote,
-        )
+        votes = load(vote)
         filed = SurveyResponse.objects.filter(survey=survey).count() - responses_before
         log(
             f"survey: {votes.rps:.1f} rps, p99 {votes.percentile(99):.0f} ms, "
