@@ -12,19 +12,18 @@ search and labels (units.picker.KINDS); `PersonSelect` names them for the reader
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from units import picker
+from units.html import escaped
 
 
 class _OnePassOptions:
@@ -104,14 +103,6 @@ class UnitSelect(_Picker, forms.Select):
     pass
 
 
-def _escaped(text: Any) -> str:
-    """django.utils.html.conditional_escape, without its lazy-argument wrapper and SafeString
-    (a province's unit filters escape a thousand labels a page)."""
-    if isinstance(text, Promise):
-        text = str(text)
-    return str(text.__html__()) if hasattr(text, "__html__") else html.escape(str(text))
-
-
 class OnePassSelect(_OnePassOptions, forms.Select):
     """A plain <select> of given choices, its options written in one pass (the list
     filters' units: the top levels of a city are 500 options, a template each otherwise).
@@ -137,12 +128,12 @@ class OnePassSelect(_OnePassOptions, forms.Select):
                 selected = not has_selected and str(subvalue) in values
                 has_selected |= selected
                 options.append(
-                    f'<option value="{_escaped(subvalue)}"{" selected" if selected else ""}>'
-                    f"{_escaped(sublabel)}</option>"
+                    f'<option value="{escaped(subvalue)}"{" selected" if selected else ""}>'
+                    f"{escaped(sublabel)}</option>"
                 )
             rendered = "".join(options)
             if group_name:
-                rendered = f'<optgroup label="{_escaped(group_name)}">{rendered}</optgroup>'
+                rendered = f'<optgroup label="{escaped(group_name)}">{rendered}</optgroup>'
             parts.append(rendered)
         return format_html(
             '<select name="{}"{}>{}</select>',

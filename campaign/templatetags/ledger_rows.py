@@ -8,7 +8,6 @@ are drawn once per value."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from campaign.templatetags.item_status import item_status
+from units.html import escaped
 from units.templatetags.deadline_lights import light
 
 register = template.Library()
@@ -31,52 +31,45 @@ ROW = (
 )
 
 
-def _escape(value: Any) -> str:
-    """What format_html does to each value (Django's escape, without its lazy wrapper)."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
-
-
 class _Rows:
     def __init__(self, printing: bool) -> None:
         self.printing = printing
-        self.long_term = _escape(gettext("Long-term"))
+        self.long_term = escaped(gettext("Long-term"))
         self.lights: dict[str, str] = {}
         self.statuses: dict[str, str] = {}
 
     def row(self, item: Any) -> str:
         if self.printing:
-            problem = _escape(item.problem)
-            measures = _escape(item.measures)
+            problem = escaped(item.problem)
+            measures = escaped(item.measures)
         else:
             problem = '<a href="{}">{}</a>'.format(
-                _escape(reverse("campaign:item_detail", args=[item.pk])),
-                _escape(Truncator(item.problem).chars(60)),
+                escaped(reverse("campaign:item_detail", args=[item.pk])),
+                escaped(Truncator(item.problem).chars(60)),
             )
-            measures = _escape(Truncator(item.measures).chars(50))
+            measures = escaped(Truncator(item.measures).chars(50))
         category = item.category
         if item.long_term:
             deadline = self.long_term
         else:
             value = item.light or ""
             if value not in self.lights:
-                self.lights[value] = _escape(light(value))
+                self.lights[value] = escaped(light(value))
             date = item.deadline.isoformat() if item.deadline else ""
             deadline = f"{date} {self.lights[value]}"
         if item.status not in self.statuses:
-            self.statuses[item.status] = _escape(item_status(item))
+            self.statuses[item.status] = escaped(item_status(item))
         return ROW.format(
             item.pk,
-            _escape(item.light or ""),
+            escaped(item.light or ""),
             item.pk,
-            _escape(item.unit.name),
-            _escape(item.get_list_kind_display()),
-            _escape(item.get_level_display()),
+            escaped(item.unit.name),
+            escaped(item.get_list_kind_display()),
+            escaped(item.get_level_display()),
             problem,
-            f'<div class="small text-muted">{_escape(category)}</div>' if category else "",
+            f'<div class="small text-muted">{escaped(category)}</div>' if category else "",
             measures,
-            _escape(item.responsible_person),
+            escaped(item.responsible_person),
             deadline,
             self.statuses[item.status],
         )
@@ -88,6 +81,6 @@ def ledger_rows(items: Iterable[Any], printing: bool = False) -> SafeString:
     body = "\n".join(rows.row(item) for item in items)
     if not body:
         body = '<tr><td colspan="9" class="text-muted">{}</td></tr>'.format(
-            _escape(gettext("No items match."))
+            escaped(gettext("No items match."))
         )
-    return mark_safe(body)  # noqa: S308  (every value above went through _escape)
+    return mark_safe(body)  # noqa: S308  (every value above went through escaped)
