@@ -111,7 +111,8 @@ class ScopedFilterSet(df.FilterSet):
                     chosen.add(int(value))
         if chosen:
             shown = units.filter(Q(pk__in=shown.values("pk")) | Q(pk__in=chosen))
-        return [(unit.pk, str(unit)) for unit in shown.order_by("path").only("pk", "name")]
+        # Pairs, not units: a city's top levels are 500 options, a model instance each.
+        return list(shown.order_by("path").values_list("pk", "name"))
 
     def main_fields(self) -> list[Any]:
         return [f for f in self.form if f.name not in self.ADVANCED]
