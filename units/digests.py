@@ -61,6 +61,7 @@ from units.models import (
     UnitGroupObjectPermission,
     UnitUserObjectPermission,
 )
+from units.models.organisation import subtree_roots
 from units.models.records import edits_digests, reads_digests
 from units.notifications import notification_send
 from units.transitions import InvalidTransition, transition
@@ -198,15 +199,6 @@ class Jurisdiction:
     editors: list[Any] = field(default_factory=list)
 
 
-def _roots(paths: set[str]) -> list[str]:
-    """The paths not below another one of them (a grant covers its subtree)."""
-    roots: list[str] = []
-    for path in sorted(paths):
-        if not roots or not path.startswith(roots[-1]):
-            roots.append(path)
-    return roots
-
-
 def digest_jurisdictions() -> dict[str, Jurisdiction]:
     """Every distinct jurisdiction among the digest readers, keyed by the scope's path ("" for
     the county): leaders and inspection staff who see every unit read the county's, anyone
@@ -278,7 +270,7 @@ def digest_jurisdictions() -> dict[str, Jurisdiction]:
             if pk in staff and pk in oversees_all:
                 county.editors.append(user)
             continue
-        for root in _roots(seen.get(pk, set())):
+        for root in subtree_roots(seen.get(pk, set())):
             scopes.setdefault(root, []).append(pk)
     if county.readers:
         result[""] = county
@@ -287,7 +279,7 @@ def digest_jurisdictions() -> dict[str, Jurisdiction]:
         jurisdiction = Jurisdiction(scope=units[path])
         for pk in readers:
             jurisdiction.readers.append(users[pk])
-            if pk in staff and path in _roots(overseen.get(pk, set())):
+            if pk in staff and path in subtree_roots(overseen.get(pk, set())):
                 jurisdiction.editors.append(users[pk])
         result[path] = jurisdiction
     return result

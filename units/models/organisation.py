@@ -5,6 +5,7 @@ by units.selectors)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
@@ -206,13 +207,18 @@ def _grant_rows(*, user: AnyUser, codenames: tuple[str, ...]) -> list[tuple[str,
     return list(user_paths.order_by().union(group_paths.order_by(), tops))
 
 
-def _roots_of(rows: list[tuple[str, str]], codenames: tuple[str, ...]) -> tuple[list[str], bool]:
-    paths = sorted({path for path, codename in rows if codename in codenames})
-    # Drop paths already covered by an ancestor's grant to keep the OR short.
+def subtree_roots(paths: Iterable[str]) -> list[str]:
+    """The paths not below another one of them, in order (a grant covers its subtree)."""
     roots: list[str] = []
-    for path in paths:
+    for path in sorted(set(paths)):
         if not roots or not path.startswith(roots[-1]):
             roots.append(path)
+    return roots
+
+
+def _roots_of(rows: list[tuple[str, str]], codenames: tuple[str, ...]) -> tuple[list[str], bool]:
+    # Paths already covered by an ancestor's grant are dropped to keep the OR short.
+    roots = subtree_roots(path for path, codename in rows if codename in codenames)
     top_paths = {path for path, codename in rows if not codename}
     return roots, bool(top_paths) and top_paths <= set(roots)
 
