@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,6 +28,7 @@ from complaints.services.handling import rated_once_message
 from complaints.services.supervision import PUSHABLE
 from complaints.views_escalation import escalation_context
 from units.actions import Action, attach_errors, perform
+from units.page_cookies import PageCookie
 from units.paging import IdsFirstPaginator
 from units.selectors import units_actable_by, units_overseen_by
 from units.transitions import InvalidTransition
@@ -102,38 +102,22 @@ def public_submit(request: HttpRequest) -> HttpResponse:
 # Shown once: the new code goes to the next page in a signed cookie sent only to that page,
 # which reads and deletes it. A session would cost a row written per complaint, and the
 # database would then hold in clear the code the complaints table keeps only hashed.
-NEW_CODE_COOKIE = "zf_new_code"
-_NEW_CODE_SALT = "complaints.new-code"
-_NEW_CODE_SECONDS = 600
+NEW_CODE = PageCookie(name="zf_new_code", salt="complaints.new-code", seconds=600)
 
 
 def _new_code_keep(response: HttpResponse, code: str) -> None:
-    response.set_signed_cookie(
-        NEW_CODE_COOKIE,
-        code,
-        salt=_NEW_CODE_SALT,
-        max_age=_NEW_CODE_SECONDS,
-        path=reverse("complaints:public_submitted"),
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+    NEW_CODE.keep(response, code, path=reverse("complaints:public_submitted"))
 
 
 @require_GET
 def public_submitted(request: HttpRequest) -> HttpResponse:
-    code = request.get_signed_cookie(
-        NEW_CODE_COOKIE, default=None, salt=_NEW_CODE_SALT, max_age=_NEW_CODE_SECONDS
-    )
+    code = NEW_CODE.read(request)
     if not code:
         response = redirect("complaints:public_track")
     else:
         response = render(request, "complaints/public_submitted.html", {"code": code})
         response["Cache-Control"] = "no-store"
-    if NEW_CODE_COOKIE in request.COOKIES:
-        response.delete_cookie(
-            NEW_CODE_COOKIE, path=reverse("complaints:public_submitted"), samesite="Lax"
-        )
+    NEW_CODE.forget(request, response, path=reverse("complaints:public_submitted"))
     return response
 
 

@@ -24,6 +24,7 @@ from assessments.forms import TokenForm
 from assessments.models import Survey
 from assessments.survey_sets import Sets, survey_sets
 from units.actions import Action, error_text, perform
+from units.page_cookies import PageCookie
 from units.paging import ExactIdsFirstPaginator
 
 
@@ -433,6 +434,10 @@ def _wizard(
         return refused(exc)
 
 
+# Says only that this browser voted in this survey: no code, no answers, no time.
+VOTED = PageCookie(name="zf_voted", salt="assessments.voted", seconds=86400)
+
+
 def _file(request: HttpRequest, survey: Survey, draft: Draft, submit: Any) -> HttpResponse:
     """The final submit: every unit of the draft in one vote; the draft is then forgotten.
 
@@ -444,32 +449,15 @@ def _file(request: HttpRequest, survey: Survey, draft: Draft, submit: Any) -> Ht
     draft.discard()
     thanks = reverse("assessments:survey_thanks", args=[survey.pk])
     response = redirect(thanks)
-    # Says only that this browser voted in this survey: no code, no answers, no time.
-    response.set_signed_cookie(
-        VOTED_COOKIE,
-        str(survey.pk),
-        salt=_VOTED_SALT,
-        max_age=_VOTED_SECONDS,
-        path=thanks,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+    VOTED.keep(response, str(survey.pk), path=thanks)
     return response
-
-
-VOTED_COOKIE = "zf_voted"
-_VOTED_SALT = "assessments.voted"
-_VOTED_SECONDS = 86400
 
 
 @require_GET
 def survey_thanks(request: HttpRequest, survey_pk: int) -> HttpResponse:
-    """After a vote (the signed cookie `_file` set for this survey's page); without it the
-    page says nothing of the survey (404)."""
-    voted = request.get_signed_cookie(
-        VOTED_COOKIE, default=None, salt=_VOTED_SALT, max_age=_VOTED_SECONDS
-    )
+    """After a vote (the mark `_file` left for this survey's page); without it the page
+    says nothing of the survey (404)."""
+    voted = VOTED.read(request)
     survey = Survey.objects.filter(pk=survey_pk).first() if voted == str(survey_pk) else None
     if survey is None:
         return _refusal(
