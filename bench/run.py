@@ -649,18 +649,17 @@ def measure_http(log: Log, seconds: float, threads: int, workers: int) -> dict[s
                 handed[0] += 1
             return f"/assessments/survey/{survey.pk}/{code}/", ratings(i, n)
 
-        # The floor first: what the host and Django cost a request that writes one row,
-        # measured once for both the intake's ratio and the votes'.
-
         def floor_vote(i: int, n: int, session: Any) -> tuple[str, list[tuple[str, str]]]:
             # The same form to a bare view doing one INSERT (bench/floor_view.py).
             return f"/bench/floor/F{i}x{n}/", ratings(i, n)
 
         with connection.cursor() as cursor:
             cursor.execute(floor_view.CREATE)
+        # The floor first: what the host and Django cost a request that writes one row,
+        # measured once for both the intake's ratio and the votes'.
         floor = load(floor_vote)
         log(
-            f"survey floor: {floor.rps:.1f} rps, p99 {floor.percentile(99):.0f} ms, "
+            f"floor: {floor.rps:.1f} rps, p99 {floor.percentile(99):.0f} ms, "
             f"{floor.ok} ok, {floor.failed} failed {floor.statuses}"
         )
         before = Complaint.objects.count()
