@@ -17,6 +17,7 @@ from complaints.identity import Identity
 from complaints.models import Complaint, ComplaintCategory, ServiceCommitment
 from complaints.selectors_service import published_commitments_of
 from complaints.services import Upload
+from units.choice_fields import KeyChoiceField
 from units.excel.forms import FILE_LABEL, SpreadsheetInput, clean_spreadsheet
 from units.models import Unit
 from units.widgets import UnitSelect
@@ -113,13 +114,13 @@ class _ComplaintFields(forms.Form):
     content = forms.CharField(
         label=_("Complaint details"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
-    category = forms.ModelChoiceField(
+    category = KeyChoiceField(
         label=_("Category"),
         queryset=ComplaintCategory.objects.filter(is_active=True),
         required=False,
         empty_label=_("Unknown / not sure"),
     )
-    subject_unit = forms.ModelChoiceField(
+    subject_unit = KeyChoiceField(
         label=_("Unit complained about"),
         queryset=Unit.objects.active(),
         required=False,

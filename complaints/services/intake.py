@@ -18,7 +18,6 @@ from complaints.models import (
     Complaint,
     ComplaintAttachment,
     ComplaintCategory,
-    ComplaintTransition,
     ReceptionDay,
     ServiceCommitment,
 )
@@ -32,7 +31,7 @@ from complaints.tracking import (  # noqa: F401 (re-exported by complaints.servi
 )
 from units.bulk import reserve_ids, uses_copy
 from units.models import IntegrationClient, Unit
-from units.transitions import record_transition
+from units.transitions import create_recorded
 from units.types import AnyUser
 from units.workdays import add_working_days
 
@@ -129,10 +128,11 @@ def complaint_submit(
     year = timezone.localtime(received).year
     with transaction.atomic():
         # The number carries the key: on PostgreSQL the key is drawn first and the row is
-        # written once, complete (a second write of a new case rewrites every index of the
-        # table, its two trigram indexes included); elsewhere it is numbered after the INSERT.
+        # written once, complete, with its first record in the same statement (a second
+        # write of a new case rewrites every index of the table, its two trigram indexes
+        # included); elsewhere it is numbered after the INSERT.
         pk = reserve_ids(Complaint, 1)[0] if uses_copy(Complaint) else None
-        complaint = Complaint.objects.create(
+        complaint = Complaint(
             pk=pk,
             number=f"TS{year}-{pk:06d}" if pk is not None else f"TMP-{secrets.token_hex(8)}",
             tracking_hash=tracking_hash(code),
@@ -158,6 +158,14 @@ def complaint_submit(
             reception_day=reception_day,
             received_by_leader=received_by_leader.strip(),
         )
+        # A new case has no row to lock or move from: its first record says where it came from.
+        create_recorded(
+            complaint,
+            to_status=Complaint.Status.REGISTERED,
+            actor=actor,
+            comment=str(Complaint.Channel(channel).label)
+            + (f" · {source.client.name} {source.ticket}" if source else ""),
+        )
         complaint.tracking_code = code  # on this instance only: shown once, never stored
         if pk is None:
             complaint.number = f"TS{year}-{complaint.pk:06d}"
@@ -173,15 +181,4 @@ def complaint_submit(
                 f"{secrets.token_hex(16)}.{upload.extension}", upload.file, save=False
             )
             attachment.save()
-        # A new case has no row to lock or move from: its first record says where it came from.
-        record_transition(
-            record_model=ComplaintTransition,
-            subject_field="complaint",
-            subject=complaint,
-            from_status="",
-            to_status=Complaint.Status.REGISTERED,
-            actor=actor,
-            comment=str(Complaint.Channel(channel).label)
-            + (f" · {source.client.name} {source.ticket}" if source else ""),
-        )
     return complaint
