@@ -610,22 +610,8 @@ def measure_http(log: Log, seconds: float, threads: int, workers: int) -> dict[s
 
         # Warm every worker's imports and connections before timing.
         load(complaint, 2)
-        # Fresh one-time codes, made with the real service, so every vote is a new rater.
         survey = Survey.objects.filter(status=Survey.Status.OPEN).order_by("-pk").first()
-        needed = int(seconds * 400) + 1000
-        for category in RaterCategory.objects.filter(survey=survey):
-            made = 0
-            while made < needed // 5 + 1:
-                count = min(50_000, needed // 5 + 1 - made)
-                assessment_services.tokens_generate(
-                    survey=survey, category=category, count=count, actor=None
-                )
-                made += count
-        codes = list(
-            RaterToken.objects.filter(survey=survey, used=False)
-            .order_by("-pk")
-            .values_list("code", flat=True)[:needed]
-        )
+        codes: list[str] = []
         dimensions = list(survey.dimensions.values_list("pk", flat=True))
         options = list(survey.scale.values_list("pk", flat=True))
         rated_units = list(survey.units.values_list("pk", flat=True))
@@ -662,6 +648,23 @@ def measure_http(log: Log, seconds: float, threads: int, workers: int) -> dict[s
             f"floor: {floor.rps:.1f} rps, p99 {floor.percentile(99):.0f} ms, "
             f"{floor.ok} ok, {floor.failed} failed {floor.statuses}"
         )
+        # Fresh one-time codes, made with the real service, so every vote is a new rater:
+        # as many as the floor's rate would use (no vote is cheaper than the bare INSERT).
+        needed = int(seconds * max(floor.rps, 400) * 1.1) + 1000
+        for category in RaterCategory.objects.filter(survey=survey):
+            made = 0
+            while made < needed // 5 + 1:
+                count = min(50_000, needed // 5 + 1 - made)
+                assessment_services.tokens_generate(
+                    survey=survey, category=category, count=count, actor=None
+                )
+                made += count
+        codes.extend(
+            RaterToken.objects.filter(survey=survey, used=False)
+            .order_by("-pk")
+            .values_list("code", flat=True)[:needed]
+        )
+        settle(log)  # the codes' writes reach the disk before the intake is timed
         before = Complaint.objects.count()
         intake = load(complaint)
         stored = Complaint.objects.count() - before
