@@ -11,7 +11,8 @@ choose) is compiled for that form alone.
 
 Where the statement cannot be reused as it is, the field is a plain `ModelChoiceField`:
 a key by another field (`to_field_name`), a queryset whose SQL does not carry the key as
-one parameter, or a model whose columns need converting when read (a JSON field, say).
+one parameter or that adds to its rows (related rows, annotations, prefetches), or a model
+whose columns need converting when read (a JSON field, say).
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ class _Statement:
 
 
 def _compile(queryset: QuerySet) -> tuple[str, list[Any], int, list[str], str] | None:
+    base = queryset.query
+    if base.select_related or base.annotations or base.extra or queryset._prefetch_related_lookups:
+        return None  # the row would come without what the queryset adds to it: the ORM's way
     model = queryset.model
     using = queryset.db
     connection = connections[using]

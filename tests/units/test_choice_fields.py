@@ -5,6 +5,7 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Value
 
 from units import services
 from units.choice_fields import KeyChoiceField
@@ -80,6 +81,12 @@ def test_a_choice_by_another_field_or_from_an_empty_queryset_is_the_orms(cast):
     assert by_code.clean(cast.dept_a.code) == cast.dept_a
     with pytest.raises(ValidationError):
         by_code.clean(str(cast.dept_a.pk))
+    with_parent_group = KeyChoiceField(
+        queryset=Unit.objects.select_related("group").annotate(n=Value(7))
+    )
+    unit = with_parent_group.clean(str(cast.dept_a.pk))
+    assert unit == cast.dept_a and unit.n == 7  # what the queryset adds comes with the row
+    assert with_parent_group._statement.compiled is None
     nothing = KeyChoiceField(queryset=Unit.objects.none())
     with pytest.raises(ValidationError):
         nothing.clean(str(cast.dept_a.pk))
