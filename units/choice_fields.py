@@ -75,9 +75,10 @@ def _compile(queryset: QuerySet) -> tuple[str, list[Any], int, list[str], str] |
         sql, params = query.get_compiler(using=using).as_sql()
     except EmptyResultSet:  # a queryset that can hold nothing (`none()`): the ORM says so
         return None
-    if list(params).count(_MARKER) != 1:
+    params = list(params)
+    if params.count(_MARKER) != 1:
         return None
-    return sql, list(params), list(params).index(_MARKER), attnames, using
+    return sql, params, params.index(_MARKER), attnames, using
 
 
 class KeyChoiceField(forms.ModelChoiceField):
@@ -106,15 +107,11 @@ class KeyChoiceField(forms.ModelChoiceField):
             key = int(str(value).strip())
         except ValueError:
             key = None
-        if key is None or not -_BIGINT <= key < _BIGINT:
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
-        found = self._statement.get(self.queryset, key)
-        if found is False:
-            return super().to_python(value)
+        found = None
+        if key is not None and -_BIGINT <= key < _BIGINT:
+            found = self._statement.get(self.queryset, key)
+            if found is False:
+                return super().to_python(value)
         if found is None:
             raise ValidationError(
                 self.error_messages["invalid_choice"],
